@@ -1,0 +1,50 @@
+# The two Quick-start commands are `make run` and `make test`; everything else supports them.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install messages makemessages browser demo bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiled catalogues are build output, not source.
+messages: install
+	$(PY) manage.py compilemessages --ignore=$(VENV) --ignore=node_modules >/dev/null
+
+# After changing user-facing text: refresh the catalogue, then translate every new entry.
+makemessages: install
+	$(PY) manage.py makemessages -l zh_Hans --ignore=$(VENV) --ignore=node_modules --no-obsolete --no-location --no-wrap
+
+# Debian's chromium and CJK fonts for the browser tests (never a downloaded browser).
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "browser tests need: sudo apt-get install chromium fonts-noto-cjk"; \
+	  fi; \
+	fi
+
+## Run the app with demo data on the embedded default (SQLite, filesystem broker).
+run: messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py rundev $(HOST)
+
+## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
+test: messages browser
+	$(PY) -m pytest $(ARGS)
+
+demo: messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+clean:
+	rm -rf $(VENV) var db.sqlite3* staticfiles

@@ -1,0 +1,5 @@
+"""Demo data for the project board: the article's projects and meetings, plus samples."""
+
+
+def load(stdout):
+    pass

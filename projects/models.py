@@ -1,0 +1,367 @@
+"""Community public-welfare projects: residents' needs, projects, adoption at the joint meeting."""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Category(models.TextChoices):
+    """The six kinds of community public-welfare project."""
+
+    CARE_AID = "care_aid", _("care and aid")
+    CONVENIENCE = "convenience", _("convenience services")
+    CULTURE = "culture", _("community culture")
+    SERVICE_SUPPORT = "service_support", _("service support")
+    CONSTRUCTION = "construction", _("construction and management")
+    BEAUTIFUL_HOME = "beautiful_home", _("beautiful home")
+
+
+class KeyWorks(models.TextChoices):
+    """政府重点工程 that member units join."""
+
+    RIVERS = "rivers", _("small and medium river improvement")
+    LIGHTING = "lighting", _("street lighting")
+    DEMOLITION = "demolition", _("illegal building removal")
+    SHANTY = "shanty", _("shanty and shack renovation")
+
+
+def new_tracking_code():
+    return secrets.token_urlsafe(12)
+
+
+class InvalidTransition(Exception):
+    pass
+
+
+class Project(models.Model):
+    """社区公益项目: a public-welfare project, built from residents' needs."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        OPEN = "open", _("open for adoption")
+        ADOPTED = "adopted", _("adopted")
+        IN_PROGRESS = "in_progress", _("in progress")
+        COMPLETED = "completed", _("completed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    #: The legal moves of a project's life.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.OPEN, Status.CANCELLED},
+        Status.OPEN: {Status.DRAFT, Status.ADOPTED, Status.CANCELLED},
+        Status.ADOPTED: {Status.IN_PROGRESS, Status.CANCELLED},
+        Status.IN_PROGRESS: {Status.COMPLETED, Status.CANCELLED},
+        Status.COMPLETED: set(),
+        Status.CANCELLED: set(),
+    }
+
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(_("description"), max_length=5000)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    community = models.ForeignKey(
+        "units.Community",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1997)])
+    budget_estimate = models.DecimalField(
+        _("budget estimate (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    beneficiaries = models.CharField(_("beneficiaries"), max_length=200, blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many member units may adopt this project."),
+    )
+    adopted_count = models.PositiveSmallIntegerField(_("adopted by"), default=0, editable=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    key_works = models.CharField(
+        _("key works"), max_length=20, choices=KeyWorks.choices, blank=True
+    )
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("renewed from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewals",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(adopted_count__lte=F("capacity")),
+                name="project_not_over_capacity",
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="project_capacity_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "year"], name="project_status_year")]
+
+    def __str__(self):
+        return self.title
+
+    def can_transition_to(self, status):
+        return status in self.TRANSITIONS[self.Status(self.status)]
+
+    def transition_to(self, status, save=True):
+        if not self.can_transition_to(status):
+            raise InvalidTransition(f"{self.status} → {status}")
+        self.status = status
+        if save:
+            self.save(update_fields=["status", "updated_at"])
+
+    @property
+    def is_full(self):
+        return self.adopted_count >= self.capacity
+
+
+class Need(models.Model):
+    """问需于民: a need raised by residents, found on a visit, a survey or a unit's proposal."""
+
+    class Source(models.TextChoices):
+        RESIDENT = "resident", _("resident")
+        VISIT = "visit", _("visit")
+        SURVEY = "survey", _("survey")
+        UNIT_PROPOSAL = "unit_proposal", _("unit proposal")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending review")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    community = models.ForeignKey(
+        "units.Community",
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="needs",
+    )
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    text = models.TextField(_("what is needed"), max_length=1000)
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.RESIDENT
+    )
+    # Private: never shown on a public page.
+    contact_name = models.CharField(_("contact name"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="needs",
+    )
+    reply = models.TextField(_("public reply"), max_length=1000, blank=True)
+    tracking_code = models.CharField(
+        _("tracking code"), max_length=32, unique=True, default=new_tracking_code, editable=False
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("need")
+        verbose_name_plural = _("needs")
+
+    def __str__(self):
+        return self.text[:30]
+
+    def clean(self):
+        if self.status == self.Status.DECLINED and not self.reply.strip():
+            raise ValidationError({"reply": _("Give residents a reason when declining a need.")})
+
+
+class JointMeeting(models.Model):
+    """联席会议: the yearly plenary session where units adopt projects."""
+
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    adoption_open = models.BooleanField(_("adoption window open"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("joint meeting")
+        verbose_name_plural = _("joint meetings")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def year(self):
+        return self.held_on.year
+
+
+class Adoption(models.Model):
+    """认领: a member unit takes on a project."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("new adoption")
+        RENEWAL = "renewal", _("renewal")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="adoptions"
+    )
+    unit = models.ForeignKey(
+        "units.MemberUnit",
+        verbose_name=_("member unit"),
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+    )
+    meeting = models.ForeignKey(
+        JointMeeting,
+        verbose_name=_("joint meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NEW)
+    renewal_of = models.ForeignKey(
+        "self",
+        verbose_name=_("renewal of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewed_by",
+    )
+    commitment = models.TextField(_("commitment"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "unit"], name="one_adoption_per_unit"),
+            models.CheckConstraint(
+                condition=Q(kind="new", renewal_of__isnull=True)
+                | Q(kind="renewal", renewal_of__isnull=False),
+                name="renewal_links_earlier_adoption",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} → {self.project}"
+
+
+class Milestone(models.Model):
+    """项目节点: a dated step of a project."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
+    )
+    title = models.CharField(_("title"), max_length=100)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), max_length=2000, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        indexes = [models.Index(fields=["done_on", "due_on"], name="milestone_open_due")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_done(self):
+        return self.done_on is not None
+
+
+def progress_photo_path(instance, filename):
+    return f"progress/{instance.update.project_id}/{secrets.token_hex(8)}.jpg"
+
+
+class ProgressUpdate(models.Model):
+    """项目进展: a public note on how a project is going."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="updates"
+    )
+    text = models.TextField(_("text"), max_length=2000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+
+    def __str__(self):
+        return self.text[:30]
+
+
+class ProgressPhoto(models.Model):
+    update = models.ForeignKey(
+        ProgressUpdate,
+        verbose_name=_("progress update"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    image = models.ImageField(_("photo"), upload_to=progress_photo_path)
+    caption = models.CharField(_("caption"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("progress photo")
+        verbose_name_plural = _("progress photos")

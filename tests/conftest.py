@@ -1,0 +1,88 @@
+"""Personas: alice is office staff, bob the liaison of unit_a, carol the liaison of unit_b.
+
+The suite runs on PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set (CI sets
+both), and on SQLite otherwise.
+"""
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, MemberUnitFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _chinese_and_plain_static(settings, tmp_path):
+    settings.LANGUAGE_CODE = "zh-hans"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def unit_a(db):
+    return MemberUnitFactory(name="测试区财政局")
+
+
+@pytest.fixture
+def unit_b(db):
+    return MemberUnitFactory(name="测试朱泾法庭", category="stationed", level="")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="alice", is_staff=True, display_name="党建办小王")
+
+
+@pytest.fixture
+def liaison(unit_a):
+    return UserFactory(username="bob", unit=unit_a, display_name="财政局联络员")
+
+
+@pytest.fixture
+def other_liaison(unit_b):
+    return UserFactory(username="carol", unit=unit_b, display_name="法庭联络员")
+
+
+def _client_for(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def anon():
+    return Client()
+
+
+@pytest.fixture
+def staff_client(staff):
+    return _client_for(staff)
+
+
+@pytest.fixture
+def liaison_client(liaison):
+    return _client_for(liaison)
+
+
+@pytest.fixture
+def other_liaison_client(other_liaison):
+    return _client_for(other_liaison)
+
+
+@pytest.fixture
+def persona_clients(staff, liaison, other_liaison):
+    """The four personas every permission matrix is checked against."""
+    return {
+        "anon": Client(),
+        "staff": _client_for(staff),
+        "liaison": _client_for(liaison),
+        "other_liaison": _client_for(other_liaison),
+    }
+
+
+@pytest.fixture
+def password():
+    return PASSWORD

@@ -1,0 +1,393 @@
+"""The registry: the "1+5+N" structure of the regional party-building network.
+
+The council is the hub ("1"), five districts are the spokes ("5") and pairings
+between communities and member units are the links ("N").
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+FOUNDING_YEAR = 1997
+
+
+class District(models.Model):
+    """片区: three urban community districts and two rural ones."""
+
+    class Kind(models.TextChoices):
+        COMMUNITY = "community", _("community district")
+        RURAL = "rural", _("rural district")
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        return self.name
+
+
+class Community(models.Model):
+    """村居: a village or a residential area."""
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("village")
+        RESIDENTIAL = "residential", _("residential area")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    district = models.ForeignKey(
+        District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="communities"
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["district__position", "name"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+
+    def __str__(self):
+        return self.name
+
+
+class MemberUnitQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class MemberUnit(models.Model):
+    """成员单位: one of the member units of the network."""
+
+    class Category(models.TextChoices):
+        ORGAN = "organ", _("city or district organ")
+        STATIONED = "stationed", _("stationed unit")
+        ENTERPRISE = "enterprise", _("new economic organisation")
+        SOCIAL_ORG = "social_org", _("new social organisation")
+
+    class Level(models.TextChoices):
+        CITY = "city", _("city level")
+        DISTRICT = "district", _("district level")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    level = models.CharField(
+        _("level"),
+        max_length=20,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("Only for organs: city or district level."),
+    )
+    party_org_name = models.CharField(_("party organisation"), max_length=200, blank=True)
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        help_text=_("The district the unit mainly serves, if any."),
+    )
+    # Private: shown to office staff and the unit's own liaisons only.
+    liaison_name = models.CharField(_("liaison name"), max_length=50, blank=True)
+    liaison_phone = models.CharField(_("liaison phone"), max_length=30, blank=True)
+    liaison_email = models.EmailField(_("liaison email"), blank=True)
+    joined_year = models.PositiveSmallIntegerField(
+        _("year joined"),
+        validators=[MinValueValidator(FOUNDING_YEAR), MaxValueValidator(2100)],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = MemberUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("member unit")
+        verbose_name_plural = _("member units")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category="organ", level__in=["city", "district"])
+                | (~Q(category="organ") & Q(level="")),
+                name="unit_level_only_for_organs",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_active=True, left_on__isnull=True)
+                | Q(is_active=False, left_on__isnull=False),
+                name="unit_left_on_iff_inactive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.category == self.Category.ORGAN and not self.level:
+            raise ValidationError({"level": _("An organ must be city or district level.")})
+        if self.category != self.Category.ORGAN and self.level:
+            raise ValidationError({"level": _("Only organs have a level.")})
+
+    @property
+    def is_organ_or_stationed(self):
+        return self.category in (self.Category.ORGAN, self.Category.STATIONED)
+
+    def deactivate(self, on=None):
+        """A unit leaves the network. Units are never deleted: their history stays."""
+        self.is_active = False
+        self.left_on = on or timezone.localdate()
+        self.save(update_fields=["is_active", "left_on", "updated_at"])
+
+    def reactivate(self):
+        self.is_active = True
+        self.left_on = None
+        self.save(update_fields=["is_active", "left_on", "updated_at"])
+
+
+class PartyBranch(models.Model):
+    """A frontline party branch set up where people are served."""
+
+    class Kind(models.TextChoices):
+        FIELD = "field", _("field branch")
+        WORKSHOP = "workshop", _("workshop branch")
+        SERVICE_WINDOW = "service_window", _("service-window branch")
+        GRID = "grid", _("grid branch")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    community = models.ForeignKey(
+        Community,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+    )
+    unit = models.ForeignKey(
+        MemberUnit,
+        verbose_name=_("member unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="branches",
+    )
+    established_on = models.DateField(_("established on"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("party branch")
+        verbose_name_plural = _("party branches")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(community__isnull=False, unit__isnull=True)
+                | Q(community__isnull=True, unit__isnull=False),
+                name="branch_attached_to_community_xor_unit",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if bool(self.community_id) == bool(self.unit_id):
+            raise ValidationError(_("Attach the branch to either a community or a member unit."))
+
+
+class Pairing(models.Model):
+    """结对: a link between a community and a member unit, or two communities."""
+
+    class Mode(models.TextChoices):
+        VILLAGE_COMMUNITY = "village_community", _("village–community co-building")
+        CO_RESIDENT = "co_resident", _("co-resident co-building")
+        SELF_INITIATED = "self_initiated", _("self-initiated co-building")
+
+    class Programme(models.TextChoices):
+        DOUBLE_HUNDRED = "double_hundred", _("double-hundred pairing")
+        URBAN_RURAL = "urban_rural", _("urban–rural pairing")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("active")
+        ENDED = "ended", _("ended")
+
+    community = models.ForeignKey(
+        Community, verbose_name=_("community"), on_delete=models.PROTECT, related_name="pairings"
+    )
+    unit = models.ForeignKey(
+        MemberUnit,
+        verbose_name=_("member unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pairings",
+    )
+    partner_community = models.ForeignKey(
+        Community,
+        verbose_name=_("partner community"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partner_pairings",
+    )
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices)
+    programme = models.CharField(
+        _("programme"), max_length=20, choices=Programme.choices, blank=True
+    )
+    started_on = models.DateField(_("started on"), default=datetime.date.today)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
+    visit_cadence_days = models.PositiveSmallIntegerField(
+        _("visit cadence (days)"),
+        default=90,
+        validators=[MinValueValidator(7), MaxValueValidator(366)],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["community__name", "id"]
+        verbose_name = _("pairing")
+        verbose_name_plural = _("pairings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit__isnull=False, partner_community__isnull=True)
+                | Q(unit__isnull=True, partner_community__isnull=False),
+                name="pairing_has_one_counterpart",
+            ),
+            models.CheckConstraint(
+                condition=~Q(partner_community=models.F("community")),
+                name="pairing_not_with_itself",
+            ),
+            models.UniqueConstraint(
+                fields=["community", "unit"],
+                condition=Q(status="active", unit__isnull=False),
+                name="one_active_pairing_per_unit_and_community",
+            ),
+            models.UniqueConstraint(
+                fields=["community", "partner_community"],
+                condition=Q(status="active", partner_community__isnull=False),
+                name="one_active_pairing_per_community_pair",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.community} – {self.counterpart}"
+
+    @property
+    def counterpart(self):
+        return self.unit if self.unit_id else self.partner_community
+
+    @staticmethod
+    def mode_for(unit=None, partner_community=None):
+        """The only mode that fits the counterpart's kind."""
+        if partner_community is not None:
+            return Pairing.Mode.VILLAGE_COMMUNITY
+        if unit is None:
+            return None
+        if unit.is_organ_or_stationed:
+            return Pairing.Mode.CO_RESIDENT
+        return Pairing.Mode.SELF_INITIATED
+
+    def clean(self):
+        errors = {}
+        has_unit = self.unit_id is not None
+        has_partner = self.partner_community_id is not None
+        if has_unit == has_partner:
+            errors["unit"] = _("Choose either a member unit or a partner community.")
+        elif has_partner and self.partner_community_id == self.community_id:
+            errors["partner_community"] = _("A community cannot pair with itself.")
+        elif self.mode:
+            expected = self.mode_for(
+                unit=self.unit if has_unit else None,
+                partner_community=self.partner_community if has_partner else None,
+            )
+            if expected != self.mode:
+                if self.mode == self.Mode.VILLAGE_COMMUNITY:
+                    msg = _("Village–community co-building pairs two communities.")
+                elif self.mode == self.Mode.CO_RESIDENT:
+                    msg = _("Co-resident co-building needs an organ or a stationed unit.")
+                else:
+                    msg = _(
+                        "Self-initiated co-building needs an enterprise or a social organisation."
+                    )
+                errors["mode"] = msg
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("The end date cannot be before the start date.")
+        if errors:
+            raise ValidationError(errors)
+
+    def next_visit_due(self, last_visited_on=None):
+        """When the next visit is due by the cadence, from the last visit or the start."""
+        base = last_visited_on or self.started_on
+        return base + datetime.timedelta(days=self.visit_cadence_days)
+
+
+class Visit(models.Model):
+    """走访: a visit by the unit to the community, on site or electronic."""
+
+    class Channel(models.TextChoices):
+        ONSITE = "onsite", _("on site")
+        ELECTRONIC = "electronic", _("electronic")
+
+    pairing = models.ForeignKey(
+        Pairing, verbose_name=_("pairing"), on_delete=models.PROTECT, related_name="visits"
+    )
+    visited_on = models.DateField(_("date"), default=datetime.date.today)
+    channel = models.CharField(
+        _("channel"), max_length=20, choices=Channel.choices, default=Channel.ONSITE
+    )
+    visitors = models.CharField(_("who went"), max_length=200)
+    households_visited = models.PositiveSmallIntegerField(_("households visited"), default=0)
+    activities = models.TextField(_("what was given or done"), max_length=2000)
+    follow_up = models.TextField(_("follow-up needed"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        indexes = [models.Index(fields=["pairing", "-visited_on"], name="visit_pairing_date")]
+
+    def __str__(self):
+        return f"{self.pairing} @ {self.visited_on}"
