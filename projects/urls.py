@@ -4,4 +4,7 @@ from . import views
 
 app_name = "projects"
 
-urlpatterns = []
+urlpatterns = [
+    # Public board, needs, staff triage and project editing
+    # Joint meeting, adoption, renewals and the liaison portal
+]

@@ -4,4 +4,8 @@ from . import views
 
 app_name = "units"
 
-urlpatterns = []
+urlpatterns = [
+    # Registry pages for office staff
+    # Liaison pages
+    # Public pages
+]
