@@ -13,6 +13,8 @@ from tests.factories import PASSWORD, MemberUnitFactory, UserFactory
 @pytest.fixture(autouse=True)
 def _chinese_and_plain_static(settings, tmp_path):
     settings.LANGUAGE_CODE = "zh-hans"
+    # Real hashing (PBKDF2, a million rounds) made each login and user factory cost ~0.3 s.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,
