@@ -1,0 +1,42 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("accounts:password-change")
+NEW = "Lianluo-changed-2026"
+
+
+def test_it_lets_a_liaison_change_their_password(liaison_client, liaison):
+    response = liaison_client.post(
+        URL, {"old_password": PASSWORD, "new_password1": NEW, "new_password2": NEW}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password-change-done")
+    liaison.refresh_from_db()
+    assert liaison.check_password(NEW)
+    # Still logged in on this device.
+    assert liaison_client.get(reverse("accounts:password-change-done")).status_code == 200
+
+
+def test_it_needs_the_old_password(liaison_client, liaison):
+    response = liaison_client.post(
+        URL, {"old_password": "wrong", "new_password1": NEW, "new_password2": NEW}
+    )
+    assert response.status_code == 200
+    assert "旧密码" in response.content.decode()
+    liaison.refresh_from_db()
+    assert liaison.check_password(PASSWORD)
+
+
+def test_it_rejects_a_common_password_in_chinese(liaison_client):
+    response = liaison_client.post(
+        URL, {"old_password": PASSWORD, "new_password1": "password123", "new_password2": "password123"}
+    )
+    assert "这个密码太常见了" in response.content.decode()
+
+
+def test_it_needs_a_login(anon):
+    assert anon.get(URL).status_code == 302
