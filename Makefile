@@ -42,6 +42,12 @@ run: messages
 test: messages browser
 	$(PY) -m pytest $(ARGS)
 
+## Benchmark on PostgreSQL + Redis with gunicorn and locust (not part of `make test`).
+## Writes bench/results/latest.md; exits non-zero when a target is missed.
+bench: install
+	$(VENV)/bin/pip install --quiet ".[bench]"
+	$(PY) bench/run.py
+
 demo: messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo

@@ -1,0 +1,371 @@
+"""A 20-year data set for the benchmark: the network as it might look in 2026.
+
+143 member units, 45 communities in 5 districts, ~200 pairings with 30,000 visits,
+3,000 projects with 6,000 adoptions and 15,000 milestones, one joint meeting a year.
+The current year's meeting has its adoption window open, with a set of open projects
+with small capacities for the adoption surge. Everything is made with bulk_create;
+``scale`` shrinks the row counts (the structure stays) for a quick smoke test.
+"""
+
+import datetime
+import random
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+
+from projects.models import (
+    Adoption,
+    Category,
+    JointMeeting,
+    Milestone,
+    Need,
+    ProgressUpdate,
+    Project,
+)
+from units.models import Community, District, MemberUnit, Pairing, Visit
+from zhujing.accounts.models import User
+
+CURRENT_YEAR = 2026
+FIRST_YEAR = CURRENT_YEAR - 19  # 20 years: 2007-2026
+PASSWORD = "bench-password-2026"  # noqa: S105 - a benchmark-only data set
+STAFF_USERNAME = "bench-staff"
+
+DISTRICTS = [
+    ("城南片区", District.Kind.COMMUNITY),
+    ("城东片区", District.Kind.COMMUNITY),
+    ("城西片区", District.Kind.COMMUNITY),
+    ("东片", District.Kind.RURAL),
+    ("西片", District.Kind.RURAL),
+]
+#: 74 organs (city and district level) and 69 stationed units and "two new" organisations.
+UNIT_MIX = [
+    (MemberUnit.Category.ORGAN, MemberUnit.Level.CITY, 18),
+    (MemberUnit.Category.ORGAN, MemberUnit.Level.DISTRICT, 56),
+    (MemberUnit.Category.STATIONED, "", 31),
+    (MemberUnit.Category.ENTERPRISE, "", 24),
+    (MemberUnit.Category.SOCIAL_ORG, "", 14),
+]
+UNIT_LABEL = {
+    (MemberUnit.Category.ORGAN, MemberUnit.Level.CITY): "市级机关",
+    (MemberUnit.Category.ORGAN, MemberUnit.Level.DISTRICT): "区级机关",
+    (MemberUnit.Category.STATIONED, ""): "驻镇单位",
+    (MemberUnit.Category.ENTERPRISE, ""): "新经济组织",
+    (MemberUnit.Category.SOCIAL_ORG, ""): "新社会组织",
+}
+SURGE_PROJECTS = 48
+SURGE_CAPACITIES = [1, 1, 2, 2, 3]
+
+
+@dataclass
+class Loaded:
+    units: list
+    liaisons: list
+    staff: User
+    meeting: JointMeeting
+    surge_projects: list
+    sample_projects: list
+    counts: dict
+
+
+def _n(count, scale, minimum=1):
+    return max(minimum, round(count * scale))
+
+
+def load(scale=1.0, seed=2026, stdout=None):
+    """Create the data set in an empty database. Returns what the benchmark needs."""
+    rng = random.Random(seed)
+    say = stdout.write if stdout else (lambda _msg: None)
+    batch = 2000
+
+    districts = District.objects.bulk_create(
+        District(name=name, kind=kind, position=i) for i, (name, kind) in enumerate(DISTRICTS)
+    )
+
+    communities = []
+    n_communities = _n(45, scale, minimum=5)
+    for i in range(n_communities):
+        district = districts[i % len(districts)]
+        rural = district.kind == District.Kind.RURAL
+        kind = Community.Kind.VILLAGE if rural else Community.Kind.RESIDENTIAL
+        suffix = "村" if rural else "居民区"
+        communities.append(
+            Community(name=f"{district.name}第{i + 1:02d}{suffix}", kind=kind, district=district)
+        )
+    communities = Community.objects.bulk_create(communities)
+
+    units = []
+    for category, level, count in UNIT_MIX:
+        for j in range(_n(count, scale)):
+            joined = rng.randint(FIRST_YEAR - 10, CURRENT_YEAR)
+            units.append(
+                MemberUnit(
+                    name=f"{UNIT_LABEL[(category, level)]}成员单位{j + 1:03d}",
+                    category=category,
+                    level=level,
+                    party_org_name=f"{UNIT_LABEL[(category, level)]}成员单位{j + 1:03d}党支部",
+                    district=rng.choice(districts),
+                    liaison_name=f"联络员{len(units) + 1:03d}",
+                    liaison_phone=f"139{len(units):08d}",
+                    joined_year=max(joined, 1997),
+                )
+            )
+    units = MemberUnit.objects.bulk_create(units)
+
+    password_hash = make_password(PASSWORD)
+    staff = User.objects.create(
+        username=STAFF_USERNAME, password=password_hash, is_staff=True, display_name="党建办"
+    )
+    liaisons = User.objects.bulk_create(
+        User(
+            username=f"unit{i + 1:03d}",
+            password=password_hash,
+            display_name=f"{unit.name}联络员",
+            unit=unit,
+        )
+        for i, unit in enumerate(units)
+    )
+    say(f"  {len(communities)} communities, {len(units)} units, {len(liaisons)} liaisons\n")
+
+    # Pairings: each unit pairs with one or two communities; a few community-community pairs.
+    pairings = []
+    taken = set()
+    for unit in units:
+        for community in rng.sample(communities, k=min(len(communities), rng.choice([1, 1, 2]))):
+            if (community.pk, unit.pk) in taken:
+                continue
+            taken.add((community.pk, unit.pk))
+            pairings.append(
+                Pairing(
+                    community=community,
+                    unit=unit,
+                    mode=Pairing.mode_for(unit=unit),
+                    programme=rng.choice(["", "", "double_hundred", "urban_rural"]),
+                    started_on=datetime.date(rng.randint(FIRST_YEAR, CURRENT_YEAR - 1), 3, 1),
+                    agreement_signed_on=datetime.date(FIRST_YEAR, 3, 1),
+                    visit_cadence_days=rng.choice([30, 60, 90, 90, 180]),
+                    created_by=staff,
+                )
+            )
+    for i in range(0, len(communities) - 1, 3):
+        pairings.append(
+            Pairing(
+                community=communities[i],
+                partner_community=communities[i + 1],
+                mode=Pairing.Mode.VILLAGE_COMMUNITY,
+                started_on=datetime.date(FIRST_YEAR, 1, 1),
+                created_by=staff,
+            )
+        )
+    pairings = Pairing.objects.bulk_create(pairings)
+
+    first_day = datetime.date(FIRST_YEAR, 1, 1)
+    span_days = (datetime.date(CURRENT_YEAR, 11, 1) - first_day).days
+    visits = [
+        Visit(
+            pairing=rng.choice(pairings),
+            visited_on=first_day + datetime.timedelta(days=rng.randrange(span_days)),
+            channel=rng.choice([Visit.Channel.ONSITE, Visit.Channel.ONSITE, Visit.Channel.ELECTRONIC]),
+            visitors="党员志愿者",
+            households_visited=rng.randint(0, 12),
+            activities="走访慰问困难群众，了解居民需求",
+        )
+        for _ in range(_n(30000, scale))
+    ]
+    Visit.objects.bulk_create(visits, batch_size=batch)
+    say(f"  {len(pairings)} pairings, {len(visits)} visits\n")
+
+    meetings = JointMeeting.objects.bulk_create(
+        JointMeeting(
+            title=f"{year}年度“心联鑫”区域化党建联席会议",
+            held_on=datetime.date(year, 3, 15) if year < CURRENT_YEAR else datetime.date(year, 11, 28),
+            venue="朱泾镇党群服务中心",
+            adoption_open=year == CURRENT_YEAR,
+        )
+        for year in range(FIRST_YEAR, CURRENT_YEAR + 1)
+    )
+    meeting_by_year = {m.held_on.year: m for m in meetings}
+    meeting = meeting_by_year[CURRENT_YEAR]
+
+    categories = [c for c, _ in Category.choices]
+    n_projects = _n(3000, scale, minimum=SURGE_PROJECTS // 4)
+    n_adoptions = _n(6000, scale)
+    per_year = max(1, n_projects // 20)
+    projects = []
+    for i in range(n_projects):
+        year = min(CURRENT_YEAR, FIRST_YEAR + i // per_year)
+        if year < CURRENT_YEAR - 1:
+            status = rng.choice(
+                [Project.Status.COMPLETED] * 8 + [Project.Status.CANCELLED]
+            )
+        elif year == CURRENT_YEAR - 1:
+            status = rng.choice([Project.Status.COMPLETED, Project.Status.IN_PROGRESS])
+        else:
+            status = rng.choice(
+                [Project.Status.ADOPTED, Project.Status.IN_PROGRESS, Project.Status.OPEN]
+            )
+        projects.append(
+            Project(
+                title=f"{year}年{rng.choice(communities).name}公益项目{i + 1:04d}",
+                description="围绕居民需求开展的社区公益项目。" * 4,
+                category=rng.choice(categories),
+                community=rng.choice(communities),
+                year=year,
+                budget_estimate=rng.randint(5, 300) * 1000,
+                beneficiaries="社区居民",
+                capacity=rng.choice([1, 2, 2, 3, 3, 4]),
+                status=status,
+                created_by=staff,
+            )
+        )
+    projects = Project.objects.bulk_create(projects, batch_size=batch)
+
+    # Adoptions: spread over the projects that were ever adopted, never over capacity.
+    adoptable = [
+        p for p in projects if p.status not in (Project.Status.OPEN, Project.Status.CANCELLED)
+    ]
+    adoptions = []
+    total = 0
+    while total < n_adoptions and adoptable:
+        progressed = False
+        for project in adoptable:
+            if total >= n_adoptions:
+                break
+            if project.adopted_count >= project.capacity:
+                continue
+            project.adopted_count += 1
+            total += 1
+            progressed = True
+        if not progressed:
+            break
+    for project in adoptable:
+        for unit in rng.sample(units, k=min(project.adopted_count, len(units))):
+            adoptions.append(
+                Adoption(
+                    project=project,
+                    unit=unit,
+                    meeting=meeting_by_year[project.year],
+                    commitment="出资出力，共同推进项目落地",
+                    recorded_by=staff,
+                )
+            )
+    Project.objects.bulk_update(adoptable, ["adopted_count"], batch_size=batch)
+    Adoption.objects.bulk_create(adoptions, batch_size=batch)
+
+    milestones = []
+    n_milestones = _n(15000, scale)
+    for i in range(n_milestones):
+        project = projects[i % len(projects)]
+        due = datetime.date(project.year, 1 + (i * 7) % 12, 1 + (i * 11) % 28)
+        done = project.status == Project.Status.COMPLETED or (
+            project.status == Project.Status.IN_PROGRESS and rng.random() < 0.5
+        )
+        milestones.append(
+            Milestone(
+                project=project,
+                title=rng.choice(["方案确定", "物资采购", "施工进场", "中期检查", "验收完成"]),
+                due_on=due,
+                done_on=due if done else None,
+            )
+        )
+    Milestone.objects.bulk_create(milestones, batch_size=batch)
+
+    needs = []
+    for i, project in enumerate(projects):
+        needs.append(
+            Need(
+                community=project.community,
+                category=project.category,
+                text="希望社区解决居民反映的实际困难。",
+                source=rng.choice([s for s, _ in Need.Source.choices]),
+                contact_name="居民",
+                contact_phone=f"138{i:08d}",
+                status=Need.Status.ACCEPTED,
+                project=project,
+                tracking_code=secrets.token_urlsafe(12),
+            )
+        )
+    for i in range(_n(300, scale)):
+        needs.append(
+            Need(
+                community=rng.choice(communities),
+                category=rng.choice(categories),
+                text="小区路灯不亮，希望尽快维修。",
+                contact_phone=f"137{i:08d}",
+                tracking_code=secrets.token_urlsafe(12),
+            )
+        )
+    Need.objects.bulk_create(needs, batch_size=batch)
+    ProgressUpdate.objects.bulk_create(
+        (
+            ProgressUpdate(project=p, text="项目按计划推进。", author=staff)
+            for p in projects
+            if p.status in (Project.Status.IN_PROGRESS, Project.Status.COMPLETED)
+        ),
+        batch_size=batch,
+    )
+
+    # The surge: open projects of this year's meeting, with small capacities, no adopters yet.
+    surge = Project.objects.bulk_create(
+        Project(
+            title=f"{CURRENT_YEAR}年联席会议认领项目{i + 1:02d}",
+            description="联席会议现场认领的社区公益项目。",
+            category=categories[i % len(categories)],
+            community=communities[i % len(communities)],
+            year=CURRENT_YEAR,
+            capacity=SURGE_CAPACITIES[i % len(SURGE_CAPACITIES)],
+            status=Project.Status.OPEN,
+            created_by=staff,
+        )
+        for i in range(SURGE_PROJECTS)
+    )
+
+    sample = list(
+        Project.objects.filter(year__gte=CURRENT_YEAR - 2)
+        .exclude(status__in=[Project.Status.DRAFT, Project.Status.CANCELLED])
+        .values_list("pk", flat=True)[:200]
+    )
+    counts = {
+        "districts": District.objects.count(),
+        "communities": Community.objects.count(),
+        "units": MemberUnit.objects.count(),
+        "liaisons": len(liaisons),
+        "pairings": Pairing.objects.count(),
+        "visits": Visit.objects.count(),
+        "projects": Project.objects.count(),
+        "adoptions": Adoption.objects.count(),
+        "milestones": Milestone.objects.count(),
+        "needs": Need.objects.count(),
+        "meetings": JointMeeting.objects.count(),
+    }
+    say("  " + ", ".join(f"{v} {k}" for k, v in counts.items()) + "\n")
+    return Loaded(
+        units=units,
+        liaisons=liaisons,
+        staff=staff,
+        meeting=meeting,
+        surge_projects=surge,
+        sample_projects=sample,
+        counts=counts,
+    )
+
+
+def surge_check():
+    """After the surge: no project over capacity, and the counter matches the rows."""
+    from django.db.models import Count
+
+    rows = (
+        Project.objects.filter(year=CURRENT_YEAR, title__contains="联席会议认领项目")
+        .annotate(n=Count("adoptions"))
+        .values("pk", "capacity", "adopted_count", "n")
+    )
+    over = [r for r in rows if r["n"] > r["capacity"] or r["adopted_count"] > r["capacity"]]
+    mismatched = [r for r in rows if r["n"] != r["adopted_count"]]
+    return {
+        "projects": len(rows),
+        "capacity": sum(r["capacity"] for r in rows),
+        "adoptions": sum(r["n"] for r in rows),
+        "over_capacity": len(over),
+        "count_mismatch": len(mismatched),
+        "full": sum(1 for r in rows if r["n"] >= r["capacity"]),
+    }
