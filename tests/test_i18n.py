@@ -61,3 +61,9 @@ def test_the_language_switch_shows_english(anon):
     html = anon.get("/").content.decode()
     assert 'lang="en"' in html
     assert "Log in" in html
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_it_switches(anon):
+    html = anon.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="zh-hans"' in html

@@ -36,11 +36,14 @@ def _bars(series, width=CHART_WIDTH, height=CHART_HEIGHT):
     slot = width / max(len(series), 1)
     bars = []
     for i, (label, value, *_) in enumerate(series):
-        bar_height = (height - 30) * value / top
+        bar_height = (height - 45) * value / top
         bars.append(
             {
                 "label": label,
                 "value": value,
+                # Label the ends and every fifth bar, but not one crowding the last.
+                "labelled": i in (0, len(series) - 1)
+                or (label % 5 == 0 and len(series) - 1 - i >= 3),
                 "x": round(i * slot + slot * 0.15, 1),
                 "width": round(slot * 0.7, 1),
                 "y": round(height - 20 - bar_height, 1),
