@@ -31,6 +31,13 @@ browser:
 	    echo "browser tests need: sudo apt-get install chromium fonts-noto-cjk"; \
 	  fi; \
 	fi
+	@# axe-core for the accessibility checks, pinned by tests/browser/package-lock.json.
+	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
+	  if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	  fi; \
+	  npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "accessibility checks need npm"; \
+	fi
 
 ## Run the app with demo data on the embedded default (SQLite, filesystem broker).
 run: messages

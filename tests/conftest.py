@@ -4,6 +4,9 @@ The suite runs on PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set (CI
 both), and on SQLite otherwise.
 """
 
+import os
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -88,3 +91,89 @@ def persona_clients(staff, liaison, other_liaison):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# --- Browser tests (Playwright driving Debian's chromium) ---------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for the session; skipped without it unless REQUIRE_BROWSER=1."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)")
+    # Playwright's sync API runs an event loop in this thread; the tests still touch the
+    # database synchronously from it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class BrowserPage:
+    """A page on the live server that collects console errors (CSP violations included)
+    and saves screenshots to test-artifacts/."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.errors = []
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def goto(self, path):
+        response = self.page.goto(self.base_url + path)
+        return response
+
+    def screenshot(self, name):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    def login(self, username, password):
+        self.goto("/accounts/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", password)
+        self.page.click("form.form button[type=submit]")
+        self.page.wait_for_load_state()
+
+    def __getattr__(self, name):
+        return getattr(self.page, name)
+
+
+@pytest.fixture
+def new_browser_page(browser, live_server, transactional_db):
+    """Make pages: new_browser_page(width=375, height=812, bypass_csp=False)."""
+    contexts = []
+
+    def make(width=375, height=812, bypass_csp=False):
+        context = browser.new_context(
+            viewport={"width": width, "height": height},
+            locale="zh-CN",
+            bypass_csp=bypass_csp,
+        )
+        contexts.append(context)
+        return BrowserPage(context.new_page(), live_server.url)
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def browser_page(new_browser_page):
+    """A phone-sized page (375x812) with the CSP enforced."""
+    return new_browser_page()
