@@ -70,18 +70,20 @@ def sh(*args, env=None, capture=False):
     )
 
 
-def ensure_database():
-    import psycopg
-
+def recreate_database():
+    """A fresh benchmark database each run: any schema left by another branch goes too."""
     from urllib.parse import urlparse
+
+    import psycopg
 
     url = urlparse(DATABASE_URL)
     name = url.path.lstrip("/")
+    if not name.endswith("bench"):
+        raise SystemExit(f"refusing to drop {name}: the benchmark database's name ends in 'bench'")
     admin = url._replace(path="/postgres").geturl()
     with psycopg.connect(admin, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def flush_cache():
@@ -260,7 +262,7 @@ def markdown(report):
 def benchmark():
     WORK.mkdir(parents=True, exist_ok=True)
     fixture = WORK / "fixture.json"
-    ensure_database()
+    recreate_database()
     flush_cache()
     sh(PY, "manage.py", "migrate", "--noinput", "-v0")
     sh(PY, "manage.py", "collectstatic", "--noinput", "-v0")
