@@ -18,6 +18,9 @@ def _chinese_and_plain_static(settings, tmp_path):
     settings.LANGUAGE_CODE = "zh-hans"
     # Real hashing (PBKDF2, a million rounds) made each login and user factory cost ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests roll back instead of committing, so the public page cache would never see a
+    # change; tests/test_pagecache.py turns it on where it is the subject.
+    settings.PUBLIC_PAGE_CACHE = False
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {
         **settings.STORAGES,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from zhujing.accounts.access import liaison_required, member_required, staff_required  # noqa: F401
+from zhujing.pagecache import cache_public_page
 
 from . import diagram, stats
 from .forms import VisitForm
@@ -95,11 +96,13 @@ def visit_create(request, pk):
 
 
 @require_GET
+@cache_public_page
 def structure(request):
     """The "1+5+N" organisation drawn as an SVG, with the same data as text below it."""
     return render(request, "units/structure.html", {"layout": diagram.build_layout()})
 
 
 @require_GET
+@cache_public_page
 def statistics(request):
     return render(request, "units/stats.html", stats.registry_statistics())

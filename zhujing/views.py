@@ -4,8 +4,11 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from zhujing.pagecache import cache_public_page
+
 
 @require_GET
+@cache_public_page
 def home(request):
     return render(request, "home.html")
 

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "zhujing.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from zhujing import pagecache
+
+        pagecache.connect_signals()

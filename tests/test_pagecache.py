@@ -1,0 +1,106 @@
+"""The public pages' whole-page cache: fast for residents, never shared with a user."""
+
+import json
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import CommunityFactory, PairingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _get(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(ctx.captured_queries)
+
+
+def _token(response):
+    html = response.content.decode()
+    return json.loads(re.search(r"<body hx-headers='([^']*)'", html).group(1))["X-CSRFToken"]
+
+
+def test_it_serves_the_second_anonymous_visitor_from_the_cache():
+    CommunityFactory(name="测试秀州村")
+    first, queries = _get(Client(), reverse("units:structure"))
+    assert queries > 0
+    second, queries = _get(Client(), reverse("units:structure"))
+    assert queries == 0
+    assert "测试秀州村" in second.content.decode()
+
+
+def test_it_gives_every_visitor_their_own_working_csrf_token():
+    _get(Client(), reverse("home"))
+    visitor = Client(enforce_csrf_checks=True)
+    response, queries = _get(visitor, reverse("home"))
+    assert queries == 0
+    token = _token(response)
+    assert "placeholder" not in response.content.decode()
+    assert 'name="csrfmiddlewaretoken" value="' + token + '"' in response.content.decode()
+
+    answer = visitor.post(reverse("set_language"), {"language": "en", "next": "/"}, HTTP_X_CSRFTOKEN=token)
+    assert answer.status_code == 302
+
+
+def test_it_never_serves_a_cached_page_to_a_signed_in_user(staff_client):
+    _get(Client(), reverse("home"))
+    response, _ = _get(staff_client, reverse("home"))
+    assert "党建办小王" in response.content.decode()  # the staff member's own header
+
+
+def test_it_never_caches_a_signed_in_users_page(staff_client):
+    _get(staff_client, reverse("home"))
+    response, _ = _get(Client(), reverse("home"))
+    assert "党建办小王" not in response.content.decode()
+
+
+def test_it_shows_a_change_as_soon_as_it_is_committed(django_capture_on_commit_callbacks):
+    community = CommunityFactory(name="测试旧名村")
+    _get(Client(), reverse("units:structure"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        community.name = "测试新名村"
+        community.save()
+
+    response, queries = _get(Client(), reverse("units:structure"))
+    assert queries > 0
+    assert "测试新名村" in response.content.decode()
+
+
+def test_it_keeps_languages_apart():
+    _get(Client(), reverse("home"))
+    english = Client()
+    english.cookies["django_language"] = "en"
+    response, _ = _get(english, reverse("home"))
+    assert response["Content-Language"] == "en"
+    assert 'lang="en"' in response.content.decode()
+
+
+def test_it_does_not_cache_a_page_with_a_flash_message():
+    visitor = Client()
+    visitor.cookies["messages"] = "x"
+    _get(visitor, reverse("units:stats"))
+    _, queries = _get(Client(), reverse("units:stats"))
+    assert queries > 0
+
+
+def test_it_caches_the_statistics_page_too():
+    PairingFactory()
+    _get(Client(), reverse("units:stats"))
+    _, queries = _get(Client(), reverse("units:stats"))
+    assert queries == 0
