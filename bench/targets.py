@@ -37,6 +37,12 @@ SCENARIOS = [
         target_ratio=0.5,
     ),
     Scenario(
+        key="board_staff",
+        title="(b2) project board signed in as staff (bypasses the page cache)",
+        route="projects:project-list",
+        user="staff",
+    ),
+    Scenario(
         key="detail",
         title="(c) project detail",
         route="projects:project-detail",
