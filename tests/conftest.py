@@ -110,7 +110,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
-def browser():
+def chromium_browser():
     """One headless chromium for the session; skipped without it unless REQUIRE_BROWSER=1."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -158,12 +158,12 @@ class BrowserPage:
 
 
 @pytest.fixture
-def new_browser_page(browser, live_server, transactional_db):
+def new_browser_page(chromium_browser, live_server, transactional_db):
     """Make pages: new_browser_page(width=375, height=812, bypass_csp=False)."""
     contexts = []
 
     def make(width=375, height=812, bypass_csp=False):
-        context = browser.new_context(
+        context = chromium_browser.new_context(
             viewport={"width": width, "height": height},
             locale="zh-CN",
             bypass_csp=bypass_csp,
@@ -177,6 +177,6 @@ def new_browser_page(browser, live_server, transactional_db):
 
 
 @pytest.fixture
-def browser_page(new_browser_page):
+def phone_page(new_browser_page):
     """A phone-sized page (375x812) with the CSP enforced."""
     return new_browser_page()

@@ -8,9 +8,9 @@ from units.models import Visit
 pytestmark = pytest.mark.browser
 
 
-def test_it_lets_a_liaison_record_a_visit_on_a_phone(browser_page, liaison, unit_a):
+def test_it_lets_a_liaison_record_a_visit_on_a_phone(phone_page, liaison, unit_a):
     pairing = PairingFactory(unit=unit_a, community__name="测试东林村")
-    page = browser_page
+    page = phone_page
 
     page.login("bob", PASSWORD)
     page.goto("/my/pairings/")
