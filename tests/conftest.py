@@ -135,12 +135,20 @@ class BrowserPage:
         self.page = page
         self.base_url = base_url
         self.errors = []
-        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        page.on(
+            "console",
+            lambda msg: msg.type == "error"
+            and self.errors.append(f"{msg.text} ({msg.location.get('url', '')})"),
+        )
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status} {r.url}"),
+        )
 
     def goto(self, path):
-        response = self.page.goto(self.base_url + path)
-        return response
+        """A path on the live server, or a full URL (e.g. the one a QR code encodes)."""
+        return self.page.goto(path if path.startswith("http") else self.base_url + path)
 
     def screenshot(self, name):
         ARTIFACTS.mkdir(exist_ok=True)
