@@ -109,9 +109,12 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium_browser():
-    """One headless chromium for the session; skipped without it unless REQUIRE_BROWSER=1."""
+    """A headless chromium for one test; skipped without it unless REQUIRE_BROWSER=1.
+
+    Per test, not per session: Playwright's sync API refuses to start while another sync
+    Playwright runs in the thread, and other browser fixtures start their own."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"{CHROMIUM} is missing and REQUIRE_BROWSER=1")
