@@ -23,10 +23,16 @@ COOKIES = FIXTURE["cookie_names"]
 STATUSES = Counter()
 
 
+PAGE_CACHE = Counter()
+
+
 @events.request.add_listener
 def _count_status(response=None, exception=None, **_kwargs):
     status = getattr(response, "status_code", None) or 0
     STATUSES[str(status)] += 1
+    headers = getattr(response, "headers", None) or {}
+    if headers.get("X-Page-Cache"):
+        PAGE_CACHE[headers["X-Page-Cache"]] += 1
 
 
 @events.quitting.add_listener
@@ -44,6 +50,7 @@ def _write_summary(environment, **_kwargs):
         "p95_ms": total.get_response_time_percentile(0.95) or 0,
         "max_ms": total.max_response_time or 0,
         "statuses": dict(STATUSES),
+        "page_cache": dict(PAGE_CACHE),
     }
     with open(STATUS_OUT, "w", encoding="utf-8") as fh:
         json.dump(summary, fh)

@@ -256,6 +256,17 @@ def markdown(report):
         f"{c['over_capacity']} over capacity, {c['count_mismatch']} counter mismatches.",
         "",
     ]
+    cached = {
+        k: r["page_cache"] for k, r in report["pages"].items() if r.get("page_cache")
+    }
+    if cached:
+        lines += [
+            "Whole-page cache (anonymous visitors) during the runs: "
+            + "; ".join(
+                f"{k}: {c.get('hit', 0)} hits, {c.get('miss', 0)} misses" for k, c in cached.items()
+            ),
+            "",
+        ]
     if report["misses"]:
         lines += ["Missed targets:", ""] + [f"- {miss}" for miss in report["misses"]] + [""]
     else:

@@ -39,8 +39,10 @@ def test_it_serves_the_second_anonymous_visitor_from_the_cache():
     CommunityFactory(name="测试秀州村")
     first, queries = _get(Client(), reverse("units:structure"))
     assert queries > 0
+    assert first["X-Page-Cache"] == "miss"
     second, queries = _get(Client(), reverse("units:structure"))
     assert queries == 0
+    assert second["X-Page-Cache"] == "hit"
     assert "测试秀州村" in second.content.decode()
 
 

@@ -118,12 +118,14 @@ def cache_public_page(view):
             response = HttpResponse(html.replace(PLACEHOLDER, get_token(request)), content_type)
             if vary:
                 patch_vary_headers(response, vary)
+            response["X-Page-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
         html = _template_for_cache(response)
         if html is not None:
             vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
             cache.set(key, (html, response["Content-Type"], vary), _ttl())
+            response["X-Page-Cache"] = "miss"
         return response
 
     return wrapped
