@@ -35,7 +35,7 @@ _TOKEN = re.compile(
 
 
 def _ttl():
-    return getattr(settings, "PUBLIC_PAGE_TTL", 60)
+    return getattr(settings, "PUBLIC_PAGE_TTL", 300)
 
 
 def current_version():
