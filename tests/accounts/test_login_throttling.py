@@ -95,3 +95,31 @@ def test_it_throttles_the_admin_login_too(client, staff):
 def test_it_keeps_the_test_clients_login_working(client, liaison):
     assert client.login(username="bob", password=PASSWORD)
     assert client.get(reverse("accounts:password-change")).status_code == 200
+
+
+def test_it_uses_the_address_the_trusted_proxy_saw(client, liaison, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "172.18.0.5"
+    for _ in range(5):
+        client.post(
+            reverse("accounts:login"),
+            {"username": "bob", "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=f"1.2.3.4, {VENUE_IP}",  # the first entry is the client's lie
+        )
+    locked = client.post(
+        reverse("accounts:login"),
+        {"username": "bob", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=VENUE_IP,
+    )
+    assert locked.status_code == 429
+
+    # Another phone, through the same proxy: its own address, not locked out.
+    other = client.post(
+        reverse("accounts:login"),
+        {"username": "bob", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=HOME_IP,
+    )
+    assert other.status_code == 302
