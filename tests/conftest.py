@@ -86,3 +86,53 @@ def persona_clients(staff, liaison, other_liaison):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# --- Real-browser tests -------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser_page(live_server, transactional_db, monkeypatch):
+    """A Playwright page in Debian's chromium at phone width (375 px).
+
+    Skips when chromium is missing, unless REQUIRE_BROWSER=1 (CI), then fails.
+    """
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing")
+    # Playwright's sync API runs an event loop; Django's ORM is called from the test.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def artifacts_dir():
+    """Screenshots go to test-artifacts/ at the project root."""
+    from django.conf import settings
+
+    path = settings.BASE_DIR / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
