@@ -21,5 +21,9 @@ urlpatterns = [
     path("registry/communities/<int:pk>/", views.community_detail, name="community-detail"),
     path("registry/communities/<int:pk>/edit/", views.community_edit, name="community-edit"),
     # Liaison pages
+    path("my/pairings/", views.my_pairings, name="my-pairings"),
+    path("my/pairings/<int:pk>/visits/new/", views.visit_create, name="visit-create"),
     # Public pages
+    path("structure/", views.structure, name="structure"),
+    path("stats/", views.statistics, name="stats"),
 ]

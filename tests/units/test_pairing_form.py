@@ -61,7 +61,7 @@ def test_it_shows_a_wrong_mode_inline_next_to_the_mode_field(staff_client, wanli
     body = response.content.decode()
     field = body[body.index('id="field-mode"'):]
     field = field[: field.index("</div>")]
-    assert "“共驻共建”的结对方须是机关或辖区单位" in field
+    assert "“自主共建”的结对方须是企业或社会组织" in field
     assert not Pairing.objects.exists()
 
 
