@@ -195,7 +195,8 @@ def _pairing_form_response(request, form, pairing):
         "hx-trigger": "change",
         "hx-target": "#counterpart",
         "hx-swap": "outerHTML",
-        "hx-include": "closest form",
+        # Only the choices that matter, so no CSRF token ends up in a URL.
+        "hx-include": "#id_community, #id_unit, #id_partner_community",
     }
     for name in ("community", "unit", "partner_community"):
         form.fields[name].widget.attrs.update(refresh)
