@@ -92,7 +92,9 @@ def _sync(model, key_fields, rows):
     """
 
     def key_of(values):
-        return tuple(values[f] if isinstance(values, dict) else getattr(values, f) for f in key_fields)
+        if isinstance(values, dict):
+            return tuple(values[f] for f in key_fields)
+        return tuple(getattr(values, f) for f in key_fields)
 
     wanted = {key_of(row): row for row in rows}
     existing = {}
@@ -303,14 +305,16 @@ def _load_pairings(communities, units):
     step = 3  # spread the sample pairings over all unit categories
     for i, community in enumerate(samples_c):
         unit = samples_u[(i * step) % len(samples_u)]
-        programme = double_hundred if community.kind == Community.Kind.VILLAGE and i % 3 == 0 else ""
+        is_village = community.kind == Community.Kind.VILLAGE
+        programme = double_hundred if is_village and i % 3 == 0 else ""
+        started_on = datetime.date(2010 + i % 12, 1 + i % 12, 1)
         rows.append(
             _pairing_row(
                 community,
                 unit,
                 programme=programme,
-                started_on=datetime.date(2010 + i % 12, 1 + i % 12, 1),
-                agreement_signed_on=datetime.date(2010 + i % 12, 1 + i % 12, 1) if programme else None,
+                started_on=started_on,
+                agreement_signed_on=started_on if programme else None,
                 cadence=CADENCES[i % 3],
             )
         )

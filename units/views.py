@@ -299,7 +299,9 @@ def community_detail(request, pk):
         "status", "id"
     )
     visits = (
-        Visit.objects.filter(Q(pairing__community=community) | Q(pairing__partner_community=community))
+        Visit.objects.filter(
+            Q(pairing__community=community) | Q(pairing__partner_community=community)
+        )
         .select_related("pairing__community", "pairing__unit", "pairing__partner_community")
         .order_by("-visited_on", "-id")[:RECENT_VISITS]
     )

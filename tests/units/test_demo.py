@@ -61,9 +61,8 @@ def test_it_grows_membership_year_by_year_from_22_to_143(loaded):
 def test_it_names_every_non_article_unit_and_community_as_a_sample(loaded):
     article_units = {"金山区财政局", "朱泾法庭", "金山公路建设有限公司", "中石化上海工程公司"}
     article_places = {"万联村", "五龙村", "南圩居民区", "钟楼居委会"}
-    assert set(MemberUnit.objects.exclude(name__startswith="示例").values_list("name", flat=True)) == (
-        article_units
-    )
+    named = MemberUnit.objects.exclude(name__startswith="示例").values_list("name", flat=True)
+    assert set(named) == article_units
     assert set(Community.objects.exclude(name__startswith="示例").values_list("name", flat=True)) == (
         article_places
     )

@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import CommunityFactory, PairingFactory, UserFactory, VisitFactory
-from units.models import Pairing, PartyBranch
+from units.models import Community, Pairing, PartyBranch
 
 pytestmark = pytest.mark.django_db
 
@@ -66,8 +66,6 @@ def test_it_creates_and_edits_a_community(staff_client):
         {"name": "示例村99", "kind": "village", "district": district.pk, "is_active": "on"},
     )
     assert create.status_code == 302
-    from units.models import Community
-
     community = Community.objects.get(name="示例村99")
     bad = staff_client.post(
         reverse("units:community-edit", args=[community.pk]),
