@@ -76,17 +76,33 @@ def _history_rows(obj):
     """The latest changes to ``obj``: who changed which fields when."""
     records = list(obj.history.select_related("history_user")[: HISTORY_RECORDS + 1])
     rows = []
+    related_ids = {}
     for i, record in enumerate(records[:HISTORY_RECORDS]):
         older = records[i + 1] if i + 1 < len(records) else None
         changes = []
         if older is not None and record.history_type == "~":
-            delta = record.diff_against(older)
-            for change in delta.changes:
+            for change in record.diff_against(older).changes:
                 field = obj._meta.get_field(change.field)
-                changes.append(
-                    {"field": field.verbose_name, "old": change.old, "new": change.new}
-                )
+                if field.is_relation:
+                    related_ids.setdefault(field.related_model, set()).update(
+                        v for v in (change.old, change.new) if v is not None
+                    )
+                changes.append({"field": field, "old": change.old, "new": change.new})
         rows.append({"record": record, "changes": changes})
+    # Show names and labels, not ids and codes: one query per related model at most.
+    related = {
+        model: model._default_manager.in_bulk(ids) for model, ids in related_ids.items()
+    }
+    for row in rows:
+        for change in row["changes"]:
+            field = change["field"]
+            for key in ("old", "new"):
+                value = change[key]
+                if field.is_relation and value is not None:
+                    change[key] = related[field.related_model].get(value, value)
+                elif field.choices:
+                    change[key] = dict(field.flatchoices).get(value, value)
+            change["field"] = field.verbose_name
     return rows
 
 

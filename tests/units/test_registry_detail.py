@@ -3,7 +3,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import CommunityFactory, PairingFactory, UserFactory, VisitFactory
+from tests.factories import (
+    CommunityFactory,
+    DistrictFactory,
+    PairingFactory,
+    UserFactory,
+    VisitFactory,
+)
 from units.models import Community, Pairing, PartyBranch
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +81,18 @@ def test_it_creates_and_edits_a_community(staff_client):
     errors = bad.context["form"].errors
     assert "这个字段是必填项" in " ".join(errors["name"])
     assert "选择一个有效的选项" in " ".join(errors["kind"])
+
+
+def test_it_shows_changes_with_names_and_labels(staff_client, unit_a):
+    url = reverse("units:unit-edit", args=[unit_a.pk])
+    district = DistrictFactory(name="城东")
+    data = {
+        "name": unit_a.name, "category": "stationed", "level": "", "party_org_name": "",
+        "district": district.pk, "joined_year": "2005", "liaison_name": "", "liaison_phone": "",
+        "liaison_email": "",
+    }
+    assert staff_client.post(url, data).status_code == 302
+    body = staff_client.get(reverse("units:unit-detail", args=[unit_a.pk])).content.decode()
+    history = body[body.index("变更记录"):]
+    assert "城东" in history
+    assert "辖区单位" in history
