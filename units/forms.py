@@ -159,6 +159,23 @@ class PairingForm(forms.ModelForm):
         self.fields["unit"].queryset = units
         self.fields["partner_community"].queryset = partners
         self.fields["mode"].help_text = _("Chosen for you when the counterpart fits one mode.")
+        # Long lists read better grouped: communities by district, units by category.
+        self._group("community", lambda c: c.district.name, "district")
+        self._group("partner_community", lambda c: c.district.name, "district")
+        order = MemberUnit.Category.values
+        self._group(
+            "unit", lambda u: u.get_category_display(), key=lambda u: order.index(u.category)
+        )
+
+    def _group(self, name, group_of, *related, key=None):
+        field = self.fields[name]
+        objects = list(field.queryset.select_related(*related))
+        if key is not None:
+            objects.sort(key=key)  # stable: keeps the name order within a group
+        groups = {}
+        for obj in objects:
+            groups.setdefault(str(group_of(obj)), []).append((obj.pk, str(obj)))
+        field.choices = [("", field.empty_label)] + list(groups.items())
 
     def _chosen_community(self):
         key = self.add_prefix("community")

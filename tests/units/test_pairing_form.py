@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import CommunityFactory, MemberUnitFactory, PairingFactory
+from tests.factories import CommunityFactory, DistrictFactory, MemberUnitFactory, PairingFactory
 from units.models import Pairing
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,11 @@ def test_it_ends_a_pairing(staff_client, wanlian, caizheng):
     # Once ended, the unit may pair with the community again.
     again = staff_client.post(CREATE, _data(wanlian, caizheng, mode="co_resident"))
     assert again.status_code == 302
+
+
+def test_it_groups_communities_by_district_and_units_by_category(staff_client):
+    CommunityFactory(name="万联村", district=DistrictFactory(name="东片"))
+    MemberUnitFactory(name="朱泾法庭", category="stationed")
+    body = staff_client.get(CREATE).content.decode()
+    assert '<optgroup label="东片">' in body
+    assert '<optgroup label="辖区单位">' in body
