@@ -18,7 +18,7 @@ PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,28}$")
 class UnitFilterForm(forms.Form):
     """The unit list's search and filters (GET)."""
 
-    ACTIVE_CHOICES = [("", _("All")), ("yes", _("Active")), ("no", _("Inactive"))]
+    ACTIVE_CHOICES = [("", _("All statuses")), ("yes", _("Active")), ("no", _("Left the network"))]
 
     q = forms.CharField(
         label=_("Search"),
