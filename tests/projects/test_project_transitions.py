@@ -5,6 +5,11 @@ from projects.models import InvalidTransition, Project
 from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 S = Project.Status
 LEGAL = [(src, dst) for src, targets in Project.TRANSITIONS.items() for dst in targets]
 ILLEGAL = [
