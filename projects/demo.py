@@ -16,7 +16,7 @@ def load_projects(stdout):
     """The article's projects, key-works projects, ~100 samples with milestones, and needs.
 
     Statuses are set here; ``load_meetings`` attaches adoptions to projects that are
-    adopted / in progress / completed and have none (``ARTICLE_ADOPTERS`` says who).
+    adopted / in progress / completed and have none.
     """
     import datetime
 
@@ -79,7 +79,7 @@ def load_projects(stdout):
          "五龙村主干道爱五路没有路灯，村民夜间出行不便；结对单位拨付专款实施亮灯工程。"),
         ("老旧小区铺石修路", 2017, zhonglou, Category.CONSTRUCTION, S.COMPLETED, "",
          "利用专业优势帮助辖区老式小区铺石修路，改善小区环境面貌。"),
-        ("万联村道路修筑", 2017, wanlian, Category.CONSTRUCTION, S.COMPLETED, "",
+        ("万联村修筑道路", 2017, wanlian, Category.CONSTRUCTION, S.COMPLETED, "",
          "万联村修筑道路资金短缺，结对单位及时资助专项资金。"),
         ("中小河道整治", 2018, wanlian, Category.BEAUTIFUL_HOME, S.IN_PROGRESS, KeyWorks.RIVERS,
          "党建联建单位参与政府重点工程：整治村内中小河道，还河道水清岸绿。"),
@@ -189,25 +189,6 @@ def load_projects(stdout):
         f"Projects: {Project.objects.count()}, needs: {Need.objects.count()}"
     )
 
-
-#: Which unit adopted each of the article's projects (title, year) → unit name.
-ARTICLE_ADOPTERS = {
-    ("阳光坡道", 2017): "金山区财政局",
-    ("党建长廊", 2018): "金山区财政局",
-    ("健康小屋", 2018): "朱泾法庭",
-    ("飘香书屋", 2018): "中石化上海工程公司",
-    ("福满塘园", 2018): "金山区财政局",
-    ("法治大讲堂", 2017): "朱泾法庭",
-    ("法治大讲堂", 2018): "朱泾法庭",
-    ("社区法律诊所", 2018): "朱泾法庭",
-    ("爱五路亮灯工程", 2017): "中石化上海工程公司",
-    ("老旧小区铺石修路", 2017): "金山公路建设有限公司",
-    ("万联村道路修筑", 2017): "金山区财政局",
-    ("中小河道整治", 2018): "金山区财政局",
-    ("亮灯工程", 2018): "中石化上海工程公司",
-    ("拆违工程", 2018): "金山公路建设有限公司",
-    ("棚户简屋改造", 2018): "金山公路建设有限公司",
-}
 
 _ARTICLE_UNITS = [
     ("金山区财政局", "organ", "district"),

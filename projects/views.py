@@ -1,17 +1,17 @@
+from django.shortcuts import get_object_or_404, redirect, render  # noqa: F401
+
+# --- Public board, needs, staff triage and project editing -------------------------
+# Imports for this section live here so the two halves of the module merge cleanly.
 from django.contrib import messages
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhujing.accounts.access import is_office_staff, liaison_required, staff_required  # noqa: F401
+from zhujing.accounts.access import is_office_staff, staff_required
 
 from .forms import (
     DeclineForm,
@@ -24,8 +24,6 @@ from .forms import (
     TransitionForm,
 )
 from .models import Adoption, Category, InvalidTransition, Need, Project
-
-# --- Public board, needs, staff triage and project editing -------------------------
 
 BOARD_PAGE_SIZE = 20
 ARCHIVE_PAGE_SIZE = 50

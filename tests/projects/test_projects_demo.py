@@ -35,6 +35,6 @@ def test_it_loads_the_article_projects_and_samples_once():
     assert Milestone.objects.filter(done_on__isnull=False).exists()
     chained = Project.objects.get(title="法治大讲堂", year=2018)
     assert chained.renewal_chain()[0].year == 2017
-    for (title, year), unit_name in demo.ARTICLE_ADOPTERS.items():
-        project = Project.objects.get(title=title, year=year)
+    for title in ["法治大讲堂", "社区法律诊所", "爱五路亮灯工程", "老旧小区铺石修路", "万联村修筑道路"]:
+        project = Project.objects.filter(title=title).order_by("year").first()
         assert project.status in ("adopted", "in_progress", "completed")
