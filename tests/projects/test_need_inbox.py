@@ -150,3 +150,16 @@ def test_it_does_not_review_a_need_twice(staff_client):
     staff_client.post(reverse("projects:need-link", args=[need.pk]), {"project": project.pk})
     need.refresh_from_db()
     assert need.status == Need.Status.DECLINED
+
+
+def test_it_explains_when_a_need_was_reviewed_meanwhile(staff_client):
+    need = NeedFactory()
+    need.decline("暂不具备条件。")
+    response = staff_client.post(
+        reverse("projects:project-create"),
+        {"title": "楼道扶手", "description": "为老旧楼道加装扶手", "category": "care_aid",
+         "community": need.community_id, "year": 2026, "capacity": 1, "needs": [need.pk]},
+    )
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+    assert not Project.objects.filter(title="楼道扶手").exists()
