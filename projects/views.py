@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,6 +32,13 @@ NEED_INBOX_PAGE_SIZE = 30
 #: Residents may raise this many needs per client IP address per hour.
 NEED_RATE_LIMIT = 5
 NEED_RATE_WINDOW = 60 * 60
+
+
+def _wants_partial(request):
+    """An htmx swap asks for the partial; a boost or a history restore needs the page."""
+    return bool(request.htmx) and not request.htmx.boosted and not (
+        request.htmx.history_restore_request
+    )
 
 
 def _adoptions_with_units():
@@ -91,9 +99,9 @@ def project_list(request):
     query_without_category.pop("category", None)
 
     template_name = "projects/project_list.html"
-    if request.htmx and not request.htmx.boosted:
+    if _wants_partial(request):
         template_name += "#results"
-    return render(
+    response = render(
         request,
         template_name,
         {
@@ -105,6 +113,8 @@ def project_list(request):
             "query_without_category": query_without_category.urlencode(),
         },
     )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 @require_GET
@@ -221,9 +231,9 @@ def need_inbox(request):
     query = request.GET.copy()
     query.pop("page", None)
     template_name = "projects/need_inbox.html"
-    if request.htmx and not request.htmx.boosted:
+    if _wants_partial(request):
         template_name += "#results"
-    return render(
+    response = render(
         request,
         template_name,
         {
@@ -233,6 +243,8 @@ def need_inbox(request):
             "pending_count": Need.objects.filter(status=Need.Status.PENDING).count(),
         },
     )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _need_row(request, need, status=200):

@@ -129,3 +129,10 @@ def test_it_works_without_javascript_links_have_hrefs(anon):
     assert 'href="?page=2"' in html
     assert 'hx-get="?page=2"' in html
     assert 'method="get" action="/projects/"' in html
+
+
+def test_it_answers_a_history_restore_with_the_whole_page(anon):
+    ProjectFactory(title="健康小屋")
+    response = anon.get(URL, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]
