@@ -163,3 +163,11 @@ def test_it_explains_when_a_need_was_reviewed_meanwhile(staff_client):
     assert response.status_code == 200
     assert "选择一个有效的选项" in response.content.decode()
     assert not Project.objects.filter(title="楼道扶手").exists()
+
+
+def test_staff_see_the_pending_count_in_the_nav(persona_clients):
+    NeedFactory.create_batch(3)
+    html = persona_clients["staff"].get(reverse("home")).content.decode()
+    assert '需求审核 <span class="badge"' in html
+    assert ">3</span>" in html
+    assert "需求审核" not in persona_clients["liaison"].get(reverse("home")).content.decode()
