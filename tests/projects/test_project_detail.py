@@ -57,7 +57,9 @@ def test_it_hides_drafts_from_the_public_but_not_from_staff(persona_clients):
     project = ProjectFactory(status=Project.Status.DRAFT)
     assert persona_clients["anon"].get(_url(project)).status_code == 404
     assert persona_clients["liaison"].get(_url(project)).status_code == 404
-    assert persona_clients["staff"].get(_url(project)).status_code == 200
+    preview = persona_clients["staff"].get(_url(project))
+    assert preview.status_code == 200
+    assert "预览：该草稿尚未公开。" in preview.content.decode()
 
 
 def test_it_answers_404_for_unknown_projects(anon):
