@@ -171,3 +171,18 @@ def test_staff_see_the_pending_count_in_the_nav(persona_clients):
     assert '需求审核 <span class="badge"' in html
     assert ">3</span>" in html
     assert "需求审核" not in persona_clients["liaison"].get(reverse("home")).content.decode()
+
+
+def test_several_ticked_needs_prefill_one_project(staff_client):
+    community = CommunityFactory()
+    first = NeedFactory(community=community, text="楼道太暗")
+    second = NeedFactory(community=community, text="楼道没有扶手")
+    html = staff_client.get(INBOX).content.decode()
+    assert 'id="bulk-accept" method="get" action="/office/projects/new/"' in html
+    assert f'name="need" value="{first.pk}" form="bulk-accept"' in html
+    response = staff_client.get(reverse("projects:project-create"),
+                                {"need": [first.pk, second.pk]})
+    form = response.context["form"]
+    assert sorted(form.initial["needs"]) == sorted([first.pk, second.pk])
+    assert "楼道太暗" in form.initial["description"]
+    assert "楼道没有扶手" in form.initial["description"]
