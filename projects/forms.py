@@ -11,6 +11,14 @@ from .models import Category, Milestone, Need, Project
 # --- Public board, needs, staff triage and project editing -------------------------
 
 
+def grouped_communities(queryset, empty_label):
+    """Community choices grouped by district, so a long list is easy to scan on a phone."""
+    groups = {}
+    for community in queryset.select_related("district"):
+        groups.setdefault(community.district.name, []).append((community.pk, community.name))
+    return [("", empty_label), *groups.items()]
+
+
 class ProjectFilterForm(forms.Form):
     """The board's filters. Every field is optional; bad values are simply ignored."""
 
@@ -31,6 +39,9 @@ class ProjectFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Search projects")}
+        )
+        self.fields["community"].choices = grouped_communities(
+            self.fields["community"].queryset, _("All communities")
         )
         self.fields["category"].choices = [("", _("All categories")), *Category.choices]
         statuses = [
@@ -89,6 +100,9 @@ class NeedForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = Community.objects.filter(is_active=True)
+        self.fields["community"].choices = grouped_communities(
+            self.fields["community"].queryset, _("Choose your village or residential area")
+        )
         self.fields["text"].validators.append(MinLengthValidator(5))
         self.fields["contact_phone"].validators.append(phone_validator)
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
