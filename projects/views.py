@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, redirect, render  # noqa: F401
 
 # --- Public board, needs, staff triage and project editing -------------------------
 # Imports for this section live here so the two halves of the module merge cleanly.
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -162,6 +163,14 @@ def project_archive(request):
 
 
 def _client_ip(request):
+    """The client's address. Behind ``NUM_PROXIES`` trusted reverse proxies, the address the
+    nearest of them saw (X-Forwarded-For can be forged, so only trusted hops are used)."""
+    proxies = getattr(settings, "NUM_PROXIES", 0)
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

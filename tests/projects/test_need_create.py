@@ -115,3 +115,16 @@ def test_it_offers_only_active_communities(anon, community):
     html = anon.get(URL).content.decode()
     assert "五龙村" in html
     assert "已撤并村" not in html
+
+
+def test_it_counts_the_address_a_trusted_proxy_saw(anon, community, settings):
+    settings.NUM_PROXIES = 1
+    for i in range(NEED_RATE_LIMIT):
+        anon.post(URL, _data(community, text=f"第{i}条需求：希望装路灯。"),
+                  REMOTE_ADDR="10.9.9.9", HTTP_X_FORWARDED_FOR="1.2.3.4, 5.6.7.8")
+    blocked = anon.post(URL, _data(community), REMOTE_ADDR="10.9.9.9",
+                        HTTP_X_FORWARDED_FOR="9.9.9.9, 5.6.7.8")
+    assert blocked.status_code == 429  # the forged first hop does not help
+    other = anon.post(URL, _data(community), REMOTE_ADDR="10.9.9.9",
+                      HTTP_X_FORWARDED_FOR="5.6.7.9")
+    assert other.status_code == 302
