@@ -186,3 +186,12 @@ def test_several_ticked_needs_prefill_one_project(staff_client):
     assert sorted(form.initial["needs"]) == sorted([first.pk, second.pk])
     assert "楼道太暗" in form.initial["description"]
     assert "楼道没有扶手" in form.initial["description"]
+
+
+def test_it_answers_htmx_filters_with_the_results_partial(staff_client):
+    NeedFactory(text="希望加装路灯", category="construction")
+    NeedFactory(text="希望开读书会", category="culture")
+    response = staff_client.get(INBOX, {"category": "culture"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results">')
+    assert "希望开读书会" in html and "希望加装路灯" not in html

@@ -77,3 +77,20 @@ def test_it_uses_a_fixed_number_of_queries(anon, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         anon.get(_url(project))
     assert Adoption.objects.filter(project=project).count() == 5
+
+
+def test_it_shows_progress_photos(anon):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from projects.models import ProgressPhoto
+
+    gif = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00"
+           b"\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+    project = ProjectFactory(status="in_progress")
+    update = project.updates.create(text="凉亭封顶")
+    photo = ProgressPhoto.objects.create(
+        update=update, image=SimpleUploadedFile("a.gif", gif), caption="封顶当天"
+    )
+    html = anon.get(_url(project)).content.decode()
+    assert f'src="{photo.image.url}"' in html
+    assert "封顶当天" in html
