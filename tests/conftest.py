@@ -86,3 +86,53 @@ def persona_clients(staff, liaison, other_liaison):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# --- Browser tests ------------------------------------------------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_context(transactional_db, live_server):
+    """A headless Debian chromium at a phone's size (375×812), driven by Playwright.
+
+    Skips when chromium is missing, unless REQUIRE_BROWSER=1 (CI), then fails.
+    """
+    import os
+    from pathlib import Path
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is required (REQUIRE_BROWSER=1)")
+        pytest.skip(f"{CHROMIUM} not installed")
+    # Playwright's sync API runs an event loop; Django's live_server is synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    Path("test-artifacts").mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = browser.new_context(
+            viewport={"width": 375, "height": 812}, locale="zh-CN", device_scale_factor=2
+        )
+        context.set_default_timeout(15000)
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def browser_page(browser_context):
+    return browser_context.new_page()
