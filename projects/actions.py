@@ -270,3 +270,14 @@ def complete_project(project):
             project.transition_to(Project.Status.IN_PROGRESS)
         project.transition_to(Project.Status.COMPLETED)
     return project
+
+
+def adopting_liaisons(project):
+    """The active liaisons of the active units that adopted ``project`` (for reminders)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True,
+        unit__is_active=True,
+        unit__adoptions__project=project,
+    ).distinct()

@@ -146,3 +146,13 @@ def test_it_completes_a_project_only_when_every_milestone_is_done(unit_a):
     actions.complete_project(project)
     project.refresh_from_db()
     assert project.status == Project.Status.COMPLETED
+
+
+def test_it_finds_the_liaisons_of_a_projects_adopting_units(liaison, other_liaison, unit_a):
+    from tests.factories import UserFactory
+
+    project = ProjectFactory(status=Project.Status.ADOPTED, capacity=2, adopted_count=1)
+    AdoptionFactory(project=project, unit=unit_a)
+    UserFactory(username="dave", unit=unit_a, is_active=False)
+
+    assert list(actions.adopting_liaisons(project)) == [liaison]

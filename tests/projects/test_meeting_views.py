@@ -294,3 +294,46 @@ def test_it_records_in_the_same_number_of_queries_at_two_sizes(staff_client):
         MemberUnitFactory()
         AdoptionFactory(meeting=meeting)
     assert count() == small
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_it_prints_sheets_in_the_same_number_of_queries_at_two_sizes(staff_client):
+    meeting = JointMeetingFactory()
+    urls = [
+        reverse("projects:meeting-qr-sheet", args=[meeting.pk]),
+        reverse("projects:meeting-signing-sheet", args=[meeting.pk]),
+        reverse("projects:meeting-screen", args=[meeting.pk]),
+    ]
+
+    def add():
+        ProjectFactory()
+        AdoptionFactory(meeting=meeting)
+
+    add()
+    from django.core.cache import cache
+
+    cache.clear()
+    small = [_queries(staff_client, url) for url in urls]
+    for _ in range(5):
+        add()
+    cache.clear()
+    assert [_queries(staff_client, url) for url in urls] == small
+
+
+def test_it_lists_renewals_in_the_same_number_of_queries_at_two_sizes(liaison_client, unit_a):
+    meeting = JointMeetingFactory()
+
+    def add():
+        old = AdoptionFactory(unit=unit_a)
+        RenewalProposal.objects.create(meeting=meeting, previous_adoption=old, unit=unit_a)
+
+    add()
+    small = _queries(liaison_client, reverse("projects:my-renewals"))
+    for _ in range(5):
+        add()
+    assert _queries(liaison_client, reverse("projects:my-renewals")) == small
