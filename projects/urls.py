@@ -14,6 +14,11 @@ urlpatterns = [
     path("office/meetings/<int:pk>/qr/", views.meeting_qr_sheet, name="meeting-qr-sheet"),
     path("office/meetings/<int:pk>/record/", views.meeting_record, name="meeting-record"),
     path(
+        "office/meetings/<int:pk>/adoptions/<int:adoption_pk>/withdraw/",
+        views.meeting_withdraw,
+        name="meeting-withdraw",
+    ),
+    path(
         "office/meetings/<int:pk>/adoptions.xlsx", views.meeting_export, name="meeting-export"
     ),
     path(

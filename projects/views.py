@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.db import transaction  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -96,9 +96,25 @@ def _get_proposal_for_liaison(request, pk):
 
 @staff_required
 def meeting_list(request):
+    proposals = RenewalProposal.Status
     meetings = JointMeeting.objects.annotate(
         adoption_total=Count("adoptions", distinct=True),
         unit_total=Count("adoptions__unit", distinct=True),
+        renewals_pending=Count(
+            "renewal_proposals",
+            filter=Q(renewal_proposals__status=proposals.PENDING),
+            distinct=True,
+        ),
+        renewals_confirmed=Count(
+            "renewal_proposals",
+            filter=Q(renewal_proposals__status=proposals.CONFIRMED),
+            distinct=True,
+        ),
+        renewals_dropped=Count(
+            "renewal_proposals",
+            filter=Q(renewal_proposals__status=proposals.DROPPED),
+            distinct=True,
+        ),
     ).order_by("-held_on", "-id")
     return render(request, "projects/meeting_list.html", {"meetings": meetings})
 
@@ -347,6 +363,22 @@ def meeting_record(request, pk):
     if request.htmx:
         template += "#record-panel"
     return render(request, template, context)
+
+
+@require_POST
+@staff_required
+def meeting_withdraw(request, pk, adoption_pk):
+    """Undo an adoption recorded in error (staff only); the seat is free again."""
+    adoption = get_object_or_404(
+        Adoption.objects.select_related("unit", "project"), pk=adoption_pk, meeting_id=pk
+    )
+    actions.withdraw(adoption, by=request.user)
+    messages.success(
+        request,
+        _("Withdrawn: %(unit)s no longer adopts %(project)s.")
+        % {"unit": adoption.unit.name, "project": adoption.project.title},
+    )
+    return redirect("projects:meeting-record", pk=pk)
 
 
 def _meeting_adoptions(meeting):

@@ -337,3 +337,23 @@ def test_it_lists_renewals_in_the_same_number_of_queries_at_two_sizes(liaison_cl
     for _ in range(5):
         add()
     assert _queries(liaison_client, reverse("projects:my-renewals")) == small
+
+
+def test_it_lets_staff_withdraw_a_mistaken_record(staff_client, liaison_client, unit_a):
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=1)
+    adoption = actions.adopt(project, unit_a, meeting)
+    url = reverse("projects:meeting-withdraw", args=[meeting.pk, adoption.pk])
+
+    assert liaison_client.post(url).status_code == 403
+    assert staff_client.post(reverse("projects:meeting-withdraw", args=[meeting.pk + 1, adoption.pk])).status_code == 404
+    assert staff_client.post(url).status_code == 302
+
+    project.refresh_from_db()
+    assert (project.adopted_count, project.status) == (0, Project.Status.OPEN)
+    assert not Adoption.objects.filter(pk=adoption.pk).exists()
+
+
+def test_it_sums_up_renewals_on_the_meeting_list(world, staff_client):
+    body = staff_client.get(reverse("projects:meeting-list")).content.decode()
+    assert "续认领：已续 0，待单位确认 1，不再续 0" in body
