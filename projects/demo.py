@@ -21,6 +21,8 @@ def load_projects(stdout):
 
 MEETING_2017_TITLE = "庆祝朱泾镇区域化党建20周年暨“心联鑫”区域化党建联席会议"
 MEETING_DATE = (11, 28)
+#: This year's joint meeting (the demo's "now").
+THIS_YEAR = 2026
 
 #: The article's adoptions: (community name start, title keyword, title, category,
 #: key works, unit name keyword, commitment, description).
@@ -164,15 +166,25 @@ def _article_adoptions(meeting, stdout):
     stdout.write(f"  2017 joint meeting: {done} of the article's adoptions")
 
 
-def _sample_adoptions(stdout):
-    """Projects the board shows as adopted, in progress or completed get their adopters."""
+def _sample_adoptions(stdout, this_year):
+    """Projects the board shows as adopted, in progress or completed get their adopters.
+
+    A project renewed from an earlier one is carried on by that one's unit (a renewal);
+    last year's first projects go to the demo liaisons' units, so they have renewals to
+    decide at this year's meeting; the rest go to a unit paired with the community, or
+    to sample units in turn.
+    """
     from units.models import MemberUnit, Pairing
 
-    from .models import Project
+    from .models import Adoption, Project
 
     units = list(MemberUnit.objects.active().order_by("id")[:60])
     if not units:
         return
+    demo_units = [u for u in (_unit(k) for k in DEMO_LIAISON_UNITS) if u]
+    demo_units = [
+        u for u in demo_units if not u.adoptions.filter(meeting__held_on__year=this_year - 1)
+    ]
     projects = (
         Project.objects.filter(
             status__in=[
@@ -187,18 +199,31 @@ def _sample_adoptions(stdout):
     )
     attached = 0
     for n, project in enumerate(projects):
-        paired = (
-            Pairing.objects.filter(
-                community=project.community, unit__isnull=False, unit__is_active=True
-            )
-            .order_by("id")
-            .values_list("unit", flat=True)
-            .first()
-        )
-        unit = next((u for u in units if u.pk == paired), None) or units[n % len(units)]
         meeting = _meeting(project.year, MEETING_2017_TITLE if project.year == 2017 else None)
-        if _attach(project, unit, meeting, "结对共建，认领实施"):
-            attached += 1
+        earlier = (
+            Adoption.objects.filter(project_id=project.previous_id).order_by("id").first()
+            if project.previous_id
+            else None
+        )
+        if earlier:
+            done = _attach(
+                project, earlier.unit, meeting, earlier.commitment, "renewal", earlier
+            )
+        else:
+            if project.year == this_year - 1 and demo_units:
+                unit = demo_units.pop(0)
+            else:
+                paired = (
+                    Pairing.objects.filter(
+                        community=project.community, unit__isnull=False, unit__is_active=True
+                    )
+                    .order_by("id")
+                    .values_list("unit", flat=True)
+                    .first()
+                )
+                unit = next((u for u in units if u.pk == paired), None) or units[n % len(units)]
+            done = _attach(project, unit, meeting, "结对共建，认领实施")
+        attached += bool(done)
     stdout.write(f"  sample adoptions attached to {attached} adopted projects")
 
 
@@ -231,6 +256,8 @@ def load_meetings(stdout):
     whatever the registry or the board has not loaded is skipped."""
     meeting_2017 = _meeting(2017, MEETING_2017_TITLE)
     _article_adoptions(meeting_2017, stdout)
-    _sample_adoptions(stdout)
-    this_year = _meeting(2026, "2026年“心联鑫”区域化党建联席会议", adoption_open=True)
+    _sample_adoptions(stdout, THIS_YEAR)
+    this_year = _meeting(
+        THIS_YEAR, f"{THIS_YEAR}年“心联鑫”区域化党建联席会议", adoption_open=True
+    )
     _demo_renewals(this_year, stdout)
