@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.translation import gettext as _  # noqa: E402
@@ -301,18 +302,23 @@ def _screen_context(stats):
     }
 
 
+def _render_screen(template, pk):
+    # Rendered without the request: no context processor looks at request.user, so a
+    # signed-in projector costs no session or user query either.
+    html = render_to_string(template, _screen_context(_screen_stats(pk)))
+    return HttpResponse(html)
+
+
 @require_GET
 def meeting_screen(request, pk):
     """Public page for the projector: big numbers, refreshed every 3 s by htmx."""
-    return render(request, "projects/meeting_screen.html", _screen_context(_screen_stats(pk)))
+    return _render_screen("projects/meeting_screen.html", pk)
 
 
 @require_GET
 def meeting_screen_stats(request, pk):
     """The polled fragment; no database query while the cache is warm."""
-    return render(
-        request, "projects/meeting_screen.html#stats", _screen_context(_screen_stats(pk))
-    )
+    return _render_screen("projects/meeting_screen.html#stats", pk)
 
 
 # Staff records, exports -------------------------------------------------------------------

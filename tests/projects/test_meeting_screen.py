@@ -23,17 +23,21 @@ def test_it_polls_every_three_seconds(anon):
     assert "心联鑫联席会议" in body
 
 
+@pytest.mark.parametrize("viewer", ["anon", "staff_client"])
 def test_it_serves_the_poll_from_the_cache_without_queries(
-    anon, unit_a, django_assert_num_queries
+    request, viewer, unit_a, django_assert_num_queries
 ):
+    client = request.getfixturevalue(viewer)  # a signed-in projector has a session too
     meeting = JointMeetingFactory()
     url = reverse("projects:meeting-screen-stats", args=[meeting.pk])
-    anon.get(url)  # warms the cache
+    client.get(url)  # warms the cache
 
     with django_assert_num_queries(0):
-        response = anon.get(url)
+        response = client.get(url)
     assert response.status_code == 200
     assert "<html" not in response.content.decode()
+    with django_assert_num_queries(0):
+        assert client.get(reverse("projects:meeting-screen", args=[meeting.pk])).status_code == 200
 
 
 def test_it_shows_a_new_adoption_on_the_next_poll(anon, unit_a, django_capture_on_commit_callbacks):
