@@ -8,7 +8,7 @@ project is full, and the UNIQUE(project, unit) constraint catches a double click
 
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -121,22 +121,38 @@ def adopt(
 
 
 def withdraw(adoption, *, by):
-    """Staff only: cancel an adoption recorded in error and free its seat."""
+    """Staff only: cancel an adoption recorded in error and free its seat.
+
+    The row is deleted (the unique constraint must let the unit adopt again); its
+    history table keeps who removed it and when. A renewal confirmed through it goes
+    back to awaiting the unit. An adoption a later year builds on cannot be withdrawn.
+    """
     if not _is_staff(by):
         raise AdoptionError(_("Only office staff can withdraw an adoption."))
     meeting_id = adoption.meeting_id
-    with transaction.atomic():
-        deleted, _rows = Adoption.objects.filter(pk=adoption.pk).delete()
-        if deleted:
-            Project.objects.filter(pk=adoption.project_id, adopted_count__gt=0).update(
-                adopted_count=F("adopted_count") - 1
+    try:
+        with transaction.atomic():
+            RenewalProposal.objects.filter(adoption=adoption).update(
+                adoption=None,
+                status=RenewalProposal.Status.PENDING,
+                decided_by=None,
+                decided_at=None,
             )
-            Project.objects.filter(
-                pk=adoption.project_id,
-                status=Project.Status.ADOPTED,
-                adopted_count__lt=F("capacity"),
-            ).update(status=Project.Status.OPEN)
-        transaction.on_commit(lambda: invalidate_screen(meeting_id))
+            deleted, _rows = Adoption.objects.filter(pk=adoption.pk).delete()
+            if deleted:
+                Project.objects.filter(pk=adoption.project_id, adopted_count__gt=0).update(
+                    adopted_count=F("adopted_count") - 1
+                )
+                Project.objects.filter(
+                    pk=adoption.project_id,
+                    status=Project.Status.ADOPTED,
+                    adopted_count__lt=F("capacity"),
+                ).update(status=Project.Status.OPEN)
+            transaction.on_commit(lambda: invalidate_screen(meeting_id))
+    except ProtectedError:
+        raise AdoptionError(
+            _("A later renewal builds on this adoption; it cannot be withdrawn.")
+        ) from None
 
 
 # --- Renewals (续认领) -----------------------------------------------------------------

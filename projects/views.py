@@ -378,12 +378,16 @@ def meeting_withdraw(request, pk, adoption_pk):
     adoption = get_object_or_404(
         Adoption.objects.select_related("unit", "project"), pk=adoption_pk, meeting_id=pk
     )
-    actions.withdraw(adoption, by=request.user)
-    messages.success(
-        request,
-        _("Withdrawn: %(unit)s no longer adopts %(project)s.")
-        % {"unit": adoption.unit.name, "project": adoption.project.title},
-    )
+    try:
+        actions.withdraw(adoption, by=request.user)
+    except actions.AdoptionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Withdrawn: %(unit)s no longer adopts %(project)s.")
+            % {"unit": adoption.unit.name, "project": adoption.project.title},
+        )
     return redirect("projects:meeting-record", pk=pk)
 
 

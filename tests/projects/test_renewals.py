@@ -129,3 +129,31 @@ def test_it_hides_other_units_proposals(last_year, this_year, other_liaison_clie
     assert other_liaison_client.post(url).status_code == 404
     proposal.refresh_from_db()
     assert proposal.status == RenewalProposal.Status.PENDING
+
+
+def test_it_reopens_a_renewal_when_staff_withdraw_it(last_year, this_year, staff, unit_a):
+    actions.rollover(this_year)
+    proposal = RenewalProposal.objects.get(unit=unit_a)
+    adoption = actions.confirm_renewal(proposal, by=None)
+
+    actions.withdraw(adoption, by=staff)
+
+    proposal.refresh_from_db()
+    assert proposal.status == RenewalProposal.Status.PENDING
+    assert proposal.adoption is None
+    assert adoption.project.adoptions.count() == 0
+
+
+def test_it_refuses_to_withdraw_an_adoption_a_later_year_builds_on(
+    last_year, this_year, staff, staff_client
+):
+    actions.rollover(this_year)
+    old = last_year["a_lecture"]
+
+    with pytest.raises(actions.AdoptionError):
+        actions.withdraw(old, by=staff)
+    assert Adoption.objects.filter(pk=old.pk).exists()
+
+    url = reverse("projects:meeting-withdraw", args=[old.meeting_id, old.pk])
+    response = staff_client.post(url, follow=True)
+    assert "不能撤销" in response.content.decode()
