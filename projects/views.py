@@ -269,7 +269,11 @@ def _screen_stats(meeting_pk):
         adoptions.values_list("project__category").annotate(n=Count("id")).order_by()
     )
     recent = [
-        {"unit": a.unit.name, "project": a.project.title, "renewal": a.kind == Adoption.Kind.RENEWAL}
+        {
+            "unit": a.unit.name,
+            "project": a.project.title,
+            "renewal": a.kind == Adoption.Kind.RENEWAL,
+        }
         for a in adoptions.select_related("unit", "project").order_by("-recorded_at", "-id")[
             :RECENT_ON_SCREEN
         ]
@@ -297,7 +301,8 @@ def _screen_context(stats):
         "stats": stats,
         "held_on": datetime.date.fromisoformat(stats["held_on"]),
         "categories": [
-            {"value": v, "label": labels[v], "count": n, "max": top} for v, n in stats["by_category"]
+            {"value": v, "label": labels[v], "count": n, "max": top}
+            for v, n in stats["by_category"]
         ],
     }
 

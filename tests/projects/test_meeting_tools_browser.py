@@ -22,7 +22,9 @@ def _login(page, live_server, user, next_url):
     page.get_by_role("button", name="登录").click()
 
 
-def test_it_records_adoptions_with_the_keyboard_only(browser_page, live_server, staff, unit_a, unit_b):
+def test_it_records_adoptions_with_the_keyboard_only(
+    browser_page, live_server, staff, unit_a, unit_b
+):
     from playwright.sync_api import expect
 
     meeting = JointMeetingFactory(adoption_open=True)

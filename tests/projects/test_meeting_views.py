@@ -346,7 +346,8 @@ def test_it_lets_staff_withdraw_a_mistaken_record(staff_client, liaison_client, 
     url = reverse("projects:meeting-withdraw", args=[meeting.pk, adoption.pk])
 
     assert liaison_client.post(url).status_code == 403
-    assert staff_client.post(reverse("projects:meeting-withdraw", args=[meeting.pk + 1, adoption.pk])).status_code == 404
+    elsewhere = reverse("projects:meeting-withdraw", args=[meeting.pk + 1, adoption.pk])
+    assert staff_client.post(elsewhere).status_code == 404
     assert staff_client.post(url).status_code == 302
 
     project.refresh_from_db()
