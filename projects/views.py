@@ -466,7 +466,19 @@ def meeting_rollover(request, pk):
         request,
         _("%(n)d renewal proposals created for the units to confirm.") % {"n": created},
     )
-    return redirect("projects:meeting-list")
+    return redirect("projects:meeting-renewals", pk=meeting.pk)
+
+
+@staff_required
+def meeting_renewals(request, pk):
+    """Staff see which units still have to decide on last year's projects."""
+    meeting = _get_meeting(pk)
+    proposals = meeting.renewal_proposals.select_related(
+        "unit", "previous_adoption__project__community", "adoption__project"
+    ).order_by("status", "unit__name", "id")
+    return render(
+        request, "projects/meeting_renewals.html", {"meeting": meeting, "proposals": proposals}
+    )
 
 
 @liaison_required

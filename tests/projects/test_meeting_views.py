@@ -59,6 +59,7 @@ def _cases(w):
             {**STAFF_ONLY, "staff": 200},
         ),
         ("post", reverse("projects:meeting-rollover", args=[m]), {**STAFF_ONLY, "staff": 302}),
+        ("get", reverse("projects:meeting-renewals", args=[m]), {**STAFF_ONLY, "staff": 200}),
         (
             "get",
             reverse("projects:project-adopt", args=[w["open_project"].pk]),
@@ -325,18 +326,31 @@ def test_it_prints_sheets_in_the_same_number_of_queries_at_two_sizes(staff_clien
     assert [_queries(staff_client, url) for url in urls] == small
 
 
-def test_it_lists_renewals_in_the_same_number_of_queries_at_two_sizes(liaison_client, unit_a):
+def test_it_lists_renewals_in_the_same_number_of_queries_at_two_sizes(
+    liaison_client, staff_client, unit_a
+):
     meeting = JointMeetingFactory()
+    pages = [
+        (liaison_client, reverse("projects:my-renewals")),
+        (staff_client, reverse("projects:meeting-renewals", args=[meeting.pk])),
+    ]
 
     def add():
         old = AdoptionFactory(unit=unit_a)
         RenewalProposal.objects.create(meeting=meeting, previous_adoption=old, unit=unit_a)
 
     add()
-    small = _queries(liaison_client, reverse("projects:my-renewals"))
+    small = [_queries(client, url) for client, url in pages]
     for _ in range(5):
         add()
-    assert _queries(liaison_client, reverse("projects:my-renewals")) == small
+    assert [_queries(client, url) for client, url in pages] == small
+
+
+def test_it_shows_staff_who_still_has_to_decide(world, staff_client, unit_a):
+    url = reverse("projects:meeting-renewals", args=[world["meeting"].pk])
+    body = staff_client.get(url).content.decode()
+    assert unit_a.name in body
+    assert "待单位确认" in body
 
 
 def test_it_lets_staff_withdraw_a_mistaken_record(staff_client, liaison_client, unit_a):
