@@ -12,7 +12,7 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Adoption, JointMeeting, Project, RenewalProposal
+from .models import Adoption, JointMeeting, Milestone, Project, RenewalProposal
 
 
 class AdoptionError(Exception):
@@ -193,7 +193,7 @@ def _renewed_project(old, year, user):
     existing = Project.objects.filter(previous=old, year=year).first()
     if existing:
         return existing
-    return Project.objects.create(
+    new = Project.objects.create(
         title=old.title,
         description=old.description,
         category=old.category,
@@ -207,6 +207,20 @@ def _renewed_project(old, year, user):
         status=Project.Status.OPEN,
         created_by=user,
     )
+    # Last year's steps, a year on and not yet done.
+    shift = year - old.year
+    Milestone.objects.bulk_create(
+        Milestone(project=new, title=m.title, due_on=_years_later(m.due_on, shift))
+        for m in old.milestones.all()
+    )
+    return new
+
+
+def _years_later(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 def confirm_renewal(proposal, *, by, commitment=""):

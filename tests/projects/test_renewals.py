@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from projects import actions
 from projects.models import Adoption, Project, RenewalProposal
-from tests.factories import AdoptionFactory, JointMeetingFactory, MemberUnitFactory, ProjectFactory
+from tests.factories import (
+    AdoptionFactory,
+    JointMeetingFactory,
+    MemberUnitFactory,
+    MilestoneFactory,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +64,12 @@ def test_it_skips_units_that_left(last_year, this_year, unit_b):
 def test_it_renews_into_a_new_project_when_the_liaison_confirms(
     last_year, this_year, liaison_client, unit_a
 ):
+    MilestoneFactory(
+        project=last_year["a_lecture"].project,
+        title="开讲第一课",
+        due_on=datetime.date(2025, 3, 1),
+        done_on=datetime.date(2025, 2, 27),
+    )
     actions.rollover(this_year)
     proposal = RenewalProposal.objects.get(unit=unit_a)
 
@@ -83,6 +95,9 @@ def test_it_renews_into_a_new_project_when_the_liaison_confirms(
     assert new.title == "法治大讲堂"
     assert new.status == Project.Status.ADOPTED
     assert new.adopted_count == 1
+    assert list(new.milestones.values_list("title", "due_on", "done_on")) == [
+        ("开讲第一课", datetime.date(2026, 3, 1), None)
+    ]
 
     # Confirming twice changes nothing.
     liaison_client.post(reverse("projects:renewal-confirm", args=[proposal.pk]))
