@@ -419,3 +419,66 @@ class ProgressPhoto(models.Model):
     class Meta:
         verbose_name = _("progress photo")
         verbose_name_plural = _("progress photos")
+
+
+class RenewalProposal(models.Model):
+    """续认领: last year's adoption offered again to the same unit at this year's meeting."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting the unit")
+        CONFIRMED = "confirmed", _("renewed")
+        DROPPED = "dropped", _("not renewed")
+
+    meeting = models.ForeignKey(
+        JointMeeting,
+        verbose_name=_("joint meeting"),
+        on_delete=models.PROTECT,
+        related_name="renewal_proposals",
+    )
+    previous_adoption = models.ForeignKey(
+        Adoption,
+        verbose_name=_("last year's adoption"),
+        on_delete=models.PROTECT,
+        related_name="renewal_proposals",
+    )
+    unit = models.ForeignKey(
+        "units.MemberUnit",
+        verbose_name=_("member unit"),
+        on_delete=models.PROTECT,
+        related_name="renewal_proposals",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    adoption = models.OneToOneField(
+        Adoption,
+        verbose_name=_("renewed adoption"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    drop_reason = models.CharField(_("reason for not renewing"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "id"]
+        verbose_name = _("renewal proposal")
+        verbose_name_plural = _("renewal proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "previous_adoption"], name="one_renewal_proposal_per_adoption"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} ↻ {self.previous_adoption.project}"

@@ -101,8 +101,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser_page(live_server, transactional_db, monkeypatch):
-    """A Playwright page in Debian's chromium at phone width (375 px).
+def browser_context(live_server, transactional_db, monkeypatch):
+    """A headless Debian chromium at a phone's size (375×812), driven by Playwright.
 
     Skips when chromium is missing, unless REQUIRE_BROWSER=1 (CI), then fails.
     """
@@ -114,18 +114,27 @@ def browser_page(live_server, transactional_db, monkeypatch):
         pytest.skip(f"{CHROMIUM} is missing")
     # Playwright's sync API runs an event loop; Django's ORM is called from the test.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.conf import settings
     from playwright.sync_api import sync_playwright
 
+    (settings.BASE_DIR / "test-artifacts").mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+        context = browser.new_context(
+            viewport={"width": 375, "height": 812}, locale="zh-CN", device_scale_factor=2
+        )
+        context.set_default_timeout(15_000)
         try:
-            yield page
+            yield context
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture
+def browser_page(browser_context):
+    """One page of ``browser_context``."""
+    return browser_context.new_page()
 
 
 @pytest.fixture
