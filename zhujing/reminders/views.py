@@ -1,0 +1,65 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .models import Notification
+
+
+def _get_notification_for_user(request, pk):
+    """Only the user's own entries exist for them: anyone else's id is a 404."""
+    notification = Notification.objects.filter(pk=pk, user=request.user).first()
+    if notification is None:
+        raise Http404
+    return notification
+
+
+def _unread_count(user):
+    return Notification.objects.filter(user=user, read_at=None).count()
+
+
+@login_required
+@require_GET
+def inbox(request):
+    notifications = Notification.objects.filter(user=request.user)
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    ctx = {"page": page, "unread_count": _unread_count(request.user)}
+    template_name = "reminders/inbox.html"
+    if request.htmx and not request.htmx.boosted:
+        template_name += "#inbox-list"
+    return render(request, template_name, ctx)
+
+
+@never_cache
+@login_required
+@require_GET
+def badge(request):
+    return render(
+        request, "reminders/badge.html", {"unread_count": _unread_count(request.user)}
+    )
+
+
+@login_required
+@require_POST
+def mark_read(request, pk):
+    notification = _get_notification_for_user(request, pk)
+    notification.mark_read()
+    if request.htmx:
+        return render(
+            request,
+            "reminders/inbox.html#entry",
+            {"notification": notification, "unread_count": _unread_count(request.user)},
+        )
+    if notification.link:
+        return redirect(notification.link)
+    return redirect("reminders:inbox")
+
+
+@login_required
+@require_POST
+def mark_all_read(request):
+    Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    return redirect("reminders:inbox")
