@@ -45,6 +45,7 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Delivery bookkeeping: enqueued by the sweep, claimed with a lease, then sent.
     enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    enqueue_batch = models.UUIDField(_("enqueue batch"), null=True, blank=True, editable=False)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

@@ -8,6 +8,7 @@ unsent rows are marked and enqueued in bulk). No far-future ETAs: the beat runs 
 
 import datetime
 import logging
+import uuid
 from collections import defaultdict
 
 from django.conf import settings
@@ -158,9 +159,10 @@ def enqueue_unsent(now=None):
         .filter(Q(lease_until=None) | Q(lease_until__lt=now))
         .filter(Q(enqueued_at=None) | Q(enqueued_at__lt=requeue))
     )
-    # Stamp, then read back by the stamp: two set-based queries, no id lists.
-    pending.update(enqueued_at=now)
-    pks = list(Reminder.objects.filter(enqueued_at=now, sent_at=None).values_list("pk", flat=True))
+    # Stamp with a fresh batch id, then read back by it: two set-based queries, no id lists.
+    batch = uuid.uuid4()
+    pending.update(enqueued_at=now, enqueue_batch=batch)
+    pks = list(Reminder.objects.filter(enqueue_batch=batch).values_list("pk", flat=True))
     for pk in pks:
         deliver_reminder.delay_on_commit(pk)
     return pks

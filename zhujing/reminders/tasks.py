@@ -2,7 +2,8 @@
 
 import logging
 
-from celery import Task, shared_task
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 
 from . import delivery, sweep
@@ -10,7 +11,7 @@ from . import delivery, sweep
 logger = logging.getLogger(__name__)
 
 
-class BrokerSafeTask(Task):
+class BrokerSafeTask(DjangoTask):
     """``delay()`` (and so ``delay_on_commit()``) logs a broker error instead of raising.
 
     When Redis is down a page that enqueues must still answer: the row stays unsent and the
