@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from projects.models import Project
@@ -168,3 +169,20 @@ def test_a_rolled_back_transaction_enqueues_nothing(
             pass
     assert callbacks == []
     assert Reminder.objects.count() == 0
+
+
+@pytest.mark.parametrize("size", [2, 25])
+def test_the_sweep_query_count_does_not_grow_with_data(
+    size, staff, liaison, pairing_due_on, adopted_milestone, today, django_assert_num_queries
+):
+    for i in range(size):
+        pairing_due_on(today - D(20 + i))  # overdue and escalated
+        adopted_milestone(today - D(i))
+        VisitFactory(pairing=pairing_due_on(today + D(3 + i % 3)), visited_on=today - D(400))
+    JointMeetingFactory(held_on=today + D(3))
+    ContentType.objects.clear_cache()
+    # content types, liaisons, staff, pairings, milestones, meetings, insert,
+    # mark enqueued, read back; plus the savepoint pair of the atomic block.
+    with django_assert_num_queries(11):
+        created, enqueued = sweep(today)
+    assert created == enqueued > size * 3

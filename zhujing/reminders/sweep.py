@@ -1,12 +1,13 @@
 """The reminder sweep: find what is due, create the reminder rows, enqueue their delivery.
 
 Set-based on purpose: a fixed number of queries however many pairings and milestones there
-are (the last visit is a subquery, the rows are bulk-inserted with ``ignore_conflicts`` and the
-unsent rows are marked and enqueued in bulk). No far-future ETAs: the beat runs the sweep every
+are: the last visit is a subquery, the new rows go in as one ``INSERT ... ON CONFLICT DO
+NOTHING`` and the unsent rows are marked and enqueued in bulk. No far-future ETAs: the beat runs the sweep every
 ``REMINDER_SWEEP_SECONDS`` and it reads the database afresh each time.
 """
 
 import datetime
+import json
 import logging
 import uuid
 from collections import defaultdict
@@ -14,7 +15,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -116,32 +117,51 @@ def due_reminders(today):
             yield user_id, Kind.MEETING, meeting_ct, meeting_id, held_on
 
 
-def _create(keys, today):
-    """Insert the rows that don't exist yet; existing ones are skipped by the constraint."""
-    keys = set(keys)
-    if not keys:
+def _create(keys):
+    """Insert the reminder rows that don't exist yet, in one statement whatever their number.
+
+    The rows travel as one JSON parameter and the database unpacks them (``json_each`` on
+    SQLite, ``jsonb_to_recordset`` on PostgreSQL); ``ON CONFLICT DO NOTHING`` against the
+    unique constraint skips the ones that exist. Other databases get ``bulk_create``.
+    """
+    rows = sorted({(u, str(k), c, o, d.isoformat()) for u, k, c, o, d in keys})
+    if not rows:
         return 0
-    # Skip what is already there so a steady-state sweep inserts nothing: one query.
-    oldest = min(k[4] for k in keys)
-    existing = set(
-        Reminder.objects.filter(due_on__gte=oldest).values_list(
-            "recipient_id", "kind", "subject_type_id", "subject_id", "due_on"
+    now = timezone.now()
+    vendor = connection.vendor
+    if vendor not in ("sqlite", "postgresql"):
+        objs = [
+            Reminder(recipient_id=u, kind=k, subject_type_id=c, subject_id=o,
+                     due_on=datetime.date.fromisoformat(d), created_at=now)
+            for u, k, c, o, d in rows
+        ]
+        return len(Reminder.objects.bulk_create(objs, ignore_conflicts=True))
+    meta = Reminder._meta
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(meta.get_field(name).column)
+        for name in (
+            "recipient", "kind", "subject_type", "subject_id", "due_on",
+            "created_at", "delivered_channels", "attempts", "last_error",
         )
     )
-    now = timezone.now()
-    new = [
-        Reminder(
-            recipient_id=user_id,
-            kind=kind,
-            subject_type_id=ct_id,
-            subject_id=obj_id,
-            due_on=due,
-            created_at=now,
+    if vendor == "postgresql":
+        select = (
+            "SELECT r.u, r.k, r.c, r.o, r.d, %s, '[]'::jsonb, 0, '' "
+            "FROM jsonb_to_recordset(%s::jsonb) AS r(u bigint, k text, c int, o bigint, d date)"
         )
-        for user_id, kind, ct_id, obj_id, due in keys - existing
-    ]
-    Reminder.objects.bulk_create(new, ignore_conflicts=True, batch_size=5000)
-    return len(new)
+        payload = json.dumps([dict(zip("ukcod", row)) for row in rows])
+    else:
+        select = (
+            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+            "json_extract(value, '$[2]'), json_extract(value, '$[3]'), "
+            "json_extract(value, '$[4]'), %s, '[]', 0, '' FROM json_each(%s) WHERE true"
+        )
+        payload = json.dumps(rows)
+    sql = f"INSERT INTO {table} ({columns}) {select} ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), payload])
+        return cursor.rowcount
 
 
 def enqueue_unsent(now=None):
@@ -172,7 +192,7 @@ def sweep(today=None):
     """Create today's reminders and enqueue every unsent one. Returns (created, enqueued)."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        created = _create(due_reminders(today), today)
+        created = _create(due_reminders(today))
         enqueued = enqueue_unsent()
     logger.info("reminder sweep: %d created, %d enqueued", created, len(enqueued))
     return created, len(enqueued)
@@ -203,7 +223,7 @@ def create_weekly_digest(today=None):
     User = get_user_model()
     user_ct = ContentType.objects.get_for_model(User).pk
     with transaction.atomic():
-        created = _create(((pk, Kind.DIGEST, user_ct, pk, monday) for pk in _office_staff()), today)
+        created = _create((pk, Kind.DIGEST, user_ct, pk, monday) for pk in _office_staff())
         enqueued = enqueue_unsent()
     return created, len(enqueued)
 
