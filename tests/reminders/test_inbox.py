@@ -115,3 +115,17 @@ def test_the_inbox_query_count_does_not_grow(liaison_client, liaison, size, djan
 def test_a_user_without_notifications_sees_an_empty_inbox(client):
     client.force_login(UserFactory(username="erin"))
     assert "还没有通知" in client.get(reverse("reminders:inbox")).content.decode()
+
+
+def test_the_badge_stops_polling_for_a_signed_out_htmx_request(anon):
+    response = anon.get(reverse("reminders:badge"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 286
+    assert response.content == b""
+
+
+def test_mark_all_read_answers_htmx_with_the_list(liaison_client, liaison):
+    note(liaison, "第一条")
+    response = liaison_client.post(reverse("reminders:mark-all-read"), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'id="inbox-list"' in body and "第一条" in body and "<html" not in body
+    assert "标为已读" not in body

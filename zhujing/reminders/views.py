@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -21,9 +22,7 @@ def _unread_count(user):
     return Notification.objects.filter(user=user, read_at=None).count()
 
 
-@login_required
-@require_GET
-def inbox(request):
+def inbox_list(request):
     notifications = Notification.objects.filter(user=request.user)
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
     ctx = {"page": page, "unread_count": _unread_count(request.user)}
@@ -33,10 +32,21 @@ def inbox(request):
     return render(request, template_name, ctx)
 
 
-@never_cache
 @login_required
 @require_GET
+def inbox(request):
+    return inbox_list(request)
+
+
+@never_cache
+@require_GET
 def badge(request):
+    if not request.user.is_authenticated:
+        if request.htmx:
+            # Signed out while the page polled: 286 tells htmx to stop polling, and the
+            # login page is not swapped into the header.
+            return HttpResponse(status=286)
+        return redirect_to_login(request.get_full_path())
     return render(
         request, "reminders/badge.html", {"unread_count": _unread_count(request.user)}
     )
@@ -62,4 +72,6 @@ def mark_read(request, pk):
 @require_POST
 def mark_all_read(request):
     Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    if request.htmx:
+        return inbox_list(request)
     return redirect("reminders:inbox")
