@@ -25,7 +25,9 @@ def test_it_sends_anonymous_visitors_to_log_in(anon, name, args, method):
     assert reverse("accounts:login") in response["Location"]
 
 
-def test_it_shows_users_only_their_own_notifications(persona_clients, staff, liaison, other_liaison):
+def test_it_shows_users_only_their_own_notifications(
+    persona_clients, staff, liaison, other_liaison
+):
     note(staff, "给党建办的")
     note(liaison, "给财政局的")
     note(other_liaison, "给法庭的")
@@ -104,7 +106,9 @@ def test_anonymous_pages_have_no_inbox_link(anon):
 
 
 @pytest.mark.parametrize("size", [3, 40])
-def test_the_inbox_query_count_does_not_grow(liaison_client, liaison, size, django_assert_num_queries):
+def test_the_inbox_query_count_does_not_grow(
+    liaison_client, liaison, size, django_assert_num_queries
+):
     for i in range(size):
         note(liaison, f"提醒{i}")
     # session, user, unread count (header), unread count (page), page count, rows

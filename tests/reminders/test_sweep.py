@@ -99,7 +99,9 @@ def test_it_marks_milestones_overdue_the_day_after(liaison, adopted_milestone, t
     ]
 
 
-def test_it_ignores_done_milestones_and_other_units(liaison, other_liaison, adopted_milestone, today):
+def test_it_ignores_done_milestones_and_other_units(
+    liaison, other_liaison, adopted_milestone, today
+):
     adopted_milestone(today - D(1), done_on=today - D(2))
     adopted_milestone(today - D(1), unit=other_liaison.unit)
     sweep(today)

@@ -42,7 +42,7 @@ class Outcome:
 
 def still_due(reminder, subject):
     """A reminder whose subject changed since the sweep is dropped, not sent."""
-    if subject is None:
+    if subject is None or not reminder.recipient.is_active:
         return False
     if reminder.kind in (Kind.MILESTONE_DUE, Kind.MILESTONE_OVERDUE):
         return subject.done_on is None and subject.due_on == reminder.due_on
@@ -76,7 +76,10 @@ def compose(reminder, subject):
     if reminder.kind == Kind.VISIT_ESCALATION:
         return Message(
             _("Visit long overdue: %(pairing)s") % {"pairing": subject},
-            _("No visit has been recorded for the pairing %(pairing)s since it was due on %(date)s.")
+            _(
+                "No visit has been recorded for the pairing %(pairing)s "
+                "since it was due on %(date)s."
+            )
             % {"pairing": subject, "date": date},
             reverse("admin:units_pairing_change", args=[subject.pk]),
         )

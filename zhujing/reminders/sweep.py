@@ -2,8 +2,8 @@
 
 Set-based on purpose: a fixed number of queries however many pairings and milestones there
 are: the last visit is a subquery, the new rows go in as one ``INSERT ... ON CONFLICT DO
-NOTHING`` and the unsent rows are marked and enqueued in bulk. No far-future ETAs: the beat runs the sweep every
-``REMINDER_SWEEP_SECONDS`` and it reads the database afresh each time.
+NOTHING`` and the unsent rows are marked and enqueued in bulk. No far-future ETAs: the
+beat runs the sweep every ``REMINDER_SWEEP_SECONDS`` and it reads the database afresh.
 """
 
 import datetime
