@@ -165,3 +165,10 @@ def test_enqueueing_with_the_broker_down_is_logged_not_raised(tmp_path):
     assert "result None" in result.stdout
     assert "could not enqueue reminders.deliver_reminder" in result.stderr
     assert time.monotonic() - started < 30
+
+
+def test_it_drops_reminders_for_deactivated_users(overdue, liaison):
+    liaison.is_active = False
+    liaison.save()
+    assert delivery.deliver(overdue.pk) == delivery.Outcome.CANCELLED
+    assert Notification.objects.count() == 0
