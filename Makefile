@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 .PHONY: run test install messages makemessages browser demo bench clean
 
 $(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet ".[dev]"
 	touch $@

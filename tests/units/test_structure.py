@@ -1,0 +1,73 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import CommunityFactory, DistrictFactory, MemberUnitFactory, PairingFactory
+from units.models import District, Pairing
+
+pytestmark = pytest.mark.django_db
+
+
+def _network(n_communities):
+    districts = [
+        DistrictFactory(name=name, kind=kind, position=i)
+        for i, (name, kind) in enumerate(
+            [("城南", "community"), ("城东", "community"), ("城西", "community"),
+             ("东片", "rural"), ("西片", "rural")]
+        )
+    ]
+    communities = [
+        CommunityFactory(district=districts[i % 5], name=f"结构村{i}") for i in range(n_communities)
+    ]
+    for i, community in enumerate(communities):
+        PairingFactory(community=community, unit=MemberUnitFactory(name=f"结构单位{i}"))
+    return districts, communities
+
+
+def test_it_draws_the_council_districts_communities_and_links(anon):
+    _, communities = _network(6)
+    PairingFactory(
+        community=communities[0], unit=None, partner_community=communities[1],
+        mode=Pairing.Mode.VILLAGE_COMMUNITY,
+    )
+    response = anon.get(reverse("units:structure"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<svg" in html
+    assert "联席会议" in html
+    for name in ["城南", "城东", "城西", "东片", "西片", "结构村0", "结构单位5"]:
+        assert name in html
+    assert html.count('<path d=') == 7
+    assert 'class="link link-village_community"' in html
+    assert response.context["layout"].counts["pairings"] == 7
+
+
+def test_it_leaves_out_ended_pairings(anon):
+    _, communities = _network(2)
+    Pairing.objects.filter(community=communities[0]).update(status=Pairing.Status.ENDED)
+    layout = anon.get(reverse("units:structure")).context["layout"]
+    assert layout.counts["pairings"] == 1
+    assert "结构单位0" not in [u.label for u in layout.units]
+
+
+def test_it_shows_no_personal_data(anon):
+    _network(3)
+    html = anon.get(reverse("units:structure")).content.decode()
+    assert "1390000" not in html
+    assert "example.test" not in html
+    assert "张联络" not in html
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_its_query_count_does_not_grow_with_the_network(anon, size, django_assert_max_num_queries):
+    _network(size)
+    # Session/auth queries are absent for anonymous visitors: 4 queries draw everything.
+    with django_assert_max_num_queries(4):
+        anon.get(reverse("units:structure"))
+
+
+def test_it_keeps_every_node_inside_the_picture(anon):
+    _network(45)
+    layout = anon.get(reverse("units:structure")).context["layout"]
+    for node in layout.districts + layout.communities + layout.units:
+        assert 0 < node.x < layout.size and 0 < node.y < layout.size
+    assert len(District.objects.all()) == 5

@@ -1,0 +1,164 @@
+"""The "1+5+N" structure drawn as a radial diagram, laid out on the server.
+
+The council sits at the centre, the five districts around it, each district's
+communities in its sector further out, and the member units with active pairings on
+the outer ring, placed near the communities they pair with. Pairings are the lines.
+The template turns this layout into SVG; no JavaScript is involved.
+"""
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .models import Community, District, MemberUnit, Pairing
+
+SIZE = 1000
+CENTRE = SIZE / 2
+DISTRICT_RADIUS = 175
+COMMUNITY_RADIUS = 320
+UNIT_RADIUS = 450
+
+
+@dataclass
+class Node:
+    x: float
+    y: float
+    label: str
+    angle: float = 0.0
+    kind: str = ""
+    count: int = 0
+
+    @property
+    def label_rotation(self):
+        """Rotate a label along its radius, keeping it upright on the left half."""
+        degrees = math.degrees(self.angle)
+        return degrees + 180 if 90 < degrees % 360 < 270 else degrees
+
+    @property
+    def label_anchor(self):
+        degrees = math.degrees(self.angle) % 360
+        return "end" if 90 < degrees < 270 else "start"
+
+
+@dataclass
+class Link:
+    path: str
+    mode: str
+    title: str
+
+
+@dataclass
+class Layout:
+    size: int = SIZE
+    centre: float = CENTRE
+    districts: list = field(default_factory=list)
+    communities: list = field(default_factory=list)
+    units: list = field(default_factory=list)
+    links: list = field(default_factory=list)
+    counts: dict = field(default_factory=dict)
+    mode_counts: list = field(default_factory=list)
+    #: The same network as text: [(district, [(community, [(counterpart, mode label)])])].
+    tree: list = field(default_factory=list)
+
+
+def _polar(radius, angle):
+    return CENTRE + radius * math.cos(angle), CENTRE + radius * math.sin(angle)
+
+
+def _curve(a, b, pull=0.35):
+    """A quadratic curve from a to b bending towards the centre."""
+    mx, my = (a.x + b.x) / 2, (a.y + b.y) / 2
+    cx, cy = mx + (CENTRE - mx) * pull, my + (CENTRE - my) * pull
+    return f"M{a.x:.1f},{a.y:.1f} Q{cx:.1f},{cy:.1f} {b.x:.1f},{b.y:.1f}"
+
+
+def build_layout():
+    """Three queries, whatever the size of the network."""
+    districts = list(District.objects.all())
+    communities = list(Community.objects.filter(is_active=True).order_by("district__position", "name"))
+    pairings = list(
+        Pairing.objects.filter(status=Pairing.Status.ACTIVE)
+        .select_related("unit")
+        .only(
+            "id", "mode", "community_id", "partner_community_id",
+            "unit__id", "unit__name", "unit__category",
+        )
+        .order_by("id")
+    )
+
+    layout = Layout()
+    by_district = defaultdict(list)
+    for community in communities:
+        by_district[community.district_id].append(community)
+
+    sector = 2 * math.pi / max(len(districts), 1)
+    community_nodes = {}
+    for i, district in enumerate(districts):
+        angle = -math.pi / 2 + i * sector
+        x, y = _polar(DISTRICT_RADIUS, angle)
+        members = by_district.get(district.id, [])
+        layout.districts.append(
+            Node(x, y, district.name, angle, district.kind, count=len(members))
+        )
+        step = sector * 0.9 / max(len(members), 1)
+        first = angle - sector * 0.45 + step / 2
+        for j, community in enumerate(members):
+            c_angle = first + j * step
+            cx, cy = _polar(COMMUNITY_RADIUS, c_angle)
+            node = Node(cx, cy, community.name, c_angle, community.kind)
+            community_nodes[community.id] = node
+            layout.communities.append(node)
+
+    # Units sit on the outer ring in the order of the communities they pair with,
+    # so that most lines stay short.
+    unit_angles = defaultdict(list)
+    units = {}
+    for pairing in pairings:
+        if pairing.unit_id and pairing.community_id in community_nodes:
+            unit_angles[pairing.unit_id].append(community_nodes[pairing.community_id].angle)
+            units[pairing.unit_id] = pairing.unit
+    ordered = sorted(units, key=lambda pk: sum(unit_angles[pk]) / len(unit_angles[pk]))
+    unit_nodes = {}
+    unit_step = 2 * math.pi / max(len(ordered), 1)
+    start = min((sum(unit_angles[pk]) / len(unit_angles[pk]) for pk in ordered), default=0)
+    for k, pk in enumerate(ordered):
+        angle = start + k * unit_step
+        x, y = _polar(UNIT_RADIUS, angle)
+        unit = units[pk]
+        node = Node(x, y, unit.name, angle, unit.category)
+        unit_nodes[pk] = node
+        layout.units.append(node)
+
+    paired_with = defaultdict(list)
+    mode_labels = dict(Pairing.Mode.choices)
+    for pairing in pairings:
+        a = community_nodes.get(pairing.community_id)
+        if pairing.unit_id:
+            b = unit_nodes.get(pairing.unit_id)
+        else:
+            b = community_nodes.get(pairing.partner_community_id)
+        if a is None or b is None:
+            continue
+        pull = 0.6 if pairing.partner_community_id else 0.15
+        layout.links.append(Link(_curve(a, b, pull), pairing.mode, f"{a.label} – {b.label}"))
+        a.count += 1
+        b.count += 1
+        paired_with[pairing.community_id].append((b.label, mode_labels[pairing.mode]))
+        if pairing.partner_community_id:
+            paired_with[pairing.partner_community_id].append((a.label, mode_labels[pairing.mode]))
+
+    for district in districts:
+        layout.tree.append(
+            (district, [(c, paired_with.get(c.id, [])) for c in by_district.get(district.id, [])])
+        )
+
+    layout.counts = {
+        "districts": len(districts),
+        "communities": len(communities),
+        "units": MemberUnit.objects.active().count(),
+        "paired_units": len(units),
+        "pairings": len(layout.links),
+    }
+    modes = Counter(p.mode for p in pairings)
+    layout.mode_counts = [(mode, label, modes.get(mode, 0)) for mode, label in Pairing.Mode.choices]
+    return layout
