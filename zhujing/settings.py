@@ -121,6 +121,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend that also loads the unread inbox count for the header, in the same query.
+AUTHENTICATION_BACKENDS = ["zhujing.reminders.backends.InboxAwareModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

@@ -56,7 +56,7 @@ def test_it_does_not_send_while_another_worker_holds_the_lease(overdue):
 def test_it_takes_over_a_stale_lease(overdue):
     assert Reminder.claim(overdue.pk)
     with time_machine.travel(
-        datetime.datetime(2026, 6, 10, 9, 0) + D(seconds=settings.REMINDER_LEASE_SECONDS + 1)
+        datetime.datetime(2026, 6, 10, 9, 0) + D(seconds=settings.REMINDER_LEASE_SECONDS + 120)
     ):
         assert delivery.deliver(overdue.pk) == delivery.Outcome.SENT
     assert Notification.objects.count() == 1
