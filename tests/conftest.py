@@ -5,6 +5,7 @@ both), and on SQLite otherwise.
 """
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.factories import PASSWORD, MemberUnitFactory, UserFactory
@@ -86,3 +87,51 @@ def persona_clients(staff, liaison, other_liaison):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# --- Browser tests -------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_page(transactional_db, live_server):
+    """A 375 px wide Playwright page on Debian's chromium; skips when chromium is missing
+    (fails instead with REQUIRE_BROWSER=1). Console errors (CSP violations) are collected
+    in ``page.console_errors``."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        )
+        context = browser.new_context(viewport={"width": 375, "height": 800}, locale="zh-CN")
+        page = context.new_page()
+        page.console_errors = []
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        page.live_server = live_server
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def login_in_browser(page, user):
+    """Give the browser page a signed-in session for ``user``."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": page.live_server.url}]
+    )

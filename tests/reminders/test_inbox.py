@@ -57,6 +57,7 @@ def test_it_answers_htmx_with_the_entry(liaison_client, liaison):
     assert f'id="notification-{entry.pk}"' in body
     assert "<html" not in body
     assert "已读" in body
+    assert 'hx-swap-oob="true"' in body  # the header badge is refreshed with the entry
 
 
 def test_it_refuses_to_mark_someone_elses_notification(other_liaison_client, liaison):

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -58,10 +59,11 @@ def mark_read(request, pk):
     notification = _get_notification_for_user(request, pk)
     notification.mark_read()
     if request.htmx:
-        return render(
-            request,
-            "reminders/inbox.html#entry",
-            {"notification": notification, "unread_count": _unread_count(request.user)},
+        # The entry, plus the header badge swapped out of band so the count drops at once.
+        ctx = {"notification": notification, "unread_count": _unread_count(request.user)}
+        return HttpResponse(
+            render_to_string("reminders/inbox.html#entry", ctx, request)
+            + render_to_string("reminders/badge.html", {**ctx, "oob": True}, request)
         )
     if notification.link:
         return redirect(notification.link)
@@ -73,5 +75,9 @@ def mark_read(request, pk):
 def mark_all_read(request):
     Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
     if request.htmx:
-        return inbox_list(request)
+        response = inbox_list(request)
+        response.content += render_to_string(
+            "reminders/badge.html", {"unread_count": 0, "oob": True}, request
+        ).encode()
+        return response
     return redirect("reminders:inbox")
