@@ -61,7 +61,10 @@ def start_worker(tmp_path):
     def start():
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "zhujing", "worker", "--pool=solo",
+                # prefork, not solo: the solo pool only acks after the task, which would
+                # hide a missing acks_late; here an early ack really happens mid-task.
+                sys.executable, "-m", "celery", "-A", "zhujing", "worker",
+                "--pool=prefork", "--concurrency=1",
                 "--without-gossip", "--without-mingle", "--without-heartbeat",
                 "--loglevel=WARNING", "-n", f"reminders-test-{os.getpid()}-{len(procs)}@%h",
             ],
@@ -72,6 +75,7 @@ def start_worker(tmp_path):
         return proc
 
     start.mail_dir = mail_dir
+    start.procs = procs
     celery_app.control.purge()
     yield start
     for proc in procs:
@@ -137,3 +141,25 @@ def test_a_killed_worker_still_sends_exactly_once(start_worker, liaison, adopted
     assert Notification.objects.filter(user=liaison).count() == 2
     assert Notification.objects.filter(reminder=second).count() == 1
     assert emails(start_worker.mail_dir) == 2
+
+    # 4. Kill only the pool process running the task: the worker rejects the message back
+    # onto the queue (reject_on_worker_lost), the redelivery finds the dead child's lease,
+    # waits it out and sends the email once.
+    adopted_milestone(real_today - datetime.timedelta(days=3), title="修缮凉亭")
+    JointMeeting.objects.update(held_on=datetime.date(2020, 1, 1))
+    sweep()
+    third = Reminder.objects.exclude(pk__in=[first.pk, second.pk]).get()
+    wait_for(lambda: Notification.objects.filter(reminder=third).exists(),
+             what="the third in-app entry")
+    main = start_worker.procs[-1]
+    children = subprocess.run(
+        ["pgrep", "-P", str(main.pid)], capture_output=True, text=True
+    ).stdout.split()
+    assert len(children) == 1
+    os.kill(int(children[0]), signal.SIGKILL)
+    wait_for(lambda: Reminder.objects.filter(pk=third.pk).exclude(sent_at=None).exists(),
+             timeout=40, what="the third reminder to be sent after its worker process died")
+    third.refresh_from_db()
+    assert third.attempts == 2
+    assert Notification.objects.filter(reminder=third).count() == 1
+    assert emails(start_worker.mail_dir) == 3
