@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.urls import reverse
 
 from zhujing.reminders import channels, delivery
 from zhujing.reminders.models import Notification, Reminder
@@ -172,3 +173,12 @@ def test_it_drops_reminders_for_deactivated_users(overdue, liaison):
     liaison.save()
     assert delivery.deliver(overdue.pk) == delivery.Outcome.CANCELLED
     assert Notification.objects.count() == 0
+
+
+def test_a_visit_reminder_links_to_the_visit_form(liaison, pairing_due_on, today):
+    pairing = pairing_due_on(today)
+    sweep(today)
+    delivery.deliver(Reminder.objects.get().pk)
+    entry = Notification.objects.get(user=liaison)
+    assert entry.link == reverse("units:visit-create", args=[pairing.pk])
+    assert "走访即将到期" in entry.title

@@ -134,3 +134,14 @@ def test_mark_all_read_answers_htmx_with_the_list(liaison_client, liaison):
     body = response.content.decode()
     assert 'id="inbox-list"' in body and "第一条" in body and "<html" not in body
     assert "标为已读" not in body
+
+
+def test_marking_read_follows_only_local_links(liaison_client, liaison):
+    local = note(liaison, link="/my/pairings/")
+    evil = note(liaison, link="https://evil.example/")
+    assert liaison_client.post(reverse("reminders:mark-read", args=[local.pk]))["Location"] == (
+        "/my/pairings/"
+    )
+    assert liaison_client.post(reverse("reminders:mark-read", args=[evil.pk]))["Location"] == (
+        reverse("reminders:inbox")
+    )

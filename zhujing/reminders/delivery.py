@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -59,6 +59,14 @@ def still_due(reminder, subject):
     return True
 
 
+def _link(name, *args):
+    """A link into another area's pages, or none if that page does not exist (yet)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
 def compose(reminder, subject):
     date = date_format(reminder.due_on, "DATE_FORMAT")
     if reminder.kind == Kind.VISIT_DUE:
@@ -66,12 +74,14 @@ def compose(reminder, subject):
             _("Visit due: %(pairing)s") % {"pairing": subject},
             _("The next visit for the pairing %(pairing)s is due on %(date)s.")
             % {"pairing": subject, "date": date},
+            _link("units:visit-create", subject.pk),
         )
     if reminder.kind == Kind.VISIT_OVERDUE:
         return Message(
             _("Visit overdue: %(pairing)s") % {"pairing": subject},
             _("The visit for the pairing %(pairing)s was due on %(date)s and is not recorded yet.")
             % {"pairing": subject, "date": date},
+            _link("units:visit-create", subject.pk),
         )
     if reminder.kind == Kind.VISIT_ESCALATION:
         return Message(

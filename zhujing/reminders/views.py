@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -65,7 +66,9 @@ def mark_read(request, pk):
             render_to_string("reminders/inbox.html#entry", ctx, request)
             + render_to_string("reminders/badge.html", {**ctx, "oob": True}, request)
         )
-    if notification.link:
+    if notification.link and url_has_allowed_host_and_scheme(
+        notification.link, allowed_hosts={request.get_host()}
+    ):
         return redirect(notification.link)
     return redirect("reminders:inbox")
 
