@@ -5,6 +5,7 @@ both), and on SQLite otherwise.
 """
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.factories import PASSWORD, MemberUnitFactory, UserFactory
@@ -114,7 +115,6 @@ def browser_context(live_server, transactional_db, monkeypatch):
         pytest.skip(f"{CHROMIUM} is missing")
     # Playwright's sync API runs an event loop; Django's ORM is called from the test.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from django.conf import settings
     from playwright.sync_api import sync_playwright
 
     (settings.BASE_DIR / "test-artifacts").mkdir(exist_ok=True)
@@ -132,16 +132,29 @@ def browser_context(live_server, transactional_db, monkeypatch):
 
 
 @pytest.fixture
-def browser_page(browser_context):
-    """One page of ``browser_context``."""
-    return browser_context.new_page()
+def browser_page(browser_context, live_server):
+    """One page of ``browser_context``. Console errors (CSP violations among them) are
+    collected in ``page.console_errors``."""
+    page = browser_context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.live_server = live_server
+    return page
 
 
 @pytest.fixture
 def artifacts_dir():
     """Screenshots go to test-artifacts/ at the project root."""
-    from django.conf import settings
-
     path = settings.BASE_DIR / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+def login_in_browser(page, user):
+    """Give the browser page a signed-in session for ``user``."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": page.live_server.url}]
+    )
