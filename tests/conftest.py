@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.factories import PASSWORD, MemberUnitFactory, UserFactory
@@ -96,7 +97,7 @@ def password():
     return PASSWORD
 
 
-# --- Browser tests (Playwright driving Debian's chromium) ---------------------------
+# --- Real-browser tests -------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -110,7 +111,7 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture
-def chromium_browser():
+def chromium_browser(monkeypatch):
     """A headless chromium for one test; skipped without it unless REQUIRE_BROWSER=1.
 
     Per test, not per session: Playwright's sync API refuses to start while another sync
@@ -121,7 +122,7 @@ def chromium_browser():
         pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium fonts-noto-cjk)")
     # Playwright's sync API runs an event loop in this thread; the tests still touch the
     # database synchronously from it.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -191,3 +192,62 @@ def new_browser_page(chromium_browser, live_server, transactional_db):
 def phone_page(new_browser_page):
     """A phone-sized page (375x812) with the CSP enforced."""
     return new_browser_page()
+
+
+@pytest.fixture
+def browser_context(live_server, transactional_db, monkeypatch):
+    """A headless Debian chromium at a phone's size (375×812), driven by Playwright.
+
+    Skips when chromium is missing, unless REQUIRE_BROWSER=1 (CI), then fails.
+    """
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is missing and REQUIRE_BROWSER=1")
+        pytest.skip(f"{CHROMIUM} is missing")
+    # Playwright's sync API runs an event loop; Django's ORM is called from the test.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    (settings.BASE_DIR / "test-artifacts").mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(
+            viewport={"width": 375, "height": 812}, locale="zh-CN", device_scale_factor=2
+        )
+        context.set_default_timeout(15_000)
+        try:
+            yield context
+        finally:
+            context.close()
+            browser.close()
+
+
+@pytest.fixture
+def browser_page(browser_context, live_server):
+    """One page of ``browser_context``. Console errors (CSP violations among them) are
+    collected in ``page.console_errors``."""
+    page = browser_context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.live_server = live_server
+    return page
+
+
+@pytest.fixture
+def artifacts_dir():
+    """Screenshots go to test-artifacts/ at the project root."""
+    path = settings.BASE_DIR / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def login_in_browser(page, user):
+    """Give the browser page a signed-in session for ``user``."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": page.live_server.url}]
+    )

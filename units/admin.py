@@ -1,4 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Community, District, MemberUnit, Pairing, PartyBranch, Visit
@@ -23,6 +26,36 @@ class MemberUnitAdmin(SimpleHistoryAdmin):
     list_filter = ["category", "level", "district", "is_active"]
     list_select_related = ["district"]
     search_fields = ["name", "party_org_name"]
+    actions = ["deactivate_units", "reactivate_units"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Units are never deleted here: mark them as left, and their records stay.
+        return False
+
+    @admin.action(description=_("Deactivate selected units"))
+    def deactivate_units(self, request, queryset):
+        today = timezone.localdate()
+        count = 0
+        for unit in queryset.filter(is_active=True):
+            unit.deactivate(on=today)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d unit deactivated.", "%d units deactivated.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Reactivate selected units"))
+    def reactivate_units(self, request, queryset):
+        count = 0
+        for unit in queryset.filter(is_active=False):
+            unit.reactivate()
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d unit reactivated.", "%d units reactivated.", count) % count,
+            messages.SUCCESS,
+        )
 
 
 @admin.register(PartyBranch)

@@ -1,8 +1,218 @@
+"""Forms for the registry and liaison pages. GET filters are forms too."""
+
+import re
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Visit
+from .models import Community, District, MemberUnit, Pairing, Visit
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,28}$")
+
+
+# --- Registry forms for office staff -------------------------------------------------
+
+
+class UnitFilterForm(forms.Form):
+    """The unit list's search and filters (GET)."""
+
+    ACTIVE_CHOICES = [("", _("All statuses")), ("yes", _("Active")), ("no", _("Left the network"))]
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name or party organisation")}
+        ),
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories"))] + MemberUnit.Category.choices,
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        required=False,
+        queryset=District.objects.all(),
+        empty_label=_("All districts"),
+    )
+    active = forms.ChoiceField(label=_("Status"), required=False, choices=ACTIVE_CHOICES)
+
+    def filter(self, queryset):
+        """Apply the valid filters; an invalid form filters nothing."""
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["q"]:
+            q = data["q"].strip()
+            queryset = queryset.filter(Q(name__icontains=q) | Q(party_org_name__icontains=q))
+        if data["category"]:
+            queryset = queryset.filter(category=data["category"])
+        if data["district"]:
+            queryset = queryset.filter(district=data["district"])
+        if data["active"] == "yes":
+            queryset = queryset.filter(is_active=True)
+        elif data["active"] == "no":
+            queryset = queryset.filter(is_active=False)
+        return queryset
+
+
+class MemberUnitForm(forms.ModelForm):
+    class Meta:
+        model = MemberUnit
+        fields = [
+            "name",
+            "category",
+            "level",
+            "party_org_name",
+            "district",
+            "joined_year",
+            "liaison_name",
+            "liaison_phone",
+            "liaison_email",
+        ]
+
+    def clean_liaison_phone(self):
+        phone = self.cleaned_data["liaison_phone"].strip()
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(_("Enter a phone number: digits, spaces and dashes."))
+        return phone
+
+
+class CommunityForm(forms.ModelForm):
+    class Meta:
+        model = Community
+        fields = ["name", "kind", "district", "is_active"]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PairingForm(forms.ModelForm):
+    """Pick a community, then its counterpart: a member unit or a partner community.
+
+    ``narrow`` limits the counterpart choices to those that can still pair with the
+    chosen community (used for the htmx refresh of the form); submitted data is always
+    checked in full in ``clean``.
+    """
+
+    class Meta:
+        model = Pairing
+        fields = [
+            "community",
+            "unit",
+            "partner_community",
+            "mode",
+            "programme",
+            "started_on",
+            "agreement_signed_on",
+            "visit_cadence_days",
+            "note",
+        ]
+        widgets = {
+            "started_on": DateInput(),
+            "agreement_signed_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "unit": _("Choose a member unit, or a partner community below."),
+            "partner_community": _("Only for village–community co-building."),
+        }
+
+    def __init__(self, *args, narrow=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.filter(
+            is_active=True
+        ).select_related("district")
+        units = MemberUnit.objects.active()
+        partners = Community.objects.filter(is_active=True)
+        if self.instance.pk:
+            # Keep the current counterpart choosable even if it has left since.
+            units = MemberUnit.objects.filter(Q(is_active=True) | Q(pk=self.instance.unit_id))
+            partners = Community.objects.filter(
+                Q(is_active=True) | Q(pk=self.instance.partner_community_id)
+            )
+        community = self._chosen_community()
+        if narrow and community is not None:
+            taken = Pairing.objects.filter(status=Pairing.Status.ACTIVE)
+            if self.instance.pk:
+                taken = taken.exclude(pk=self.instance.pk)
+            units = units.exclude(
+                pk__in=taken.filter(community=community, unit__isnull=False).values("unit")
+            )
+            partners = (
+                partners.exclude(pk=community.pk)
+                .exclude(
+                    pk__in=taken.filter(
+                        community=community, partner_community__isnull=False
+                    ).values("partner_community")
+                )
+                .exclude(pk__in=taken.filter(partner_community=community).values("community"))
+            )
+        self.fields["unit"].queryset = units
+        self.fields["partner_community"].queryset = partners
+        self.fields["mode"].help_text = _("Chosen for you when the counterpart fits one mode.")
+        # Long lists read better grouped: communities by district, units by category.
+        self._group("community", lambda c: c.district.name, "district")
+        self._group("partner_community", lambda c: c.district.name, "district")
+        order = MemberUnit.Category.values
+        self._group(
+            "unit", lambda u: u.get_category_display(), key=lambda u: order.index(u.category)
+        )
+
+    def _group(self, name, group_of, *related, key=None):
+        field = self.fields[name]
+        objects = list(field.queryset.select_related(*related))
+        if key is not None:
+            objects.sort(key=key)  # stable: keeps the name order within a group
+        groups = {}
+        for obj in objects:
+            groups.setdefault(str(group_of(obj)), []).append((obj.pk, str(obj)))
+        field.choices = [("", field.empty_label)] + list(groups.items())
+
+    def _chosen_community(self):
+        key = self.add_prefix("community")
+        value = self.data.get(key) if self.is_bound else self.initial.get("community")
+        if value is None and self.instance.pk:
+            return self.instance.community
+        if isinstance(value, Community):
+            return value
+        try:
+            return Community.objects.get(pk=int(value))
+        except (TypeError, ValueError, Community.DoesNotExist):
+            return None
+
+    def clean(self):
+        data = super().clean()
+        community = data.get("community")
+        unit = data.get("unit")
+        partner = data.get("partner_community")
+        if community is None:
+            return data
+        taken = Pairing.objects.filter(status=Pairing.Status.ACTIVE)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if unit is not None and taken.filter(community=community, unit=unit).exists():
+            self.add_error("unit", _("This unit is already actively paired with the community."))
+        if partner is not None and partner != community:
+            already = taken.filter(
+                Q(community=community, partner_community=partner)
+                | Q(community=partner, partner_community=community)
+            ).exists()
+            if already:
+                self.add_error(
+                    "partner_community",
+                    _("These two communities are already actively paired."),
+                )
+        return data
+
 
 # --- Liaison forms ----------------------------------------------------------------
 

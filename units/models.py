@@ -347,6 +347,14 @@ class Pairing(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def end(self, on=None):
+        """The pairing stops; it stays on record with its visits."""
+        self.status = self.Status.ENDED
+        self.ended_on = on or timezone.localdate()
+        if self.ended_on < self.started_on:
+            self.ended_on = self.started_on
+        self.save(update_fields=["status", "ended_on"])
+
     def next_visit_due(self, last_visited_on=None):
         """When the next visit is due by the cadence, from the last visit or the start."""
         base = last_visited_on or self.started_on

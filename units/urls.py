@@ -6,6 +6,20 @@ app_name = "units"
 
 urlpatterns = [
     # Registry pages for office staff
+    path("registry/units/", views.unit_list, name="unit-list"),
+    path("registry/units/new/", views.unit_create, name="unit-create"),
+    path("registry/units/<int:pk>/", views.unit_detail, name="unit-detail"),
+    path("registry/units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
+    path("registry/units/<int:pk>/deactivate/", views.unit_deactivate, name="unit-deactivate"),
+    path("registry/units/<int:pk>/reactivate/", views.unit_reactivate, name="unit-reactivate"),
+    path("registry/units/<int:pk>/delete/", views.unit_delete, name="unit-delete"),
+    path("registry/pairings/new/", views.pairing_create, name="pairing-create"),
+    path("registry/pairings/<int:pk>/edit/", views.pairing_edit, name="pairing-edit"),
+    path("registry/pairings/<int:pk>/end/", views.pairing_end, name="pairing-end"),
+    path("registry/communities/", views.community_list, name="community-list"),
+    path("registry/communities/new/", views.community_create, name="community-create"),
+    path("registry/communities/<int:pk>/", views.community_detail, name="community-detail"),
+    path("registry/communities/<int:pk>/edit/", views.community_edit, name="community-edit"),
     # Liaison pages
     path("my/pairings/", views.my_pairings, name="my-pairings"),
     path("my/pairings/<int:pk>/visits/new/", views.visit_create, name="visit-create"),

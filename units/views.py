@@ -1,21 +1,357 @@
 import datetime
 
 from django.contrib import messages
-from django.db.models import Count, Max, Q
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render  # noqa: F401
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhujing.accounts.access import liaison_required, member_required, staff_required  # noqa: F401
 from zhujing.pagecache import cache_public_page
 
 from . import diagram, stats
-from .forms import VisitForm
-from .models import Pairing, Visit
+from .forms import CommunityForm, MemberUnitForm, PairingForm, UnitFilterForm, VisitForm
+from .models import Community, MemberUnit, Pairing, Visit
 
 # --- Registry pages for office staff ------------------------------------------
+
+UNITS_PER_PAGE = 25
+RECENT_VISITS = 10
+HISTORY_RECORDS = 20
+
+
+def _get_unit_for_staff(request, pk):
+    """Office staff see every unit; the decorator has already checked who is asking."""
+    return get_object_or_404(MemberUnit.objects.select_related("district"), pk=pk)
+
+
+def _get_community_for_staff(request, pk):
+    return get_object_or_404(Community.objects.select_related("district"), pk=pk)
+
+
+def _get_pairing_for_staff(request, pk):
+    return get_object_or_404(
+        Pairing.objects.select_related("community", "unit", "partner_community"), pk=pk
+    )
+
+
+def _active_pairings_count(field):
+    """A correlated count of active pairings, so list rows never multiply or query again."""
+    subquery = (
+        Pairing.objects.filter(**{field: OuterRef("pk")}, status=Pairing.Status.ACTIVE)
+        .order_by()
+        .values(field)
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(subquery), 0)
+
+
+@staff_required
+def unit_list(request):
+    form = UnitFilterForm(request.GET or None)
+    units = form.filter(
+        MemberUnit.objects.select_related("district").annotate(
+            active_pairings=_active_pairings_count("unit")
+        )
+    )
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template_name = "units/unit_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template_name += "#rows"
+    return render(
+        request,
+        template_name,
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _history_rows(obj):
+    """The latest changes to ``obj``: who changed which fields when."""
+    records = list(obj.history.select_related("history_user")[: HISTORY_RECORDS + 1])
+    rows = []
+    related_ids = {}
+    for i, record in enumerate(records[:HISTORY_RECORDS]):
+        older = records[i + 1] if i + 1 < len(records) else None
+        changes = []
+        if older is not None and record.history_type == "~":
+            for change in record.diff_against(older).changes:
+                field = obj._meta.get_field(change.field)
+                if field.is_relation:
+                    related_ids.setdefault(field.related_model, set()).update(
+                        v for v in (change.old, change.new) if v is not None
+                    )
+                changes.append({"field": field, "old": change.old, "new": change.new})
+        rows.append({"record": record, "changes": changes})
+    # Show names and labels, not ids and codes: one query per related model at most.
+    related = {
+        model: model._default_manager.in_bulk(ids) for model, ids in related_ids.items()
+    }
+    for row in rows:
+        for change in row["changes"]:
+            field = change["field"]
+            for key in ("old", "new"):
+                value = change[key]
+                if field.is_relation and value is not None:
+                    change[key] = related[field.related_model].get(value, value)
+                elif field.choices:
+                    change[key] = dict(field.flatchoices).get(value, value)
+            change["field"] = field.verbose_name
+    return rows
+
+
+@staff_required
+def unit_detail(request, pk):
+    unit = _get_unit_for_staff(request, pk)
+    pairings = unit.pairings.select_related("community__district").order_by(
+        "status", "community__name"
+    )
+    visits = (
+        Visit.objects.filter(pairing__unit=unit)
+        .select_related("pairing__community", "recorded_by")
+        .order_by("-visited_on", "-id")[:RECENT_VISITS]
+    )
+    context = {
+        "unit": unit,
+        "liaisons": unit.liaisons.filter(is_active=True).order_by("username"),
+        "pairings": pairings,
+        "visits": visits,
+        "branches": unit.branches.order_by("name"),
+        "history": _history_rows(unit),
+    }
+    return render(request, "units/unit_detail.html", context)
+
+
+@staff_required
+def unit_create(request):
+    form = MemberUnitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit = form.save()
+        messages.success(request, _("Member unit “%(name)s” added.") % {"name": unit.name})
+        return redirect("units:unit-detail", pk=unit.pk)
+    return render(request, "units/unit_form.html", {"form": form, "unit": None})
+
+
+@staff_required
+def unit_edit(request, pk):
+    unit = _get_unit_for_staff(request, pk)
+    form = MemberUnitForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Member unit “%(name)s” saved.") % {"name": unit.name})
+        return redirect("units:unit-detail", pk=unit.pk)
+    return render(request, "units/unit_form.html", {"form": form, "unit": unit})
+
+
+@require_POST
+@staff_required
+def unit_deactivate(request, pk):
+    unit = _get_unit_for_staff(request, pk)
+    if unit.is_active:
+        unit.deactivate()
+        messages.success(
+            request, _("“%(name)s” is marked as having left the network.") % {"name": unit.name}
+        )
+    return redirect("units:unit-detail", pk=unit.pk)
+
+
+@require_POST
+@staff_required
+def unit_reactivate(request, pk):
+    unit = _get_unit_for_staff(request, pk)
+    if not unit.is_active:
+        unit.reactivate()
+        messages.success(request, _("“%(name)s” is active again.") % {"name": unit.name})
+    return redirect("units:unit-detail", pk=unit.pk)
+
+
+def _unit_relations(unit):
+    """What keeps a unit from being deleted: records people rely on."""
+    counts = {
+        "pairings": unit.pairings.count(),
+        "adoptions": unit.adoptions.count(),
+        "liaisons": unit.liaisons.count(),
+        "branches": unit.branches.count(),
+    }
+    return {key: n for key, n in counts.items() if n}
+
+
+@staff_required
+def unit_delete(request, pk):
+    unit = _get_unit_for_staff(request, pk)
+    relations = _unit_relations(unit)
+    if relations:
+        return render(
+            request,
+            "units/unit_delete.html",
+            {"unit": unit, "relations": relations},
+            status=409 if request.method == "POST" else 200,
+        )
+    if request.method == "POST":
+        name = unit.name
+        with transaction.atomic():
+            unit.delete()
+        messages.success(request, _("Member unit “%(name)s” deleted.") % {"name": name})
+        return redirect("units:unit-list")
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "units/unit_delete.html", {"unit": unit, "relations": {}})
+
+
+def _pairing_form_response(request, form, pairing):
+    # Choosing the community or the counterpart refreshes the counterpart fields.
+    refresh = {
+        "hx-get": request.path,
+        "hx-trigger": "change",
+        "hx-target": "#counterpart",
+        "hx-swap": "outerHTML",
+        # Only the choices that matter, so no CSRF token ends up in a URL.
+        "hx-include": "#id_community, #id_unit, #id_partner_community",
+    }
+    for name in ("community", "unit", "partner_community"):
+        form.fields[name].widget.attrs.update(refresh)
+    template_name = "units/pairing_form.html"
+    if request.htmx and request.method == "GET":
+        template_name += "#counterpart"
+    return render(request, template_name, {"form": form, "pairing": pairing})
+
+
+def _pairing_refresh_form(request, pairing=None):
+    """The form as the user has filled it so far, narrowed to what still fits (htmx)."""
+    initial = {key: request.GET.get(key) for key in PairingForm.Meta.fields if key in request.GET}
+    unit = partner = None
+    if initial.get("unit"):
+        unit = MemberUnit.objects.filter(pk=_int_or_none(initial["unit"])).first()
+    if initial.get("partner_community"):
+        partner = Community.objects.filter(pk=_int_or_none(initial["partner_community"])).first()
+    if unit is not None and partner is None:
+        initial["mode"] = Pairing.mode_for(unit=unit)
+    elif partner is not None and unit is None:
+        initial["mode"] = Pairing.mode_for(partner_community=partner)
+    if pairing is not None:
+        return PairingForm(instance=pairing, initial=initial, narrow=True)
+    return PairingForm(initial=initial, narrow=True)
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@staff_required
+def pairing_create(request):
+    if request.method == "POST":
+        form = PairingForm(request.POST, narrow=False)
+        if form.is_valid():
+            pairing = form.save(commit=False)
+            pairing.created_by = request.user
+            pairing.save()
+            messages.success(request, _("Pairing “%(pairing)s” added.") % {"pairing": pairing})
+            return redirect("units:community-detail", pk=pairing.community_id)
+    elif request.htmx:
+        form = _pairing_refresh_form(request)
+    else:
+        initial = {}
+        if _int_or_none(request.GET.get("community")):
+            initial["community"] = request.GET["community"]
+        form = PairingForm(initial=initial, narrow=True)
+    return _pairing_form_response(request, form, None)
+
+
+@staff_required
+def pairing_edit(request, pk):
+    pairing = _get_pairing_for_staff(request, pk)
+    if request.method == "POST":
+        form = PairingForm(request.POST, instance=pairing)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Pairing “%(pairing)s” saved.") % {"pairing": pairing})
+            return redirect("units:community-detail", pk=pairing.community_id)
+    elif request.htmx:
+        form = _pairing_refresh_form(request, pairing)
+    else:
+        form = PairingForm(instance=pairing, narrow=True)
+    return _pairing_form_response(request, form, pairing)
+
+
+@require_POST
+@staff_required
+def pairing_end(request, pk):
+    pairing = _get_pairing_for_staff(request, pk)
+    if pairing.status == Pairing.Status.ACTIVE:
+        pairing.end()
+        messages.success(request, _("Pairing “%(pairing)s” ended.") % {"pairing": pairing})
+    return redirect("units:community-detail", pk=pairing.community_id)
+
+
+@staff_required
+def community_list(request):
+    communities = (
+        Community.objects.select_related("district")
+        .annotate(
+            active_pairings=_active_pairings_count("community"),
+            active_partner_pairings=_active_pairings_count("partner_community"),
+        )
+        .order_by("district__position", "district__name", "name")
+    )
+    return render(request, "units/community_list.html", {"communities": communities})
+
+
+@staff_required
+def community_detail(request, pk):
+    community = _get_community_for_staff(request, pk)
+    pairings = community.pairings.select_related("unit", "partner_community").order_by(
+        "status", "id"
+    )
+    partner_pairings = community.partner_pairings.select_related("community").order_by(
+        "status", "id"
+    )
+    visits = (
+        Visit.objects.filter(
+            Q(pairing__community=community) | Q(pairing__partner_community=community)
+        )
+        .select_related("pairing__community", "pairing__unit", "pairing__partner_community")
+        .order_by("-visited_on", "-id")[:RECENT_VISITS]
+    )
+    context = {
+        "community": community,
+        "pairings": pairings,
+        "partner_pairings": partner_pairings,
+        "visits": visits,
+        "branches": community.branches.order_by("name"),
+        "history": _history_rows(community),
+    }
+    return render(request, "units/community_detail.html", context)
+
+
+@staff_required
+def community_create(request):
+    form = CommunityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        community = form.save()
+        messages.success(request, _("Community “%(name)s” added.") % {"name": community.name})
+        return redirect("units:community-detail", pk=community.pk)
+    return render(request, "units/community_form.html", {"form": form, "community": None})
+
+
+@staff_required
+def community_edit(request, pk):
+    community = _get_community_for_staff(request, pk)
+    form = CommunityForm(request.POST or None, instance=community)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Community “%(name)s” saved.") % {"name": community.name})
+        return redirect("units:community-detail", pk=community.pk)
+    return render(request, "units/community_form.html", {"form": form, "community": community})
 
 
 # --- Liaison pages ---------------------------------------------------------------

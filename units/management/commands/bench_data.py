@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.crypto import get_random_string
+from django.utils.module_loading import import_string
 from importlib import import_module
 
 
@@ -53,7 +54,11 @@ class Command(BaseCommand):
         """A logged-in session, as the login view would leave it (no password hashing)."""
         store = import_module(settings.SESSION_ENGINE).SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = next(
+            path
+            for path in settings.AUTHENTICATION_BACKENDS
+            if hasattr(import_string(path), "get_user")
+        )
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         # An unmasked 32-character secret is a valid CSRF cookie and token.

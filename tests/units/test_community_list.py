@@ -1,0 +1,55 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import CommunityFactory, DistrictFactory, PairingFactory
+from units.models import Community, Pairing
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("units:community-list")
+
+
+def _make(n, districts):
+    Community.objects.bulk_create(
+        Community(name=f"批量村居{i:04d}", kind="village", district=districts[i % len(districts)])
+        for i in range(n)
+    )
+
+
+def _queries(client):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(URL)
+    assert response.status_code == 200
+    return len(ctx), ctx
+
+
+def test_it_does_not_query_more_with_more_communities(staff_client):
+    districts = [DistrictFactory(name=n, position=i) for i, n in enumerate(["东片", "西片"])]
+    _make(10, districts)
+    PairingFactory(community=Community.objects.first())
+    small, _ = _queries(staff_client)
+    Community.objects.bulk_create(
+        Community(name=f"更多村居{i:04d}", kind="residential", district=districts[i % 2])
+        for i in range(490)
+    )
+    large, ctx = _queries(staff_client)
+    assert small == large, "\n".join(q["sql"] for q in ctx.captured_queries)
+
+
+def test_it_groups_communities_by_district_with_pairing_counts(staff_client):
+    east = DistrictFactory(name="东片", position=4)
+    west = DistrictFactory(name="西片", position=5)
+    wanlian = CommunityFactory(name="万联村", district=east)
+    wulong = CommunityFactory(name="五龙村", district=west)
+    PairingFactory(community=wanlian)
+    PairingFactory(community=wanlian)
+    Pairing.objects.create(
+        community=CommunityFactory(district=east), partner_community=wanlian,
+        mode=Pairing.Mode.VILLAGE_COMMUNITY,
+    )
+    body = staff_client.get(URL).content.decode()
+    assert body.index("东片") < body.index("万联村") < body.index("西片") < body.index("五龙村")
+    row = body[body.index("万联村"):body.index("</tr>", body.index("万联村"))]
+    assert "<td>3</td>" in row
