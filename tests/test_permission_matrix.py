@@ -9,13 +9,17 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from projects.models import Project, RenewalProposal
 from tests.factories import (
+    AdoptionFactory,
     JointMeetingFactory,
+    MilestoneFactory,
     NeedFactory,
     PairingFactory,
     ProjectFactory,
 )
 from tests.urlwalk import app_routes
+from zhujing.reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +51,8 @@ LIAISON = Rule(LOGIN, OK, OK, DENY)
 UNIT_A_LIAISON = Rule(LOGIN, OK, DENY, DENY)
 #: Something of unit_a's: bob and office staff.
 UNIT_A_OR_STAFF = Rule(LOGIN, OK, DENY, OK)
+#: Something of bob's own (a notification): nobody else, office staff included.
+BOB_ONLY = UNIT_A_LIAISON
 #: Django's admin sends everyone who is not staff to its own login page.
 ADMIN = Rule(LOGIN, LOGIN, LOGIN, OK)
 
@@ -69,6 +75,64 @@ RULES = {
     "units:stats": PUBLIC,
     "units:my-pairings": LIAISON,
     "units:visit-create": UNIT_A_OR_STAFF,
+    # units: the registry, for office staff
+    "units:unit-list": STAFF,
+    "units:unit-create": STAFF,
+    "units:unit-detail": STAFF,
+    "units:unit-edit": STAFF,
+    "units:unit-deactivate": STAFF.post(),
+    "units:unit-reactivate": STAFF.post(),
+    "units:unit-delete": STAFF,
+    "units:community-list": STAFF,
+    "units:community-create": STAFF,
+    "units:community-detail": STAFF,
+    "units:community-edit": STAFF,
+    "units:pairing-create": STAFF,
+    "units:pairing-edit": STAFF,
+    "units:pairing-end": STAFF.post(),
+    # reminders: everyone's own inbox
+    "reminders:inbox": LOGGED_IN,
+    "reminders:badge": LOGGED_IN,
+    "reminders:mark-read": BOB_ONLY.post(),
+    "reminders:mark-all-read": LOGGED_IN.post(),
+    # projects: public board and needs
+    "projects:project-list": PUBLIC,
+    "projects:project-archive": PUBLIC,
+    "projects:project-detail": PUBLIC,
+    "projects:need-create": PUBLIC,
+    "projects:need-track": PUBLIC,
+    # projects: office staff triage and editing
+    "projects:need-inbox": STAFF,
+    "projects:need-decline": STAFF,
+    "projects:need-link": STAFF.post(),
+    "projects:project-create": STAFF,
+    "projects:project-edit": STAFF,
+    "projects:project-transition": STAFF.post(),
+    # projects: the joint meeting
+    "projects:meeting-list": STAFF,
+    "projects:meeting-create": STAFF,
+    "projects:meeting-edit": STAFF,
+    "projects:meeting-window": STAFF.post(),
+    "projects:meeting-qr-sheet": STAFF,
+    "projects:meeting-record": STAFF,
+    "projects:meeting-withdraw": STAFF.post(),
+    "projects:meeting-export": STAFF,
+    "projects:meeting-signing-sheet": STAFF,
+    "projects:meeting-rollover": STAFF.post(),
+    "projects:meeting-renewals": STAFF,
+    "projects:project-qr": PUBLIC,
+    # Any liaison may adopt any open project; staff see the page (and record for units).
+    "projects:project-adopt": LOGGED_IN,
+    "projects:meeting-screen": PUBLIC,
+    "projects:meeting-screen-stats": PUBLIC,
+    # projects: the liaison's own projects and renewals
+    "projects:my-projects": LIAISON,
+    "projects:my-project": UNIT_A_LIAISON,
+    "projects:my-project-complete": UNIT_A_LIAISON.post(),
+    "projects:milestone-done": UNIT_A_LIAISON.post(),
+    "projects:my-renewals": LIAISON,
+    "projects:renewal-confirm": UNIT_A_LIAISON.post(),
+    "projects:renewal-drop": UNIT_A_LIAISON.post(),
 }
 
 
@@ -76,12 +140,28 @@ RULES = {
 def objects(unit_a, liaison):
     """What the URLs point at, all of unit_a's."""
     pairing = PairingFactory(unit=unit_a)
-    project = ProjectFactory(community=pairing.community)
-    meeting = JointMeetingFactory()
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(community=pairing.community, status=Project.Status.OPEN, capacity=2)
+    # unit_a's project from last year, with a milestone and a renewal offered this year.
+    last_year = JointMeetingFactory(held_on=meeting.held_on.replace(year=meeting.held_on.year - 1))
+    adopted = ProjectFactory(
+        community=pairing.community, status=Project.Status.IN_PROGRESS, adopted_count=1
+    )
+    adoption = AdoptionFactory(project=adopted, unit=unit_a, meeting=last_year)
+    milestone = MilestoneFactory(project=adopted)
+    proposal = RenewalProposal.objects.create(
+        meeting=meeting, previous_adoption=adoption, unit=unit_a
+    )
     need = NeedFactory(community=pairing.community)
+    notification = Notification.objects.create(user=liaison, title="测试提醒")
     return {
+        "notification": notification,
         "pairing": pairing,
         "project": project,
+        "adopted": adopted,
+        "adoption": adoption,
+        "milestone": milestone,
+        "proposal": proposal,
         "meeting": meeting,
         "need": need,
         "unit": unit_a,
@@ -92,10 +172,45 @@ def objects(unit_a, liaison):
 #: Which object fills a route's URL arguments (by route name, then by argument name).
 KWARGS = {
     "units:visit-create": lambda o: {"pk": o["pairing"].pk},
+    "units:unit-detail": lambda o: {"pk": o["unit"].pk},
+    "units:unit-edit": lambda o: {"pk": o["unit"].pk},
+    "units:unit-deactivate": lambda o: {"pk": o["unit"].pk},
+    "units:unit-reactivate": lambda o: {"pk": o["unit"].pk},
+    "units:unit-delete": lambda o: {"pk": o["unit"].pk},
+    "units:community-detail": lambda o: {"pk": o["pairing"].community_id},
+    "units:community-edit": lambda o: {"pk": o["pairing"].community_id},
+    "units:pairing-edit": lambda o: {"pk": o["pairing"].pk},
+    "units:pairing-end": lambda o: {"pk": o["pairing"].pk},
+    "reminders:mark-read": lambda o: {"pk": o["notification"].pk},
     "accounts:password-reset": lambda o: {"pk": o["liaison"].pk},
     "accounts:user-deactivate": lambda o: {"pk": o["liaison"].pk},
     "accounts:user-reactivate": lambda o: {"pk": o["liaison"].pk},
+    "projects:project-detail": lambda o: {"pk": o["project"].pk},
+    "projects:project-qr": lambda o: {"pk": o["project"].pk},
+    "projects:project-adopt": lambda o: {"pk": o["project"].pk},
+    "projects:project-edit": lambda o: {"pk": o["project"].pk},
+    "projects:project-transition": lambda o: {"pk": o["project"].pk},
+    "projects:need-track": lambda o: {"tracking_code": o["need"].tracking_code},
+    "projects:need-decline": lambda o: {"pk": o["need"].pk},
+    "projects:need-link": lambda o: {"pk": o["need"].pk},
+    "projects:my-project": lambda o: {"pk": o["adopted"].pk},
+    "projects:my-project-complete": lambda o: {"pk": o["adopted"].pk},
+    "projects:milestone-done": lambda o: {"pk": o["milestone"].pk},
+    "projects:renewal-confirm": lambda o: {"pk": o["proposal"].pk},
+    "projects:renewal-drop": lambda o: {"pk": o["proposal"].pk},
+    "projects:meeting-withdraw": lambda o: {
+        "pk": o["adoption"].meeting_id,
+        "adoption_pk": o["adoption"].pk,
+    },
 }
+
+#: Every other route's "pk" is the meeting's.
+for _name in [
+    "meeting-edit", "meeting-window", "meeting-qr-sheet", "meeting-record", "meeting-export",
+    "meeting-signing-sheet", "meeting-rollover", "meeting-renewals", "meeting-screen",
+    "meeting-screen-stats",
+]:  # fmt: skip
+    KWARGS[f"projects:{_name}"] = lambda o: {"pk": o["meeting"].pk}
 
 
 def _kwargs(route, objects):
