@@ -47,11 +47,19 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_milestone_counts(self):
         """Annotate ``milestones_total`` and ``milestones_done`` in the same query."""
+        # Correlated subqueries rather than a join + GROUP BY: the database counts the
+        # milestones of the page's rows only, and count() can drop them altogether.
+        milestones = Milestone.objects.filter(project=models.OuterRef("pk")).order_by()
+        count = models.Func(models.F("id"), function="COUNT")
+
+        def counted(qs):
+            return models.functions.Coalesce(
+                models.Subquery(qs.values("project").annotate(n=count).values("n")[:1]), 0
+            )
+
         return self.annotate(
-            milestones_total=models.Count("milestones", distinct=True),
-            milestones_done=models.Count(
-                "milestones", filter=Q(milestones__done_on__isnull=False), distinct=True
-            ),
+            milestones_total=counted(milestones),
+            milestones_done=counted(milestones.filter(done_on__isnull=False)),
         )
 
 

@@ -10,10 +10,12 @@ from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhujing.accounts.access import is_office_staff, staff_required
+from zhujing.pagecache import cache_public_page
 
 from .forms import (
     DeclineForm,
@@ -71,6 +73,7 @@ def _get_need_for_staff(pk):
 
 
 @require_GET
+@cache_public_page
 def project_list(request):
     include_drafts = is_office_staff(request.user)
     visible = Project.objects.all() if include_drafts else Project.objects.public()
@@ -119,6 +122,7 @@ def project_list(request):
 
 
 @require_GET
+@cache_public_page
 def project_detail(request, pk):
     project = _get_project_for_user(request, pk)
     adoptions = list(project.adoptions.select_related("unit").order_by("recorded_at", "id"))
@@ -705,7 +709,14 @@ def _screen_context(stats):
 def _render_screen(template, pk):
     # Rendered without the request: no context processor looks at request.user, so a
     # signed-in projector costs no session or user query either.
-    html = render_to_string(template, _screen_context(_screen_stats(pk)))
+    # The rendered HTML is cached too, keyed by the stats' build time: a poll that finds
+    # both costs two cache reads and no template rendering.
+    stats = _screen_stats(pk)
+    key = f"{actions.screen_cache_key(pk)}:html:{stats['at']}:{template}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template, _screen_context(stats))
+        cache.set(key, html, SCREEN_TTL)
     return HttpResponse(html)
 
 
