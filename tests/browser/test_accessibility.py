@@ -7,7 +7,15 @@ journeys check the same pages with the CSP enforced.
 import pytest
 
 from tests.browser.axe import serious_violations
-from tests.factories import PASSWORD, PairingFactory
+from projects.models import Project
+from tests.factories import (
+    PASSWORD,
+    AdoptionFactory,
+    JointMeetingFactory,
+    NeedFactory,
+    PairingFactory,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -22,12 +30,39 @@ PAGES = [
     ("password-change", "bob", "/accounts/password/"),
     ("liaison-accounts", "alice", "/accounts/users/"),
     ("new-liaison-account", "alice", "/accounts/users/new/"),
+    ("board", None, "/projects/"),
+    ("project", None, lambda o: f"/projects/{o['project'].pk}/"),
+    ("need-form", None, "/needs/new/"),
+    ("need-tracking", None, lambda o: f"/needs/track/{o['need'].tracking_code}/"),
+    ("needs-inbox", "alice", "/office/needs/"),
+    ("meetings", "alice", "/office/meetings/"),
+    ("adopt", "bob", lambda o: f"/projects/{o['project'].pk}/adopt/"),
+    ("big-screen", None, lambda o: f"/meetings/{o['meeting'].pk}/screen/"),
+    ("my-projects", "bob", "/my/projects/"),
+    ("inbox", "bob", "/inbox/"),
+    ("unit-registry", "alice", "/registry/units/"),
+    ("unit-detail", "alice", lambda o: f"/registry/units/{o['pairing'].unit_id}/"),
+    ("communities", "alice", "/registry/communities/"),
+    ("new-pairing", "alice", "/registry/pairings/new/"),
+    ("meeting-record", "alice", lambda o: f"/office/meetings/{o['meeting'].pk}/record/"),
+    ("qr-sheet", "alice", lambda o: f"/office/meetings/{o['meeting'].pk}/qr/"),
 ]
 
 
 @pytest.fixture
 def objects(unit_a, liaison, other_liaison, staff):
-    return {"pairing": PairingFactory(unit=unit_a)}
+    pairing = PairingFactory(unit=unit_a)
+    project = ProjectFactory(community=pairing.community, status=Project.Status.OPEN)
+    AdoptionFactory(
+        project=ProjectFactory(community=pairing.community, status=Project.Status.IN_PROGRESS, adopted_count=1),
+        unit=unit_a,
+    )
+    return {
+        "pairing": pairing,
+        "project": project,
+        "need": NeedFactory(community=pairing.community),
+        "meeting": JointMeetingFactory(adoption_open=True),
+    }
 
 
 @pytest.mark.parametrize("name, username, path", PAGES, ids=[p[0] for p in PAGES])
