@@ -12,6 +12,7 @@ from tests.factories import (
     PASSWORD,
     AdoptionFactory,
     JointMeetingFactory,
+    MilestoneFactory,
     NeedFactory,
     PairingFactory,
     ProjectFactory,
@@ -46,6 +47,17 @@ PAGES = [
     ("new-pairing", "alice", "/registry/pairings/new/"),
     ("meeting-record", "alice", lambda o: f"/office/meetings/{o['meeting'].pk}/record/"),
     ("qr-sheet", "alice", lambda o: f"/office/meetings/{o['meeting'].pk}/qr/"),
+    ("archive", None, "/projects/archive/"),
+    ("project-edit", "alice", lambda o: f"/office/projects/{o['project'].pk}/edit/"),
+    ("new-project", "alice", "/office/projects/new/"),
+    ("my-project", "bob", lambda o: f"/my/projects/{o['adopted'].pk}/"),
+    ("my-renewals", "bob", "/my/renewals/"),
+    ("new-meeting", "alice", "/office/meetings/new/"),
+    ("meeting-renewals", "alice", lambda o: f"/office/meetings/{o['meeting'].pk}/renewals/"),
+    ("signing-sheet", "alice", lambda o: f"/office/meetings/{o['meeting'].pk}/signing-sheet/"),
+    ("community", "alice", lambda o: f"/registry/communities/{o['pairing'].community_id}/"),
+    ("unit-edit", "alice", lambda o: f"/registry/units/{o['pairing'].unit_id}/edit/"),
+    ("pairing-edit", "alice", lambda o: f"/registry/pairings/{o['pairing'].pk}/edit/"),
 ]
 
 
@@ -53,11 +65,13 @@ PAGES = [
 def objects(unit_a, liaison, other_liaison, staff):
     pairing = PairingFactory(unit=unit_a)
     project = ProjectFactory(community=pairing.community, status=Project.Status.OPEN)
-    AdoptionFactory(
-        project=ProjectFactory(community=pairing.community, status=Project.Status.IN_PROGRESS, adopted_count=1),
-        unit=unit_a,
+    adopted = ProjectFactory(
+        community=pairing.community, status=Project.Status.IN_PROGRESS, adopted_count=1
     )
+    AdoptionFactory(project=adopted, unit=unit_a)
+    MilestoneFactory(project=adopted)
     return {
+        "adopted": adopted,
         "pairing": pairing,
         "project": project,
         "need": NeedFactory(community=pairing.community),
