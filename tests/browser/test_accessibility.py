@@ -90,6 +90,8 @@ def test_it_has_no_serious_accessibility_violations(new_browser_page, objects, n
     response = page.goto(url)
     assert response.status == 200, url
     assert serious_violations(page) == []
+    # Nothing sticks out sideways on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, url
 
 
 def test_it_has_an_accessible_lockout_page(new_browser_page, liaison):
