@@ -14,6 +14,7 @@ send no signal) could leave stale.
 """
 
 import hashlib
+import logging
 import re
 import time
 from functools import wraps
@@ -25,6 +26,8 @@ from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-pages:version"
 PLACEHOLDER = "__csrf-token-placeholder__"
@@ -49,9 +52,12 @@ def current_version():
 
 def bump_version():
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.set(VERSION_KEY, int(time.time() * 1000), None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:
+            cache.set(VERSION_KEY, int(time.time() * 1000), None)
+    except Exception:  # noqa: BLE001 - a save must not fail because the cache is down
+        logger.warning("could not invalidate the public page cache", exc_info=True)
 
 
 def _on_change(sender, **kwargs):
@@ -111,8 +117,12 @@ def cache_public_page(view):
     def wrapped(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = _key(request)
-        hit = cache.get(key)
+        try:
+            key = _key(request)
+            hit = cache.get(key)
+        except Exception:  # noqa: BLE001 - the cache is an optimisation, never a dependency
+            logger.warning("public page cache unavailable", exc_info=True)
+            return view(request, *args, **kwargs)
         if hit is not None:
             html, content_type, vary = hit
             response = HttpResponse(html.replace(PLACEHOLDER, get_token(request)), content_type)
@@ -124,7 +134,10 @@ def cache_public_page(view):
         html = _template_for_cache(response)
         if html is not None:
             vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
-            cache.set(key, (html, response["Content-Type"], vary), _ttl())
+            try:
+                cache.set(key, (html, response["Content-Type"], vary), _ttl())
+            except Exception:  # noqa: BLE001
+                logger.warning("public page cache unavailable", exc_info=True)
             response["X-Page-Cache"] = "miss"
         return response
 
