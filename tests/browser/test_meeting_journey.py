@@ -2,12 +2,16 @@
 
 Office staff turn a resident's need into a project and open it for adoption, open the
 meeting's adoption window and put the big screen up; a liaison records a visit, then
-adopts the project through the link its QR code encodes; the big screen shows it by itself.
+adopts the project through the link its QR code encodes (read from the printed code with
+zxing-cpp, as a phone camera would); the big screen shows it by itself.
 """
 
+import io
 import re
 
 import pytest
+import zxingcpp
+from PIL import Image
 
 from projects.models import Adoption, Need, Project
 from tests.factories import (
@@ -57,7 +61,12 @@ def test_it_runs_the_joint_meeting(new_browser_page, staff, liaison, unit_a):
     office.goto(f"/office/meetings/{meeting.pk}/qr/")
     office.screenshot("staff-qr-sheet")
     card = office.locator("figure.qr-card", has_text="测试东林村老年助餐点")
-    adopt_url = card.locator(".qr-url").inner_text().strip()
+    printed_url = card.locator(".qr-url").inner_text().strip()
+    # Read the code itself, as a phone's camera would.
+    qr_png = card.locator("img").screenshot()
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr_png)).convert("L"))
+    assert [code.text for code in decoded] == [printed_url]
+    adopt_url = decoded[0].text
     assert re.search(rf"/projects/{project.pk}/adopt/$", adopt_url)
 
     # The big screen, on the projector.
