@@ -121,7 +121,10 @@ def load_projects(stdout):
         milestones(obj, [("方案确定", datetime.date(this_year, 12, 31), None)])
 
     samples = _sample_projects(this_year)
-    community_list = list(communities.values())
+    # Samples spread over every active community the registry has (at least the article's).
+    from units.models import Community
+
+    community_list = list(Community.objects.filter(is_active=True).order_by("id"))
     created_samples = []
     for i, (title, category, status, year, description) in enumerate(samples):
         obj = project(title, year, community_list[i % len(community_list)], category, status,

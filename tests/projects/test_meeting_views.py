@@ -372,3 +372,12 @@ def test_it_lets_staff_withdraw_a_mistaken_record(staff_client, liaison_client, 
 def test_it_sums_up_renewals_on_the_meeting_list(world, staff_client):
     body = staff_client.get(reverse("projects:meeting-list")).content.decode()
     assert "续认领：已续 0，待单位确认 1，不再续 0" in body
+
+
+def test_it_links_an_open_projects_page_to_the_adopt_page(anon):
+    project = ProjectFactory()
+    full = ProjectFactory(capacity=1, adopted_count=1, status=Project.Status.ADOPTED)
+    adopt = reverse("projects:project-adopt", args=[project.pk])
+    assert adopt in anon.get(reverse("projects:project-detail", args=[project.pk])).content.decode()
+    body = anon.get(reverse("projects:project-detail", args=[full.pk])).content.decode()
+    assert reverse("projects:project-adopt", args=[full.pk]) not in body
