@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -37,6 +38,21 @@ def new_tracking_code():
 
 class InvalidTransition(Exception):
     pass
+
+
+class ProjectQuerySet(models.QuerySet):
+    def public(self):
+        """What residents may see: everything but drafts."""
+        return self.exclude(status=Project.Status.DRAFT)
+
+    def with_milestone_counts(self):
+        """Annotate ``milestones_total`` and ``milestones_done`` in the same query."""
+        return self.annotate(
+            milestones_total=models.Count("milestones", distinct=True),
+            milestones_done=models.Count(
+                "milestones", filter=Q(milestones__done_on__isnull=False), distinct=True
+            ),
+        )
 
 
 class Project(models.Model):
@@ -107,6 +123,7 @@ class Project(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "title"]
@@ -137,6 +154,24 @@ class Project(models.Model):
     @property
     def is_full(self):
         return self.adopted_count >= self.capacity
+
+    @property
+    def is_public(self):
+        return self.status != self.Status.DRAFT
+
+    def next_statuses(self):
+        """The statuses this project may move to, in the order of the choices."""
+        allowed = self.TRANSITIONS[self.Status(self.status)]
+        return [s for s in self.Status if s in allowed]
+
+    def renewal_chain(self, limit=50):
+        """Earlier years' projects this one was renewed from, newest first."""
+        chain, seen, current = [], {self.pk}, self.previous
+        while current is not None and current.pk not in seen and len(chain) < limit:
+            chain.append(current)
+            seen.add(current.pk)
+            current = current.previous
+        return chain
 
 
 class Need(models.Model):
@@ -202,6 +237,25 @@ class Need(models.Model):
 
     def __str__(self):
         return self.text[:30]
+
+    def accept(self, project, by=None):
+        """The need is taken up: it feeds ``project`` (several needs may feed one project)."""
+        self.status = self.Status.ACCEPTED
+        self.project = project
+        self.reviewed_at = timezone.now()
+        self.reviewed_by = by
+        self.save(update_fields=["status", "project", "reviewed_at", "reviewed_by"])
+
+    def decline(self, reply, by=None):
+        """The need is not taken up; ``reply`` tells the resident why (required)."""
+        if not reply or not reply.strip():
+            raise ValidationError({"reply": _("Give residents a reason when declining a need.")})
+        self.status = self.Status.DECLINED
+        self.project = None
+        self.reply = reply.strip()
+        self.reviewed_at = timezone.now()
+        self.reviewed_by = by
+        self.save(update_fields=["status", "project", "reply", "reviewed_at", "reviewed_by"])
 
     def clean(self):
         if self.status == self.Status.DECLINED and not self.reply.strip():
@@ -365,3 +419,66 @@ class ProgressPhoto(models.Model):
     class Meta:
         verbose_name = _("progress photo")
         verbose_name_plural = _("progress photos")
+
+
+class RenewalProposal(models.Model):
+    """续认领: last year's adoption offered again to the same unit at this year's meeting."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("awaiting the unit")
+        CONFIRMED = "confirmed", _("renewed")
+        DROPPED = "dropped", _("not renewed")
+
+    meeting = models.ForeignKey(
+        JointMeeting,
+        verbose_name=_("joint meeting"),
+        on_delete=models.PROTECT,
+        related_name="renewal_proposals",
+    )
+    previous_adoption = models.ForeignKey(
+        Adoption,
+        verbose_name=_("last year's adoption"),
+        on_delete=models.PROTECT,
+        related_name="renewal_proposals",
+    )
+    unit = models.ForeignKey(
+        "units.MemberUnit",
+        verbose_name=_("member unit"),
+        on_delete=models.PROTECT,
+        related_name="renewal_proposals",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    adoption = models.OneToOneField(
+        Adoption,
+        verbose_name=_("renewed adoption"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    drop_reason = models.CharField(_("reason for not renewing"), max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["status", "id"]
+        verbose_name = _("renewal proposal")
+        verbose_name_plural = _("renewal proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "previous_adoption"], name="one_renewal_proposal_per_adoption"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} ↻ {self.previous_adoption.project}"

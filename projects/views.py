@@ -1,6 +1,1006 @@
 from django.shortcuts import get_object_or_404, redirect, render  # noqa: F401
 
 # --- Public board, needs, staff triage and project editing -------------------------
+# Imports for this section live here so the two halves of the module merge cleanly.
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from zhujing.accounts.access import is_office_staff, staff_required
+
+from .forms import (
+    DeclineForm,
+    LinkNeedForm,
+    MilestoneFormSet,
+    NeedFilterForm,
+    NeedForm,
+    ProjectFilterForm,
+    ProjectForm,
+    TransitionForm,
+)
+from .models import Adoption, Category, InvalidTransition, Need, Project
+
+BOARD_PAGE_SIZE = 20
+ARCHIVE_PAGE_SIZE = 50
+NEED_INBOX_PAGE_SIZE = 30
+#: Residents may raise this many needs per client IP address per hour.
+NEED_RATE_LIMIT = 5
+NEED_RATE_WINDOW = 60 * 60
+
+
+def _wants_partial(request):
+    """An htmx swap asks for the partial; a boost or a history restore needs the page."""
+    return bool(request.htmx) and not request.htmx.boosted and not (
+        request.htmx.history_restore_request
+    )
+
+
+def _adoptions_with_units():
+    return Prefetch(
+        "adoptions",
+        queryset=Adoption.objects.select_related("unit").order_by("recorded_at", "id"),
+    )
+
+
+def _board_projects():
+    """Projects with what a card shows, in a fixed number of queries."""
+    return (
+        Project.objects.select_related("community__district")
+        .with_milestone_counts()
+        .prefetch_related(_adoptions_with_units())
+    )
+
+
+def _get_project_for_user(request, pk):
+    """Residents see every project but drafts; office staff may preview drafts."""
+    projects = Project.objects.select_related("community__district", "previous")
+    if not is_office_staff(request.user):
+        projects = projects.public()
+    return get_object_or_404(projects, pk=pk)
+
+
+def _get_need_for_staff(pk):
+    return get_object_or_404(Need.objects.select_related("community", "project"), pk=pk)
+
+
+@require_GET
+def project_list(request):
+    include_drafts = is_office_staff(request.user)
+    visible = Project.objects.all() if include_drafts else Project.objects.public()
+    years = visible.order_by("-year").values_list("year", flat=True).distinct()
+    form = ProjectFilterForm(request.GET or None, years=list(years), include_drafts=include_drafts)
+
+    counts = dict(
+        form.filter(visible, skip=("category",))
+        .order_by()
+        .values_list("category")
+        .annotate(n=Count("id"))
+        .values_list("category", "n")
+    )
+    chosen_category = form.cleaned_data.get("category") if form.is_valid() else ""
+    category_counts = [
+        {"value": value, "label": label, "count": counts.get(value, 0), "active": value == chosen_category}
+        for value, label in Category.choices
+    ]
+
+    projects = form.filter(_board_projects() if include_drafts else _board_projects().public())
+    page = Paginator(projects.order_by("-year", "title", "pk"), BOARD_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    query_without_category = query.copy()
+    query_without_category.pop("category", None)
+
+    template_name = "projects/project_list.html"
+    if _wants_partial(request):
+        template_name += "#results"
+    response = render(
+        request,
+        template_name,
+        {
+            "form": form,
+            "page": page,
+            "category_counts": category_counts,
+            "total": sum(counts.values()),
+            "query": query.urlencode(),
+            "query_without_category": query_without_category.urlencode(),
+        },
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+def project_detail(request, pk):
+    project = _get_project_for_user(request, pk)
+    adoptions = list(project.adoptions.select_related("unit").order_by("recorded_at", "id"))
+    chain = project.renewal_chain()
+    if chain:
+        chain_adoptions = {}
+        for adoption in Adoption.objects.filter(project__in=chain).select_related("unit"):
+            chain_adoptions.setdefault(adoption.project_id, []).append(adoption)
+        for earlier in chain:
+            earlier.units = [a.unit for a in chain_adoptions.get(earlier.pk, [])]
+    later = project.renewals.public().order_by("year", "pk")
+    milestones = list(project.milestones.all())
+    done = sum(1 for m in milestones if m.is_done)
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "needs": project.needs.filter(status=Need.Status.ACCEPTED).order_by("submitted_at"),
+            "adoptions": adoptions,
+            "milestones": milestones,
+            "milestones_done": done,
+            "updates": project.updates.prefetch_related("photos"),
+            "chain": chain,
+            "later": later,
+            "today": timezone.localdate(),
+            "can_edit": is_office_staff(request.user),
+        },
+    )
+
+
+@require_GET
+def project_archive(request):
+    projects = (
+        Project.objects.filter(status=Project.Status.COMPLETED)
+        .select_related("community__district")
+        .prefetch_related(_adoptions_with_units())
+        .order_by("-year", "title", "pk")
+    )
+    page = Paginator(projects, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "projects/project_archive.html", {"page": page})
+
+
+def _client_ip(request):
+    """The client's address. Behind ``NUM_PROXIES`` trusted reverse proxies, the address the
+    nearest of them saw (X-Forwarded-For can be forged, so only trusted hops are used)."""
+    proxies = getattr(settings, "NUM_PROXIES", 0)
+    if proxies:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _need_rate_key(request):
+    return f"need-rate:{_client_ip(request)}"
+
+
+@require_http_methods(["GET", "POST"])
+def need_create(request):
+    if request.method == "POST":
+        key = _need_rate_key(request)
+        if (cache.get(key) or 0) >= NEED_RATE_LIMIT:
+            return render(request, "projects/need_rate_limited.html", status=429)
+        form = NeedForm(request.POST)
+        if form.is_valid():
+            need = form.save(commit=False)
+            need.source = Need.Source.RESIDENT
+            need.status = Need.Status.PENDING
+            need.save()
+            cache.add(key, 0, NEED_RATE_WINDOW)
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, NEED_RATE_WINDOW)
+            messages.success(request, _("Thank you! Your need has been received."))
+            return redirect("projects:need-track", tracking_code=need.tracking_code)
+        status = 400
+    else:
+        initial = {}
+        if request.GET.get("community", "").isdigit():
+            initial["community"] = request.GET["community"]
+        form = NeedForm(initial=initial)
+        status = 200
+    return render(request, "projects/need_form.html", {"form": form}, status=status)
+
+
+@require_GET
+def need_track(request, tracking_code):
+    need = get_object_or_404(
+        Need.objects.select_related("community", "project"), tracking_code=tracking_code
+    )
+    project = need.project if need.project_id and need.project.is_public else None
+    return render(request, "projects/need_track.html", {"need": need, "project": project})
+
+
+@staff_required
+@require_GET
+def need_inbox(request):
+    form = NeedFilterForm(request.GET or None)
+    linkable = Project.objects.exclude(
+        status__in=[Project.Status.COMPLETED, Project.Status.CANCELLED]
+    ).order_by("-year", "title")
+    needs = form.filter(
+        Need.objects.select_related("community", "project").prefetch_related(
+            Prefetch("community__projects", queryset=linkable, to_attr="linkable_projects")
+        )
+    ).annotate(
+        pending_first=Case(
+            When(status=Need.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    )
+    page = Paginator(
+        needs.order_by("pending_first", "-submitted_at", "-pk"), NEED_INBOX_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template_name = "projects/need_inbox.html"
+    if _wants_partial(request):
+        template_name += "#results"
+    response = render(
+        request,
+        template_name,
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "pending_count": Need.objects.filter(status=Need.Status.PENDING).count(),
+        },
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _need_row(request, need, status=200):
+    return render(request, "projects/need_inbox.html#need-row", {"need": need}, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def need_decline(request, pk):
+    need = _get_need_for_staff(pk)
+    if need.status != Need.Status.PENDING:
+        messages.error(request, _("This need has already been reviewed."))
+        return redirect("projects:need-inbox")
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        need.decline(form.cleaned_data["reply"], by=request.user)
+        if request.htmx:
+            return _need_row(request, need)
+        messages.success(request, _("The need was declined; the resident sees your reply."))
+        return redirect("projects:need-inbox")
+    template_name = "projects/need_decline.html"
+    if request.htmx:
+        template_name += "#decline-form"
+    status = 400 if request.method == "POST" else 200
+    return render(request, template_name, {"need": need, "form": form}, status=status)
+
+
+@staff_required
+@require_POST
+def need_link(request, pk):
+    """Accept a need into an existing project."""
+    need = _get_need_for_staff(pk)
+    if need.status != Need.Status.PENDING:
+        messages.error(request, _("This need has already been reviewed."))
+        return redirect("projects:need-inbox")
+    form = LinkNeedForm(request.POST, need=need)
+    if form.is_valid():
+        need.accept(form.cleaned_data["project"], by=request.user)
+        messages.success(request, _("The need was accepted into the project."))
+    else:
+        messages.error(request, _("Choose a project of the same community."))
+    return redirect("projects:need-inbox")
+
+
+def _milestone_formset(request, project):
+    return MilestoneFormSet(
+        request.POST if request.method == "POST" else None, instance=project, prefix="milestones"
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    needs = list(
+        Need.objects.filter(
+            pk__in=[v for v in request.GET.getlist("need") if v.isdigit()],
+            status=Need.Status.PENDING,
+        ).select_related("community")
+    )
+    if request.method == "POST":
+        form = ProjectForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                project = form.save(commit=False)
+                project.created_by = request.user
+                project.status = Project.Status.DRAFT
+                project.save()
+                for need in form.cleaned_data["needs"]:
+                    need.accept(project, by=request.user)
+            messages.success(request, _("The project was saved as a draft."))
+            return redirect("projects:project-edit", pk=project.pk)
+    else:
+        initial = {}
+        if needs:
+            first = needs[0]
+            initial = {
+                "title": first.text[:30],
+                "description": "\n\n".join(n.text for n in needs),
+                "category": first.category,
+                "community": first.community_id,
+                "year": timezone.localdate().year,
+                "needs": [n.pk for n in needs],
+            }
+        form = ProjectForm(initial=initial)
+    return render(
+        request, "projects/project_form.html", {"form": form, "needs": needs, "project": None}
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk):
+    project = get_object_or_404(Project.objects.select_related("community"), pk=pk)
+    form = ProjectForm(request.POST or None, instance=project)
+    formset = _milestone_formset(request, project)
+    if request.method == "POST":
+        if form.is_valid() and formset.is_valid():
+            with transaction.atomic():
+                form.save()
+                formset.save()
+                for need in form.cleaned_data["needs"]:
+                    need.accept(project, by=request.user)
+            messages.success(request, _("The project was saved."))
+            return redirect("projects:project-edit", pk=project.pk)
+    return render(
+        request,
+        "projects/project_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "project": project,
+            "needs": project.needs.select_related("community"),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def project_transition(request, pk):
+    project = get_object_or_404(Project, pk=pk)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Unknown status."))
+        return redirect("projects:project-edit", pk=project.pk)
+    target = form.cleaned_data["status"]
+    try:
+        project.transition_to(target)
+    except InvalidTransition:
+        messages.error(
+            request,
+            _("A project that is “%(current)s” cannot become “%(target)s”.")
+            % {
+                "current": project.get_status_display(),
+                "target": Project.Status(target).label,
+            },
+        )
+    else:
+        messages.success(
+            request,
+            _("The project is now “%(status)s”.") % {"status": project.get_status_display()},
+        )
+    return redirect("projects:project-edit", pk=project.pk)
 
 
 # --- Joint meeting, adoption, renewals and the liaison portal -----------------------
+# Imports for this section live here so the two halves of the module merge cleanly.
+import datetime  # noqa: E402
+
+import qrcode  # noqa: E402
+import qrcode.image.svg  # noqa: E402
+from django.contrib import messages  # noqa: E402
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.db import transaction  # noqa: E402
+from django.db.models import Count, Q  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.template.loader import render_to_string  # noqa: E402
+from django.urls import reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.translation import gettext as _  # noqa: E402
+from django.views.decorators.http import require_GET, require_POST  # noqa: E402
+from django_htmx.http import HttpResponseClientRedirect  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from units.models import MemberUnit  # noqa: E402
+from zhujing.accounts.access import (  # noqa: E402
+    is_liaison,
+    is_office_staff,
+    liaison_required,
+    staff_required,
+)
+
+from . import actions  # noqa: E402
+from .meeting_forms import (  # noqa: E402
+    AdoptForm,
+    JointMeetingForm,
+    MilestoneDoneForm,
+    ProgressUpdateForm,
+    RecordForm,
+    RenewalConfirmForm,
+    RenewalDropForm,
+)
+from .models import (  # noqa: E402
+    Adoption,
+    Category,
+    JointMeeting,
+    Milestone,
+    ProgressPhoto,
+    ProgressUpdate,
+    Project,
+    RenewalProposal,
+)
+
+SCREEN_TTL = 10  # seconds; adoptions also invalidate the cache at once
+RECENT_ON_SCREEN = 8
+
+
+def _get_meeting(pk):
+    return get_object_or_404(JointMeeting, pk=pk)
+
+
+def _open_meeting():
+    """The meeting whose adoption window is open now (the latest, if several are)."""
+    return JointMeeting.objects.filter(adoption_open=True).order_by("-held_on", "-id").first()
+
+
+def _get_project_for_liaison(request, pk):
+    """A project the liaison's unit has adopted; anything else is a 404."""
+    return get_object_or_404(
+        Project.objects.select_related("community").filter(adoptions__unit_id=request.user.unit_id),
+        pk=pk,
+    )
+
+
+def _get_milestone_for_liaison(request, pk):
+    return get_object_or_404(
+        Milestone.objects.select_related("project").filter(
+            project__adoptions__unit_id=request.user.unit_id
+        ),
+        pk=pk,
+    )
+
+
+def _get_proposal_for_liaison(request, pk):
+    return get_object_or_404(
+        RenewalProposal.objects.select_related(
+            "meeting", "unit", "previous_adoption__project__community"
+        ).filter(unit_id=request.user.unit_id),
+        pk=pk,
+    )
+
+
+# Staff: meetings ------------------------------------------------------------------------
+
+
+@staff_required
+def meeting_list(request):
+    proposals = RenewalProposal.Status
+    meetings = JointMeeting.objects.annotate(
+        adoption_total=Count("adoptions", distinct=True),
+        unit_total=Count("adoptions__unit", distinct=True),
+        renewals_pending=Count(
+            "renewal_proposals",
+            filter=Q(renewal_proposals__status=proposals.PENDING),
+            distinct=True,
+        ),
+        renewals_confirmed=Count(
+            "renewal_proposals",
+            filter=Q(renewal_proposals__status=proposals.CONFIRMED),
+            distinct=True,
+        ),
+        renewals_dropped=Count(
+            "renewal_proposals",
+            filter=Q(renewal_proposals__status=proposals.DROPPED),
+            distinct=True,
+        ),
+    ).order_by("-held_on", "-id")
+    return render(request, "projects/meeting_list.html", {"meetings": meetings})
+
+
+@staff_required
+def meeting_create(request):
+    form = JointMeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save()
+        messages.success(request, _("Joint meeting “%(title)s” created.") % {"title": meeting})
+        return redirect("projects:meeting-list")
+    return render(request, "projects/meeting_form.html", {"form": form, "meeting": None})
+
+
+@staff_required
+def meeting_edit(request, pk):
+    meeting = _get_meeting(pk)
+    form = JointMeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        actions.invalidate_screen(meeting.pk)
+        messages.success(request, _("Joint meeting saved."))
+        return redirect("projects:meeting-list")
+    return render(request, "projects/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@require_POST
+@staff_required
+def meeting_window(request, pk):
+    """Open or close the adoption window (POST ``action=open|close``)."""
+    meeting = _get_meeting(pk)
+    opening = request.POST.get("action") == "open"
+    JointMeeting.objects.filter(pk=meeting.pk).update(adoption_open=opening)
+    actions.invalidate_screen(meeting.pk)
+    if opening:
+        messages.success(request, _("Adoption is open: liaisons can adopt by scanning the codes."))
+    else:
+        messages.success(request, _("Adoption is closed."))
+    return redirect("projects:meeting-list")
+
+
+# QR codes -------------------------------------------------------------------------------
+
+
+def _adopt_url(request, project):
+    return request.build_absolute_uri(reverse("projects:project-adopt", args=[project.pk]))
+
+
+@require_GET
+def project_qr(request, pk):
+    """An SVG QR code pointing at the project's adopt page (open projects only)."""
+    project = get_object_or_404(Project, pk=pk, status=Project.Status.OPEN)
+    image = qrcode.make(
+        _adopt_url(request, project),
+        image_factory=qrcode.image.svg.SvgPathImage,
+        box_size=10,
+        border=2,
+    )
+    response = HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@staff_required
+def meeting_qr_sheet(request, pk):
+    meeting = _get_meeting(pk)
+    projects = (
+        Project.objects.filter(status=Project.Status.OPEN)
+        .select_related("community")
+        .order_by("community__name", "title")
+    )
+    rows = [(p, _adopt_url(request, p)) for p in projects]
+    return render(request, "projects/meeting_qr_sheet.html", {"meeting": meeting, "rows": rows})
+
+
+# Adoption by the liaison ----------------------------------------------------------------
+
+
+@login_required
+def project_adopt(request, pk):
+    """Where the QR code leads: the liaison reads the project, commits, confirms."""
+    user = request.user
+    staff = is_office_staff(user)
+    if not staff and not is_liaison(user):
+        raise PermissionDenied
+    project = get_object_or_404(
+        Project.objects.select_related("community").exclude(
+            status__in=[Project.Status.DRAFT, Project.Status.CANCELLED]
+        ),
+        pk=pk,
+    )
+    meeting = _open_meeting()
+    unit = user.unit if is_liaison(user) else None
+    form = AdoptForm(request.POST or None)
+    result = None  # "won" or an error message
+
+    if request.method == "POST":
+        if unit is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                if meeting is None:
+                    raise actions.WindowClosed()
+                actions.adopt(
+                    project,
+                    unit,
+                    meeting,
+                    commitment=form.cleaned_data["commitment"],
+                    recorded_by=user,
+                )
+                result = "won"
+            except actions.AdoptionError as exc:
+                result = str(exc.message)
+            if not request.htmx:
+                if result == "won":
+                    messages.success(request, _("Adopted! Thank you for your commitment."))
+                else:
+                    messages.error(request, result)
+                return redirect("projects:project-adopt", pk=project.pk)
+            project.refresh_from_db()
+
+    own = None
+    if unit is not None:
+        own = Adoption.objects.filter(project=project, unit=unit).first()
+    context = {
+        "project": project,
+        "meeting": meeting,
+        "form": form,
+        "own": own,
+        "result": result,
+        "staff": staff,
+    }
+    template = "projects/project_adopt.html"
+    if request.htmx:
+        template += "#adopt-panel"
+    return render(request, template, context)
+
+
+# The big screen -------------------------------------------------------------------------
+
+
+def _screen_stats(meeting_pk):
+    """Totals for the projector, from the cache; one rebuild per TTL or adoption."""
+    key = actions.screen_cache_key(meeting_pk)
+    stats = cache.get(key)
+    if stats is not None:
+        return stats
+    meeting = _get_meeting(meeting_pk)
+    adoptions = Adoption.objects.filter(meeting=meeting)
+    per_category = dict(
+        adoptions.values_list("project__category").annotate(n=Count("id")).order_by()
+    )
+    recent = [
+        {
+            "unit": a.unit.name,
+            "project": a.project.title,
+            "renewal": a.kind == Adoption.Kind.RENEWAL,
+        }
+        for a in adoptions.select_related("unit", "project").order_by("-recorded_at", "-id")[
+            :RECENT_ON_SCREEN
+        ]
+    ]
+    stats = {
+        "meeting_pk": meeting.pk,
+        "title": meeting.title,
+        "held_on": meeting.held_on.isoformat(),
+        "adoption_open": meeting.adoption_open,
+        "units": adoptions.values("unit").distinct().count(),
+        "projects": adoptions.values("project").distinct().count(),
+        "adoptions": adoptions.count(),
+        "by_category": [(value, per_category.get(value, 0)) for value in Category.values],
+        "recent": recent,
+        "at": timezone.now().isoformat(),
+    }
+    cache.set(key, stats, SCREEN_TTL)
+    return stats
+
+
+def _screen_context(stats):
+    labels = dict(Category.choices)
+    top = max([n for _v, n in stats["by_category"]] + [1])
+    return {
+        "stats": stats,
+        "held_on": datetime.date.fromisoformat(stats["held_on"]),
+        "categories": [
+            {"value": v, "label": labels[v], "count": n, "max": top}
+            for v, n in stats["by_category"]
+        ],
+    }
+
+
+def _render_screen(template, pk):
+    # Rendered without the request: no context processor looks at request.user, so a
+    # signed-in projector costs no session or user query either.
+    html = render_to_string(template, _screen_context(_screen_stats(pk)))
+    return HttpResponse(html)
+
+
+@require_GET
+def meeting_screen(request, pk):
+    """Public page for the projector: big numbers, refreshed every 3 s by htmx."""
+    return _render_screen("projects/meeting_screen.html", pk)
+
+
+@require_GET
+def meeting_screen_stats(request, pk):
+    """The polled fragment; no database query while the cache is warm."""
+    return _render_screen("projects/meeting_screen.html#stats", pk)
+
+
+# Staff records, exports -------------------------------------------------------------------
+
+
+@staff_required
+def meeting_record(request, pk):
+    """Fast entry at the meeting: unit, project, commitment, Enter; the form resets."""
+    meeting = _get_meeting(pk)
+    form = RecordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        project = form.cleaned_data["project"]
+        try:
+            actions.adopt(
+                project,
+                unit,
+                meeting,
+                commitment=form.cleaned_data["commitment"],
+                recorded_by=request.user,
+            )
+        except actions.AdoptionError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Recorded: %(unit)s adopted %(project)s.")
+                % {"unit": unit.name, "project": project.title},
+            )
+            if not request.htmx:
+                return redirect("projects:meeting-record", pk=meeting.pk)
+            form = RecordForm()
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "recent": meeting.adoptions.select_related("unit", "project").order_by(
+            "-recorded_at", "-id"
+        )[:5],
+        "unit_names": MemberUnit.objects.active().values_list("name", flat=True),
+        "project_labels": [
+            RecordForm.project_label(p)
+            for p in Project.objects.filter(status=Project.Status.OPEN)
+            .select_related("community")
+            .order_by("title")
+        ],
+    }
+    template = "projects/meeting_record.html"
+    if request.htmx:
+        template += "#record-panel"
+    return render(request, template, context)
+
+
+@require_POST
+@staff_required
+def meeting_withdraw(request, pk, adoption_pk):
+    """Undo an adoption recorded in error (staff only); the seat is free again."""
+    adoption = get_object_or_404(
+        Adoption.objects.select_related("unit", "project"), pk=adoption_pk, meeting_id=pk
+    )
+    try:
+        actions.withdraw(adoption, by=request.user)
+    except actions.AdoptionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Withdrawn: %(unit)s no longer adopts %(project)s.")
+            % {"unit": adoption.unit.name, "project": adoption.project.title},
+        )
+    return redirect("projects:meeting-record", pk=pk)
+
+
+def _meeting_adoptions(meeting):
+    return meeting.adoptions.select_related("unit", "project__community").order_by(
+        "recorded_at", "id"
+    )
+
+
+@staff_required
+def meeting_export(request, pk):
+    meeting = _get_meeting(pk)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = str(meeting.held_on.year)
+    sheet.append(
+        [
+            _("No."),
+            _("Member unit"),
+            _("Project"),
+            _("Community"),
+            _("Category"),
+            _("Kind"),
+            _("Commitment"),
+            _("Recorded at"),
+        ]
+    )
+    for n, a in enumerate(_meeting_adoptions(meeting), start=1):
+        sheet.append(
+            [
+                n,
+                a.unit.name,
+                a.project.title,
+                a.project.community.name,
+                str(a.project.get_category_display()),
+                str(a.get_kind_display()),
+                a.commitment,
+                timezone.localtime(a.recorded_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    for column, width in zip("ABCDEFGH", (6, 28, 28, 16, 12, 10, 50, 18), strict=True):
+        sheet.column_dimensions[column].width = width
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"adoptions-{meeting.held_on.isoformat()}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    book.save(response)
+    return response
+
+
+@staff_required
+def meeting_signing_sheet(request, pk):
+    meeting = _get_meeting(pk)
+    return render(
+        request,
+        "projects/meeting_signing_sheet.html",
+        {"meeting": meeting, "adoptions": _meeting_adoptions(meeting)},
+    )
+
+
+# Renewals (续认领) -------------------------------------------------------------------------
+
+
+@require_POST
+@staff_required
+def meeting_rollover(request, pk):
+    meeting = _get_meeting(pk)
+    created = actions.rollover(meeting)
+    messages.success(
+        request,
+        _("%(n)d renewal proposals created for the units to confirm.") % {"n": created},
+    )
+    return redirect("projects:meeting-renewals", pk=meeting.pk)
+
+
+@staff_required
+def meeting_renewals(request, pk):
+    """Staff see which units still have to decide on last year's projects."""
+    meeting = _get_meeting(pk)
+    proposals = meeting.renewal_proposals.select_related(
+        "unit", "previous_adoption__project__community", "adoption__project"
+    ).order_by("status", "unit__name", "id")
+    return render(
+        request, "projects/meeting_renewals.html", {"meeting": meeting, "proposals": proposals}
+    )
+
+
+@liaison_required
+def my_renewals(request):
+    proposals = RenewalProposal.objects.filter(unit_id=request.user.unit_id).select_related(
+        "meeting", "previous_adoption__project__community", "adoption__project"
+    ).order_by("-meeting__held_on", "status", "id")
+    return render(
+        request,
+        "projects/my_renewals.html",
+        {
+            "proposals": proposals,
+            "confirm_form": RenewalConfirmForm(),
+            "drop_form": RenewalDropForm(),
+        },
+    )
+
+
+@require_POST
+@liaison_required
+def renewal_confirm(request, pk):
+    proposal = _get_proposal_for_liaison(request, pk)
+    form = RenewalConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.confirm_renewal(
+                proposal, by=request.user, commitment=form.cleaned_data["commitment"]
+            )
+        except actions.AdoptionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Renewed. The project continues this year."))
+    return redirect("projects:my-renewals")
+
+
+@require_POST
+@liaison_required
+def renewal_drop(request, pk):
+    proposal = _get_proposal_for_liaison(request, pk)
+    form = RenewalDropForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.drop_renewal(proposal, by=request.user, reason=form.cleaned_data["reason"])
+        except actions.AdoptionError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Recorded: your unit will not renew this project."))
+    return redirect("projects:my-renewals")
+
+
+# The liaison portal -----------------------------------------------------------------------
+
+
+@liaison_required
+def my_projects(request):
+    projects = (
+        Project.objects.filter(adoptions__unit_id=request.user.unit_id)
+        .select_related("community")
+        .prefetch_related("milestones")
+        .order_by("-year", "title")
+    )
+    return render(
+        request,
+        "projects/my_projects.html",
+        {"projects": projects, "done_form": MilestoneDoneForm()},
+    )
+
+
+@liaison_required
+def my_project(request, pk):
+    project = _get_project_for_liaison(request, pk)
+    form = ProgressUpdateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            update = ProgressUpdate.objects.create(
+                project=project, text=form.cleaned_data["text"], author=request.user
+            )
+            for photo in form.cleaned_data["photos"]:
+                ProgressPhoto.objects.create(update=update, image=photo)
+        messages.success(request, _("Progress update posted."))
+        return redirect("projects:my-project", pk=project.pk)
+    milestones = list(project.milestones.all())
+    return render(
+        request,
+        "projects/my_project.html",
+        {
+            "project": project,
+            "milestones": milestones,
+            "form": form,
+            "done_form": MilestoneDoneForm(),
+            "updates": project.updates.prefetch_related("photos")[:10],
+            "can_complete": actions.can_complete(project),
+        },
+    )
+
+
+@require_POST
+@liaison_required
+def milestone_done(request, pk):
+    milestone = _get_milestone_for_liaison(request, pk)
+    form = MilestoneDoneForm(request.POST)
+    if form.is_valid() and not milestone.is_done:
+        actions.complete_milestone(milestone, evidence=form.cleaned_data["evidence"])
+        milestone.refresh_from_db()
+        if not request.htmx:
+            messages.success(request, _("Milestone marked as done."))
+    if request.htmx:
+        return render(
+            request,
+            "projects/my_project.html#milestone",
+            {"milestone": milestone, "done_form": form if form.errors else MilestoneDoneForm()},
+        )
+    if form.errors:
+        messages.error(request, _("Describe what was done to mark the milestone done."))
+    return redirect("projects:my-project", pk=milestone.project_id)
+
+
+@require_POST
+@liaison_required
+def my_project_complete(request, pk):
+    project = _get_project_for_liaison(request, pk)
+    try:
+        actions.complete_project(project)
+    except actions.AdoptionError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Project completed. Thank you!"))
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("projects:my-project", args=[project.pk]))
+    return redirect("projects:my-project", pk=project.pk)

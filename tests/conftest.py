@@ -5,6 +5,7 @@ both), and on SQLite otherwise.
 """
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from tests.factories import PASSWORD, MemberUnitFactory, UserFactory
@@ -101,8 +102,8 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def browser_page(live_server, transactional_db, monkeypatch):
-    """A Playwright page in Debian's chromium at phone width (375 px).
+def browser_context(live_server, transactional_db, monkeypatch):
+    """A headless Debian chromium at a phone's size (375×812), driven by Playwright.
 
     Skips when chromium is missing, unless REQUIRE_BROWSER=1 (CI), then fails.
     """
@@ -116,23 +117,44 @@ def browser_page(live_server, transactional_db, monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
+    (settings.BASE_DIR / "test-artifacts").mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
+        context = browser.new_context(
+            viewport={"width": 375, "height": 812}, locale="zh-CN", device_scale_factor=2
+        )
+        context.set_default_timeout(15_000)
         try:
-            yield page
+            yield context
         finally:
             context.close()
             browser.close()
 
 
 @pytest.fixture
+def browser_page(browser_context, live_server):
+    """One page of ``browser_context``. Console errors (CSP violations among them) are
+    collected in ``page.console_errors``."""
+    page = browser_context.new_page()
+    page.console_errors = []
+    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.live_server = live_server
+    return page
+
+
+@pytest.fixture
 def artifacts_dir():
     """Screenshots go to test-artifacts/ at the project root."""
-    from django.conf import settings
-
     path = settings.BASE_DIR / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+def login_in_browser(page, user):
+    """Give the browser page a signed-in session for ``user``."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": page.live_server.url}]
+    )

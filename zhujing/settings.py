@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "zhujing.accounts",
     "units",
     "projects",
+    "zhujing.reminders",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhujing.context_processors.site",
+                "zhujing.reminders.context_processors.unread_notifications",
             ],
         },
     }
@@ -118,6 +121,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# ModelBackend that also loads the unread inbox count for the header, in the same query.
+AUTHENTICATION_BACKENDS = ["zhujing.reminders.backends.InboxAwareModelBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -145,24 +150,57 @@ else:
 BROKER_DIR = Path(os.environ.get("BROKER_DIR", BASE_DIR / "var" / "broker"))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 2}
+    {
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "max_retries": 2,
+        # Unacked (acks_late) tasks come back after this; the delivery lease makes that safe.
+        "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    }
     if REDIS_URL
     else {
         "data_folder_in": str(BROKER_DIR / "out"),
         "data_folder_out": str(BROKER_DIR / "out"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 )
 if not REDIS_URL:
     # kombu's filesystem transport needs its folders before a worker starts.
-    for _folder in ("out", "processed"):
+    for _folder in ("out", "processed", "control"):
         (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# .delay() must not hang when the broker is down: give up quickly (the sweep retries later).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5,
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reminders": {
+        "task": "reminders.sweep_reminders",
+        "schedule": float(os.environ.get("REMINDER_SWEEP_SECONDS", "30")),
+    },
+    "weekly-digest": {
+        "task": "reminders.send_weekly_digest",
+        "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
+    },
+}
+
+# --- Reminders -------------------------------------------------------------------
+REMINDER_VISIT_LEAD_DAYS = int(os.environ.get("REMINDER_VISIT_LEAD_DAYS", "7"))
+REMINDER_VISIT_ESCALATE_DAYS = int(os.environ.get("REMINDER_VISIT_ESCALATE_DAYS", "14"))
+REMINDER_MILESTONE_LEAD_DAYS = int(os.environ.get("REMINDER_MILESTONE_LEAD_DAYS", "7"))
+REMINDER_MEETING_LEAD_DAYS = int(os.environ.get("REMINDER_MEETING_LEAD_DAYS", "14"))
+REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
+REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "900"))
+REMINDER_CHANNELS = env_list("REMINDER_CHANNELS", "in_app,email")
+# Only the worker-crash test sets this: the email channel sleeps before sending.
+REMINDER_TEST_SEND_DELAY = float(os.environ.get("REMINDER_TEST_SEND_DELAY", "0"))
 
 # --- Internationalisation -------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -205,6 +243,7 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_TIMEOUT = 10
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zhujing@localhost")
 
 # --- Security ------------------------------------------------------------------

@@ -7,3 +7,11 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Buttons marked data-print print the page (QR sheet, signing sheet); hidden without JS.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("button[data-print]").forEach(function (el) {
+    el.hidden = false;
+    el.addEventListener("click", function () { window.print(); });
+  });
+});

@@ -1,0 +1,30 @@
+# Production image: gunicorn for the web, the same image runs the Celery worker and beat.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# gettext: compilemessages needs msgfmt.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gettext \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY pyproject.toml ./
+RUN pip install .
+
+COPY . .
+# Build output only: catalogues and hashed static files (whitenoise serves them).
+RUN python manage.py compilemessages --ignore=.venv >/dev/null \
+    && DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput >/dev/null
+
+RUN useradd --system --uid 1000 --home /app zhujing \
+    && mkdir -p /var/lib/zhujing/media /var/lib/zhujing/beat \
+    && chown -R zhujing /var/lib/zhujing /app/var
+USER zhujing
+
+ENV DEBUG=0 MEDIA_ROOT=/var/lib/zhujing/media
+EXPOSE 8000
+CMD ["gunicorn", "zhujing.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

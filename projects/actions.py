@@ -1,0 +1,313 @@
+"""Writes that span several models: adoption at the joint meeting, renewals, milestones.
+
+Each action runs in one transaction; side effects (the big screen's cache) happen after
+commit. "At most ``capacity`` adopters" holds on PostgreSQL and SQLite alike because the
+seat is claimed by one conditional UPDATE of the project's counter: it returns 0 when the
+project is full, and the UNIQUE(project, unit) constraint catches a double click.
+"""
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Adoption, JointMeeting, Milestone, Project, RenewalProposal
+
+
+class AdoptionError(Exception):
+    """A domain refusal the user can act on; ``message`` is shown as is."""
+
+    message = _("This project cannot be adopted.")
+
+    def __init__(self, message=None):
+        if message is not None:
+            self.message = message
+        super().__init__(str(self.message))
+
+
+class AlreadyTaken(AdoptionError):
+    message = _("Already adopted: another unit was quicker. Please choose another project.")
+
+
+class AlreadyAdoptedByUnit(AdoptionError):
+    message = _("Your unit has already adopted this project.")
+
+
+class ProjectNotOpen(AdoptionError):
+    message = _("This project is not open for adoption.")
+
+
+class WindowClosed(AdoptionError):
+    message = _("The adoption window of this joint meeting is closed.")
+
+
+class UnitInactive(AdoptionError):
+    message = _("This member unit is no longer active.")
+
+
+def screen_cache_key(meeting_id):
+    return f"meeting-screen:{meeting_id}"
+
+
+def invalidate_screen(meeting_id):
+    if meeting_id:
+        cache.delete(screen_cache_key(meeting_id))
+
+
+def _is_staff(user):
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
+def adopt(
+    project,
+    unit,
+    meeting,
+    *,
+    kind=Adoption.Kind.NEW,
+    commitment="",
+    recorded_by=None,
+    renewal_of=None,
+    check_window=True,
+):
+    """认领: ``unit`` takes one seat of ``project`` at ``meeting``. Returns the Adoption.
+
+    Raises an AdoptionError subclass when the adoption is refused; nothing is written then.
+    """
+    if check_window and meeting is not None and not _is_staff(recorded_by):
+        # Read the flag fresh: the window may have been closed a second ago.
+        if not JointMeeting.objects.filter(pk=meeting.pk, adoption_open=True).exists():
+            raise WindowClosed()
+    if not unit.is_active:
+        raise UnitInactive()
+
+    with transaction.atomic():
+        if Adoption.objects.filter(project_id=project.pk, unit_id=unit.pk).exists():
+            raise AlreadyAdoptedByUnit()
+        claimed = Project.objects.filter(
+            pk=project.pk, status=Project.Status.OPEN, adopted_count__lt=F("capacity")
+        ).update(adopted_count=F("adopted_count") + 1, updated_at=timezone.now())
+        if claimed == 0:
+            current = Project.objects.filter(pk=project.pk).values("status").first()
+            if current and current["status"] in (
+                Project.Status.OPEN,
+                Project.Status.ADOPTED,
+                Project.Status.IN_PROGRESS,
+                Project.Status.COMPLETED,
+            ):
+                raise AlreadyTaken()
+            raise ProjectNotOpen()
+        try:
+            with transaction.atomic():
+                adoption = Adoption.objects.create(
+                    project_id=project.pk,
+                    unit=unit,
+                    meeting=meeting,
+                    kind=kind,
+                    renewal_of=renewal_of,
+                    commitment=commitment,
+                    recorded_by=recorded_by,
+                )
+        except IntegrityError:
+            # The same unit won a seat in a parallel request: give this one back
+            # (raising rolls back the counter with the rest of the transaction).
+            raise AlreadyAdoptedByUnit() from None
+        Project.objects.filter(
+            pk=project.pk, status=Project.Status.OPEN, adopted_count__gte=F("capacity")
+        ).update(status=Project.Status.ADOPTED)
+        transaction.on_commit(lambda: invalidate_screen(meeting.pk if meeting else None))
+    project.refresh_from_db(fields=["adopted_count", "status"])
+    return adoption
+
+
+def withdraw(adoption, *, by):
+    """Staff only: cancel an adoption recorded in error and free its seat.
+
+    The row is deleted (the unique constraint must let the unit adopt again); its
+    history table keeps who removed it and when. A renewal confirmed through it goes
+    back to awaiting the unit. An adoption a later year builds on cannot be withdrawn.
+    """
+    if not _is_staff(by):
+        raise AdoptionError(_("Only office staff can withdraw an adoption."))
+    meeting_id = adoption.meeting_id
+    try:
+        with transaction.atomic():
+            RenewalProposal.objects.filter(adoption=adoption).update(
+                adoption=None,
+                status=RenewalProposal.Status.PENDING,
+                decided_by=None,
+                decided_at=None,
+            )
+            deleted, _rows = Adoption.objects.filter(pk=adoption.pk).delete()
+            if deleted:
+                Project.objects.filter(pk=adoption.project_id, adopted_count__gt=0).update(
+                    adopted_count=F("adopted_count") - 1
+                )
+                Project.objects.filter(
+                    pk=adoption.project_id,
+                    status=Project.Status.ADOPTED,
+                    adopted_count__lt=F("capacity"),
+                ).update(status=Project.Status.OPEN)
+            transaction.on_commit(lambda: invalidate_screen(meeting_id))
+    except ProtectedError:
+        raise AdoptionError(
+            _("A later renewal builds on this adoption; it cannot be withdrawn.")
+        ) from None
+
+
+# --- Renewals (续认领) -----------------------------------------------------------------
+
+
+def previous_meeting(meeting):
+    return (
+        JointMeeting.objects.filter(held_on__lt=meeting.held_on).order_by("-held_on").first()
+    )
+
+
+def rollover(meeting):
+    """Offer last meeting's adoptions to the same units again. Safe to run twice.
+
+    Returns the number of proposals created by this call.
+    """
+    last = previous_meeting(meeting)
+    if last is None:
+        return 0
+    adoptions = (
+        Adoption.objects.filter(meeting=last, unit__is_active=True)
+        .exclude(project__status=Project.Status.CANCELLED)
+        .exclude(renewal_proposals__meeting=meeting)
+    )
+    created = 0
+    for adoption in adoptions:
+        _proposal, was_created = RenewalProposal.objects.get_or_create(
+            meeting=meeting, previous_adoption=adoption, defaults={"unit_id": adoption.unit_id}
+        )
+        created += was_created
+    return created
+
+
+def _renewed_project(old, year, user):
+    """This year's copy of ``old``: one per (previous, year), shared by its adopters."""
+    # Lock the old project so two units confirming at once share one copy.
+    Project.objects.select_for_update().filter(pk=old.pk).first()
+    existing = Project.objects.filter(previous=old, year=year).first()
+    if existing:
+        return existing
+    new = Project.objects.create(
+        title=old.title,
+        description=old.description,
+        category=old.category,
+        community_id=old.community_id,
+        year=year,
+        budget_estimate=old.budget_estimate,
+        beneficiaries=old.beneficiaries,
+        capacity=old.capacity,
+        key_works=old.key_works,
+        previous=old,
+        status=Project.Status.OPEN,
+        created_by=user,
+    )
+    # Last year's steps, a year on and not yet done.
+    shift = year - old.year
+    Milestone.objects.bulk_create(
+        Milestone(project=new, title=m.title, due_on=_years_later(m.due_on, shift))
+        for m in old.milestones.all()
+    )
+    return new
+
+
+def _years_later(day, years):
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def confirm_renewal(proposal, *, by, commitment=""):
+    """The unit carries last year's project on: a new project and a renewal adoption."""
+    with transaction.atomic():
+        claimed = RenewalProposal.objects.filter(
+            pk=proposal.pk, status=RenewalProposal.Status.PENDING
+        ).update(
+            status=RenewalProposal.Status.CONFIRMED, decided_by=by, decided_at=timezone.now()
+        )
+        if not claimed:
+            raise AdoptionError(_("This renewal has already been decided."))
+        old_adoption = proposal.previous_adoption
+        meeting = proposal.meeting
+        project = _renewed_project(old_adoption.project, meeting.year, by)
+        adoption = adopt(
+            project,
+            proposal.unit,
+            meeting,
+            kind=Adoption.Kind.RENEWAL,
+            commitment=commitment or old_adoption.commitment,
+            recorded_by=by,
+            renewal_of=old_adoption,
+            check_window=False,
+        )
+        RenewalProposal.objects.filter(pk=proposal.pk).update(adoption=adoption)
+    proposal.refresh_from_db()
+    return adoption
+
+
+def drop_renewal(proposal, *, by, reason=""):
+    """The unit does not carry last year's project on; the decision is recorded."""
+    claimed = RenewalProposal.objects.filter(
+        pk=proposal.pk, status=RenewalProposal.Status.PENDING
+    ).update(
+        status=RenewalProposal.Status.DROPPED,
+        drop_reason=reason[:200],
+        decided_by=by,
+        decided_at=timezone.now(),
+    )
+    if not claimed:
+        raise AdoptionError(_("This renewal has already been decided."))
+    proposal.refresh_from_db()
+
+
+# --- Milestones and completion ------------------------------------------------------------
+
+
+def complete_milestone(milestone, *, evidence, on=None):
+    """Mark a milestone done; the first done milestone starts an adopted project."""
+    with transaction.atomic():
+        milestone.done_on = on or timezone.localdate()
+        milestone.evidence = evidence
+        milestone.save(update_fields=["done_on", "evidence"])
+        project = Project.objects.select_for_update().get(pk=milestone.project_id)
+        if project.status == Project.Status.ADOPTED:
+            project.transition_to(Project.Status.IN_PROGRESS)
+    return milestone
+
+
+def can_complete(project):
+    milestones = list(project.milestones.all())
+    return (
+        project.status in (Project.Status.ADOPTED, Project.Status.IN_PROGRESS)
+        and bool(milestones)
+        and all(m.is_done for m in milestones)
+    )
+
+
+def complete_project(project):
+    """已完成: only when every milestone is done, through the legal transitions."""
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        if not can_complete(project):
+            raise AdoptionError(_("Finish every milestone before completing the project."))
+        if project.status == Project.Status.ADOPTED:
+            project.transition_to(Project.Status.IN_PROGRESS)
+        project.transition_to(Project.Status.COMPLETED)
+    return project
+
+
+def adopting_liaisons(project):
+    """The active liaisons of the active units that adopted ``project`` (for reminders)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True,
+        unit__is_active=True,
+        unit__adoptions__project=project,
+    ).distinct()

@@ -1,0 +1,236 @@
+from django import forms
+from django.core.validators import MinLengthValidator, RegexValidator
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Community, District
+
+from .models import Category, Milestone, Need, Project
+
+# --- Public board, needs, staff triage and project editing -------------------------
+
+
+def grouped_communities(queryset, empty_label):
+    """Community choices grouped by district, so a long list is easy to scan on a phone."""
+    groups = {}
+    for community in queryset.select_related("district"):
+        groups.setdefault(community.district.name, []).append((community.pk, community.name))
+    return [("", empty_label), *groups.items()]
+
+
+class ProjectFilterForm(forms.Form):
+    """The board's filters. Every field is optional; bad values are simply ignored."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    district = forms.ModelChoiceField(
+        label=_("district"), queryset=District.objects.all(), required=False,
+        empty_label=_("All districts"),
+    )
+    community = forms.ModelChoiceField(
+        label=_("community"), queryset=Community.objects.filter(is_active=True),
+        required=False, empty_label=_("All communities"),
+    )
+    category = forms.ChoiceField(label=_("category"), required=False)
+    status = forms.ChoiceField(label=_("status"), required=False)
+    year = forms.TypedChoiceField(label=_("year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, years=(), include_drafts=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "placeholder": _("Search projects")}
+        )
+        self.fields["community"].choices = grouped_communities(
+            self.fields["community"].queryset, _("All communities")
+        )
+        self.fields["category"].choices = [("", _("All categories")), *Category.choices]
+        statuses = [
+            (value, label)
+            for value, label in Project.Status.choices
+            if include_drafts or value != Project.Status.DRAFT
+        ]
+        self.fields["status"].choices = [("", _("All statuses")), *statuses]
+        self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+
+    def filter(self, projects, skip=()):
+        """Apply the valid filters to ``projects``, leaving out the names in ``skip``."""
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("q") and "q" not in skip:
+            q = data["q"].strip()
+            projects = projects.filter(
+                Q(title__icontains=q) | Q(description__icontains=q)
+            )
+        if data.get("district") and "district" not in skip:
+            projects = projects.filter(community__district=data["district"])
+        if data.get("community") and "community" not in skip:
+            projects = projects.filter(community=data["community"])
+        if data.get("category") and "category" not in skip:
+            projects = projects.filter(category=data["category"])
+        if data.get("status") and "status" not in skip:
+            projects = projects.filter(status=data["status"])
+        if data.get("year") and "year" not in skip:
+            projects = projects.filter(year=data["year"])
+        return projects
+
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9][0-9 \-]{4,19}$", _("Enter a phone number of digits only, e.g. 13812345678.")
+)
+
+
+class NeedForm(forms.ModelForm):
+    """Residents raise a need. The contact stays private: only office staff see it."""
+
+    # Honeypot: hidden from people by CSS, filled in by bots.
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+    class Meta:
+        model = Need
+        fields = ["community", "category", "text", "contact_name", "contact_phone"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 5, "maxlength": 1000}),
+            "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        }
+        help_texts = {
+            "text": _("What would make life in your community better? At most 1000 characters."),
+            "contact_name": _("Optional. Only the town office sees it."),
+            "contact_phone": _("Optional. Only the town office sees it, to ask you more."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.filter(is_active=True)
+        self.fields["community"].choices = grouped_communities(
+            self.fields["community"].queryset, _("Choose your village or residential area")
+        )
+        self.fields["text"].validators.append(MinLengthValidator(5))
+        self.fields["contact_phone"].validators.append(phone_validator)
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def clean_website(self):
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError(_("Your submission could not be accepted."))
+        return ""
+
+    def clean_text(self):
+        return self.cleaned_data["text"].strip()
+
+
+class DeclineForm(forms.Form):
+    reply = forms.CharField(
+        label=_("Reason (shown to the resident)"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+
+    def clean_reply(self):
+        reply = self.cleaned_data["reply"].strip()
+        if not reply:
+            raise forms.ValidationError(_("Give residents a reason when declining a need."))
+        return reply
+
+
+class LinkNeedForm(forms.Form):
+    """Accept a need into a project that already exists."""
+
+    project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
+
+    def __init__(self, *args, need, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = (
+            Project.objects.filter(community=need.community)
+            .exclude(status__in=[Project.Status.COMPLETED, Project.Status.CANCELLED])
+            .order_by("-year", "title")
+        )
+
+
+class NeedFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), required=False)
+    community = forms.ModelChoiceField(
+        label=_("community"), queryset=Community.objects.all(), required=False,
+        empty_label=_("All communities"),
+    )
+    category = forms.ChoiceField(label=_("category"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *Need.Status.choices]
+        self.fields["category"].choices = [("", _("All categories")), *Category.choices]
+
+    def filter(self, needs):
+        data = self.cleaned_data if self.is_valid() else {}
+        if data.get("status"):
+            needs = needs.filter(status=data["status"])
+        if data.get("community"):
+            needs = needs.filter(community=data["community"])
+        if data.get("category"):
+            needs = needs.filter(category=data["category"])
+        return needs
+
+
+class ProjectForm(forms.ModelForm):
+    """Office staff create and edit projects. The status moves only through transitions."""
+
+    needs = forms.ModelMultipleChoiceField(
+        queryset=Need.objects.filter(status=Need.Status.PENDING),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "description",
+            "category",
+            "community",
+            "year",
+            "key_works",
+            "budget_estimate",
+            "beneficiaries",
+            "capacity",
+            "previous",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.filter(is_active=True)
+        previous = Project.objects.exclude(status=Project.Status.DRAFT).select_related(
+            "community"
+        )
+        if self.instance.pk:
+            previous = previous.exclude(pk=self.instance.pk)
+        self.fields["previous"].queryset = previous.order_by("-year", "title")
+        self.fields["previous"].label_from_instance = lambda p: f"{p.year} {p.title}"
+        if not self.instance.pk:
+            self.fields["year"].initial = timezone.localdate().year
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if self.instance.pk and capacity < self.instance.adopted_count:
+            raise forms.ValidationError(
+                _("Already adopted by %(n)s units: capacity cannot be lower."),
+                params={"n": self.instance.adopted_count},
+            )
+        return capacity
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=Project.Status.choices)
+
+
+class MilestoneForm(forms.ModelForm):
+    class Meta:
+        model = Milestone
+        fields = ["title", "due_on", "done_on", "evidence"]
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "done_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "evidence": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+MilestoneFormSet = forms.inlineformset_factory(
+    Project, Milestone, form=MilestoneForm, extra=1, can_delete=False
+)

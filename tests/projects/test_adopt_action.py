@@ -1,0 +1,158 @@
+import pytest
+
+from projects import actions
+from projects.models import Adoption, Project
+from tests.factories import (
+    AdoptionFactory,
+    JointMeetingFactory,
+    MemberUnitFactory,
+    ProjectFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_adopts_and_fills_the_project(unit_a, liaison):
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=1)
+
+    adoption = actions.adopt(project, unit_a, meeting, commitment="出资五万元", recorded_by=liaison)
+
+    assert adoption.kind == Adoption.Kind.NEW
+    assert adoption.commitment == "出资五万元"
+    project.refresh_from_db()
+    assert project.adopted_count == 1
+    assert project.status == Project.Status.ADOPTED
+
+
+def test_it_keeps_a_project_open_until_every_seat_is_taken(unit_a, unit_b):
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=2)
+
+    actions.adopt(project, unit_a, meeting)
+    project.refresh_from_db()
+    assert project.status == Project.Status.OPEN
+    actions.adopt(project, unit_b, meeting)
+    project.refresh_from_db()
+    assert project.status == Project.Status.ADOPTED
+    assert project.adopted_count == 2
+
+
+def test_it_says_already_taken_when_full(unit_a, unit_b):
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=1)
+    actions.adopt(project, unit_a, meeting)
+
+    with pytest.raises(actions.AlreadyTaken) as exc:
+        actions.adopt(project, unit_b, meeting)
+    assert "已被认领" in str(exc.value.message)
+    assert Adoption.objects.filter(project=project).count() == 1
+
+
+def test_it_refuses_when_the_window_is_closed(unit_a, liaison):
+    meeting = JointMeetingFactory(adoption_open=False)
+    project = ProjectFactory()
+
+    with pytest.raises(actions.WindowClosed):
+        actions.adopt(project, unit_a, meeting, recorded_by=liaison)
+    project.refresh_from_db()
+    assert project.adopted_count == 0
+
+
+def test_it_lets_staff_record_after_the_window_closed(unit_a, staff):
+    meeting = JointMeetingFactory(adoption_open=False)
+    project = ProjectFactory()
+
+    actions.adopt(project, unit_a, meeting, recorded_by=staff)
+
+    assert Adoption.objects.filter(project=project, unit=unit_a, recorded_by=staff).exists()
+
+
+@pytest.mark.parametrize("status", ["draft", "cancelled"])
+def test_it_refuses_a_project_that_is_not_open(unit_a, status):
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(status=status)
+
+    with pytest.raises(actions.ProjectNotOpen):
+        actions.adopt(project, unit_a, meeting)
+    project.refresh_from_db()
+    assert project.adopted_count == 0
+
+
+def test_it_refuses_an_inactive_unit():
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory()
+    unit = MemberUnitFactory()
+    unit.deactivate()
+
+    with pytest.raises(actions.UnitInactive):
+        actions.adopt(project, unit, meeting)
+    assert not Adoption.objects.exists()
+
+
+def test_it_refuses_a_second_adoption_by_the_same_unit(unit_a):
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=3)
+    actions.adopt(project, unit_a, meeting)
+
+    with pytest.raises(actions.AlreadyAdoptedByUnit):
+        actions.adopt(project, unit_a, meeting)
+    project.refresh_from_db()
+    assert project.adopted_count == 1
+
+
+def test_it_invalidates_the_screen_after_commit(unit_a, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    meeting = JointMeetingFactory(adoption_open=True)
+    cache.set(actions.screen_cache_key(meeting.pk), {"stale": True})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.adopt(ProjectFactory(), unit_a, meeting)
+
+    assert cache.get(actions.screen_cache_key(meeting.pk)) is None
+
+
+def test_it_lets_staff_withdraw_and_frees_the_seat(unit_a, staff, liaison):
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=1)
+    adoption = actions.adopt(project, unit_a, meeting)
+
+    with pytest.raises(actions.AdoptionError):
+        actions.withdraw(adoption, by=liaison)
+    actions.withdraw(adoption, by=staff)
+
+    project.refresh_from_db()
+    assert project.adopted_count == 0
+    assert project.status == Project.Status.OPEN
+    assert not Adoption.objects.filter(pk=adoption.pk).exists()
+
+
+def test_it_completes_a_project_only_when_every_milestone_is_done(unit_a):
+    from tests.factories import MilestoneFactory
+
+    project = ProjectFactory(status=Project.Status.ADOPTED, capacity=1)
+    AdoptionFactory(project=project, unit=unit_a)
+    first = MilestoneFactory(project=project)
+    second = MilestoneFactory(project=project)
+
+    actions.complete_milestone(first, evidence="已完成招标")
+    project.refresh_from_db()
+    assert project.status == Project.Status.IN_PROGRESS
+    with pytest.raises(actions.AdoptionError):
+        actions.complete_project(project)
+
+    actions.complete_milestone(second, evidence="已竣工")
+    actions.complete_project(project)
+    project.refresh_from_db()
+    assert project.status == Project.Status.COMPLETED
+
+
+def test_it_finds_the_liaisons_of_a_projects_adopting_units(liaison, other_liaison, unit_a):
+    from tests.factories import UserFactory
+
+    project = ProjectFactory(status=Project.Status.ADOPTED, capacity=2, adopted_count=1)
+    AdoptionFactory(project=project, unit=unit_a)
+    UserFactory(username="dave", unit=unit_a, is_active=False)
+
+    assert list(actions.adopting_liaisons(project)) == [liaison]

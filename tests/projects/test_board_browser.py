@@ -1,0 +1,82 @@
+"""The board and the need form on a phone, in Debian's chromium."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from projects.models import Need
+from tests.factories import CommunityFactory, ProjectFactory
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def phone(transactional_db, live_server):
+    """A 375 px wide chromium page (skips without chromium unless REQUIRE_BROWSER=1)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"{CHROMIUM} is required (REQUIRE_BROWSER=1)")
+        pytest.skip(f"{CHROMIUM} not installed")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"],
+        )
+        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
+        context.set_default_timeout(15000)
+        page = context.new_page()
+        page.console_errors = []
+        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def _fits_the_phone(page):
+    return page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_it_filters_the_board_in_place_and_pushes_the_url(phone, live_server):
+    community = CommunityFactory(name="五龙村")
+    ProjectFactory(title="飘香书屋", category="culture", community=community)
+    ProjectFactory(title="爱五路亮灯工程", category="construction", community=community)
+    phone.goto(live_server.url + "/projects/")
+    assert _fits_the_phone(phone)
+    assert phone.locator(".project-card").count() == 2
+    phone.select_option("select[name=category]", "culture")
+    phone.wait_for_url("**category=culture**")
+    phone.wait_for_function("document.querySelectorAll('.project-card').length === 1")
+    assert "飘香书屋" in phone.locator("#results").inner_text()
+    assert phone.locator("h1").count() == 1  # swapped the results, not the whole page
+    # The category chips work the same way.
+    phone.click("a.chip[data-category=construction]")
+    phone.wait_for_url("**category=construction**")
+    phone.wait_for_function("document.querySelectorAll('.project-card').length === 1")
+    assert "爱五路亮灯工程" in phone.locator("#results").inner_text()
+    assert not [e for e in phone.console_errors if "Content Security Policy" in e]
+
+
+def test_a_resident_raises_a_need_and_tracks_it(phone, live_server):
+    community = CommunityFactory(name="钟楼居委会")
+    phone.goto(live_server.url + "/needs/new/")
+    assert _fits_the_phone(phone)
+    assert not phone.is_visible("input[name=website]") or phone.locator(
+        "input[name=website]"
+    ).bounding_box()["x"] < 0
+    phone.select_option("select[name=community]", str(community.pk))
+    phone.select_option("select[name=category]", "construction")
+    phone.fill("textarea[name=text]", "小区路面坑洼，雨天积水，希望修一修。")
+    phone.fill("input[name=contact_phone]", "13812345678")
+    phone.click("button[type=submit]")
+    phone.wait_for_url("**/needs/track/**")
+    assert "待审核" in phone.content()
+    assert "13812345678" not in phone.content()
+    assert Need.objects.get().status == Need.Status.PENDING

@@ -1,0 +1,167 @@
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+
+from projects.models import ProgressPhoto, ProgressUpdate, Project
+from tests.factories import AdoptionFactory, MilestoneFactory, ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def adopted(unit_a):
+    project = ProjectFactory(title="社区法律诊所", status=Project.Status.ADOPTED, adopted_count=1)
+    AdoptionFactory(project=project, unit=unit_a)
+    return project
+
+
+def _image(fmt="JPEG", size=(800, 600), exif=False, color=(200, 30, 30)):
+    out = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    kwargs = {}
+    if exif:
+        data = Image.Exif()
+        data[0x010F] = "SecretCam"  # Make
+        data[0x0131] = "GPS-revealing-software"  # Software
+        kwargs["exif"] = data.tobytes()
+    image.save(out, format=fmt, **kwargs)
+    return out.getvalue()
+
+
+def test_it_lists_only_the_units_own_projects_with_milestones(adopted, liaison_client):
+    MilestoneFactory(project=adopted, title="签订共建协议")
+    ProjectFactory(title="别人的项目")
+    body = liaison_client.get(reverse("projects:my-projects")).content.decode()
+    assert "社区法律诊所" in body
+    assert "签订共建协议" in body
+    assert "别人的项目" not in body
+
+
+def test_it_lists_projects_in_the_same_number_of_queries_at_two_sizes(unit_a, liaison_client):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert liaison_client.get(reverse("projects:my-projects")).status_code == 200
+        return len(ctx.captured_queries)
+
+    def add():
+        project = ProjectFactory(status=Project.Status.ADOPTED, adopted_count=1)
+        AdoptionFactory(project=project, unit=unit_a)
+        MilestoneFactory(project=project)
+
+    add()
+    small = count()
+    for _ in range(5):
+        add()
+    assert count() == small
+
+
+def test_it_marks_a_milestone_done_with_evidence_over_htmx(adopted, liaison_client):
+    milestone = MilestoneFactory(project=adopted)
+    response = liaison_client.post(
+        reverse("projects:milestone-done", args=[milestone.pk]),
+        {"evidence": "已开展两次法律讲座"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f'id="milestone-{milestone.pk}"' in body
+    assert "已开展两次法律讲座" in body
+    milestone.refresh_from_db()
+    assert milestone.is_done
+    adopted.refresh_from_db()
+    assert adopted.status == Project.Status.IN_PROGRESS
+
+
+def test_it_wants_evidence_to_mark_a_milestone_done(adopted, liaison_client):
+    milestone = MilestoneFactory(project=adopted)
+    liaison_client.post(reverse("projects:milestone-done", args=[milestone.pk]), {"evidence": ""})
+    milestone.refresh_from_db()
+    assert not milestone.is_done
+
+
+def test_it_lets_the_liaison_complete_a_project_when_all_milestones_are_done(
+    adopted, liaison_client
+):
+    milestone = MilestoneFactory(project=adopted)
+    url = reverse("projects:my-project-complete", args=[adopted.pk])
+    liaison_client.post(url)
+    adopted.refresh_from_db()
+    assert adopted.status == Project.Status.ADOPTED
+
+    liaison_client.post(reverse("projects:milestone-done", args=[milestone.pk]), {"evidence": "完成"})
+    assert "标记项目已完成" in liaison_client.get(
+        reverse("projects:my-project", args=[adopted.pk])
+    ).content.decode()
+    liaison_client.post(url)
+    adopted.refresh_from_db()
+    assert adopted.status == Project.Status.COMPLETED
+
+
+def _post_update(client, project, files, text="本周开展了义诊"):
+    return client.post(
+        reverse("projects:my-project", args=[project.pk]), {"text": text, "photos": files}
+    )
+
+
+def test_it_posts_a_progress_update_with_photos(adopted, liaison_client):
+    files = [
+        SimpleUploadedFile("a.jpg", _image(), "image/jpeg"),
+        SimpleUploadedFile("b.png", _image("PNG"), "image/png"),
+        SimpleUploadedFile("c.webp", _image("WEBP"), "image/webp"),
+    ]
+    response = _post_update(liaison_client, adopted, files)
+    assert response.status_code == 302
+    update = ProgressUpdate.objects.get(project=adopted)
+    assert update.photos.count() == 3
+    for photo in update.photos.all():
+        with Image.open(photo.image.path) as image:
+            assert image.format == "JPEG"
+
+
+def test_it_rejects_a_non_image_renamed_jpg(adopted, liaison_client):
+    fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not really a photo", "image/jpeg")
+    response = _post_update(liaison_client, adopted, [fake])
+    assert response.status_code == 200
+    assert "无法识别" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_it_rejects_a_gif(adopted, liaison_client):
+    gif = SimpleUploadedFile("anim.jpg", _image("GIF"), "image/jpeg")
+    response = _post_update(liaison_client, adopted, [gif])
+    assert "只能上传" in response.content.decode()
+    assert not ProgressPhoto.objects.exists()
+
+
+def test_it_rejects_more_than_four_photos(adopted, liaison_client):
+    files = [SimpleUploadedFile(f"{i}.jpg", _image(), "image/jpeg") for i in range(5)]
+    response = _post_update(liaison_client, adopted, files)
+    assert response.status_code == 200
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_it_rejects_a_file_over_five_megabytes(adopted, liaison_client):
+    big = SimpleUploadedFile("big.jpg", _image() + b"\0" * (5 * 1024 * 1024), "image/jpeg")
+    response = _post_update(liaison_client, adopted, [big])
+    assert "5 MB" in response.content.decode() or "5MB" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_it_shrinks_a_large_image_and_strips_exif(adopted, liaison_client):
+    raw = _image(size=(4000, 3000), exif=True)
+    with Image.open(io.BytesIO(raw)) as original:
+        assert original.getexif().get(0x010F) == "SecretCam"
+
+    _post_update(liaison_client, adopted, [SimpleUploadedFile("big.jpg", raw, "image/jpeg")])
+
+    photo = ProgressPhoto.objects.get()
+    with Image.open(photo.image.path) as saved:
+        assert max(saved.size) == 1600
+        assert saved.size == (1600, 1200)
+        assert not saved.getexif()
+    assert b"SecretCam" not in photo.image.open("rb").read()

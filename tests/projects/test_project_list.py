@@ -1,0 +1,138 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.models import Project
+from tests.factories import (
+    AdoptionFactory,
+    CommunityFactory,
+    DistrictFactory,
+    MilestoneFactory,
+    ProjectFactory,
+)
+from tests.projects.board_helpers import make_board
+
+pytestmark = pytest.mark.django_db
+URL = reverse("projects:project-list")
+
+
+def _titles(response):
+    return {p.title for p in response.context["page"].object_list}
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), ctx
+
+
+@pytest.mark.parametrize("url", [URL, URL + "?category=culture&q=批量", URL + "?page=2"])
+def test_it_uses_the_same_number_of_queries_for_10_and_1000_projects(anon, url):
+    make_board(10)
+    small, _ = _count_queries(anon, url)
+    make_board(990)
+    large, ctx = _count_queries(anon, url)
+    assert small == large, "\n".join(q["sql"] for q in ctx.captured_queries)
+    assert large <= 8
+
+
+def test_it_shows_cards_with_status_units_and_milestone_progress(anon):
+    project = ProjectFactory(title="阳光坡道", status=Project.Status.IN_PROGRESS)
+    AdoptionFactory(project=project, unit__name="金山区财政局")
+    MilestoneFactory(project=project, done_on="2026-01-02")
+    MilestoneFactory(project=project)
+    MilestoneFactory(project=project)
+    html = anon.get(URL).content.decode()
+    assert "阳光坡道" in html
+    assert "实施中" in html
+    assert "金山区财政局" in html
+    assert '<progress max="3" value="1">' in html
+    assert "style=" not in html
+
+
+def test_it_hides_drafts_from_the_public(anon):
+    ProjectFactory(title="公开项目", status=Project.Status.OPEN)
+    ProjectFactory(title="草稿项目", status=Project.Status.DRAFT)
+    response = anon.get(URL)
+    assert _titles(response) == {"公开项目"}
+    assert anon.get(URL + "?status=draft").context["page"].paginator.count == 1
+
+
+def test_it_lets_staff_filter_drafts(staff_client):
+    ProjectFactory(title="公开项目", status=Project.Status.OPEN)
+    ProjectFactory(title="草稿项目", status=Project.Status.DRAFT)
+    assert _titles(staff_client.get(URL + "?status=draft")) == {"草稿项目"}
+
+
+def test_it_filters_by_each_field(anon):
+    east = DistrictFactory(name="东片")
+    west = DistrictFactory(name="西片")
+    wanlian = CommunityFactory(name="万联村", district=east)
+    wulong = CommunityFactory(name="五龙村", district=west)
+    ProjectFactory(title="党建长廊", community=wanlian, category="culture", year=2018,
+                   status="completed", description="宣传长廊")
+    ProjectFactory(title="爱五路亮灯工程", community=wulong, category="construction",
+                   year=2017, status="completed", description="路灯")
+    ProjectFactory(title="村口凉亭", community=wanlian, category="beautiful_home", year=2026,
+                   status="open", description="凉亭")
+
+    assert _titles(anon.get(URL, {"district": east.pk})) == {"党建长廊", "村口凉亭"}
+    assert _titles(anon.get(URL, {"community": wulong.pk})) == {"爱五路亮灯工程"}
+    assert _titles(anon.get(URL, {"category": "culture"})) == {"党建长廊"}
+    assert _titles(anon.get(URL, {"status": "open"})) == {"村口凉亭"}
+    assert _titles(anon.get(URL, {"year": 2017})) == {"爱五路亮灯工程"}
+    assert _titles(anon.get(URL, {"q": "路灯"})) == {"爱五路亮灯工程"}
+    assert _titles(anon.get(URL, {"q": "凉亭", "district": east.pk})) == {"村口凉亭"}
+
+
+def test_it_counts_projects_per_category_for_the_current_filter(anon):
+    community = CommunityFactory()
+    ProjectFactory.create_batch(3, category="culture", community=community)
+    ProjectFactory.create_batch(2, category="care_aid", community=community)
+    ProjectFactory.create_batch(4, category="culture")  # another community
+    ProjectFactory(category="culture", community=community, status="draft")
+    response = anon.get(URL, {"community": community.pk, "category": "culture"})
+    counts = {c["value"]: c["count"] for c in response.context["category_counts"]}
+    assert counts["culture"] == 3
+    assert counts["care_aid"] == 2
+    assert counts["construction"] == 0
+    assert response.context["page"].paginator.count == 3
+
+
+def test_it_ignores_bad_filter_values(anon):
+    ProjectFactory(title="某项目")
+    response = anon.get(URL, {"year": "abc", "category": "nonsense", "community": "999999"})
+    assert response.status_code == 200
+
+
+def test_it_paginates(anon):
+    make_board(45)
+    response = anon.get(URL, {"page": 3})
+    assert len(response.context["page"].object_list) == 5
+    assert "第 3 / 3 页" in response.content.decode()
+
+
+def test_it_answers_htmx_with_the_results_partial(anon):
+    ProjectFactory(title="健康小屋")
+    response = anon.get(URL, {"q": "健康"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results"')
+    assert "健康小屋" in html
+    assert "<html" not in html
+
+
+def test_it_works_without_javascript_links_have_hrefs(anon):
+    make_board(30)
+    html = anon.get(URL).content.decode()
+    assert 'href="?page=2"' in html
+    assert 'hx-get="?page=2"' in html
+    assert 'method="get" action="/projects/"' in html
+
+
+def test_it_answers_a_history_restore_with_the_whole_page(anon):
+    ProjectFactory(title="健康小屋")
+    response = anon.get(URL, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in response.content.decode()
+    assert "HX-Request" in response["Vary"]

@@ -1,0 +1,30 @@
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Notification
+
+
+class InboxAwareModelBackend(ModelBackend):
+    """Django's ModelBackend, loading the signed-in user with the unread inbox count.
+
+    The header badge is on every page; a subquery in the query that loads the user anyway
+    saves a query per page (`user.unread_notifications`).
+    """
+
+    def get_user(self, user_id):
+        User = get_user_model()
+        unread = (
+            Notification.objects.filter(user=OuterRef("pk"), read_at=None)
+            .order_by()
+            .values("user")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        user = (
+            User._default_manager.annotate(unread_notifications=Coalesce(Subquery(unread), 0))
+            .filter(pk=user_id)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None

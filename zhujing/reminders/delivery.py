@@ -1,0 +1,167 @@
+"""Deliver one reminder: claim it with a lease, check it still matters, send on every channel.
+
+At-least-once and idempotent: each channel that succeeded is recorded on the row, so a retry
+or a redelivered task (after a crash) only sends what is still missing. The in-app entry is
+unique per reminder; an email can go twice only if the process dies between the SMTP
+server's OK and the line that records it.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from projects.models import JointMeeting, Milestone
+from units.models import Pairing, Visit
+
+from .channels import active_channels
+from .models import Reminder
+
+logger = logging.getLogger(__name__)
+Kind = Reminder.Kind
+
+
+@dataclass
+class Message:
+    title: str
+    body: str
+    link: str = ""
+
+
+class Outcome:
+    SENT = "sent"
+    ALREADY_DONE = "already done"
+    LEASED = "leased elsewhere"
+    CANCELLED = "no longer due"
+
+
+def still_due(reminder, subject):
+    """A reminder whose subject changed since the sweep is dropped, not sent."""
+    if subject is None or not reminder.recipient.is_active:
+        return False
+    if reminder.kind in (Kind.MILESTONE_DUE, Kind.MILESTONE_OVERDUE):
+        return subject.done_on is None and subject.due_on == reminder.due_on
+    if reminder.kind in (Kind.VISIT_DUE, Kind.VISIT_OVERDUE, Kind.VISIT_ESCALATION):
+        if subject.status != Pairing.Status.ACTIVE:
+            return False
+        last = (
+            Visit.objects.filter(pairing=subject).order_by("-visited_on")
+            .values_list("visited_on", flat=True).first()
+        )
+        return subject.next_visit_due(last) == reminder.due_on
+    if reminder.kind == Kind.MEETING:
+        return subject.held_on == reminder.due_on
+    return True
+
+
+def _link(name, *args):
+    """A link into another area's pages, or none if that page does not exist (yet)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def compose(reminder, subject):
+    date = date_format(reminder.due_on, "DATE_FORMAT")
+    if reminder.kind == Kind.VISIT_DUE:
+        return Message(
+            _("Visit due: %(pairing)s") % {"pairing": subject},
+            _("The next visit for the pairing %(pairing)s is due on %(date)s.")
+            % {"pairing": subject, "date": date},
+            _link("units:visit-create", subject.pk),
+        )
+    if reminder.kind == Kind.VISIT_OVERDUE:
+        return Message(
+            _("Visit overdue: %(pairing)s") % {"pairing": subject},
+            _("The visit for the pairing %(pairing)s was due on %(date)s and is not recorded yet.")
+            % {"pairing": subject, "date": date},
+            _link("units:visit-create", subject.pk),
+        )
+    if reminder.kind == Kind.VISIT_ESCALATION:
+        return Message(
+            _("Visit long overdue: %(pairing)s") % {"pairing": subject},
+            _(
+                "No visit has been recorded for the pairing %(pairing)s "
+                "since it was due on %(date)s."
+            )
+            % {"pairing": subject, "date": date},
+            reverse("admin:units_pairing_change", args=[subject.pk]),
+        )
+    if reminder.kind == Kind.MILESTONE_DUE:
+        return Message(
+            _("Milestone due: %(milestone)s") % {"milestone": subject},
+            _("The milestone “%(milestone)s” of the project “%(project)s” is due on %(date)s.")
+            % {"milestone": subject, "project": subject.project, "date": date},
+        )
+    if reminder.kind == Kind.MILESTONE_OVERDUE:
+        return Message(
+            _("Milestone overdue: %(milestone)s") % {"milestone": subject},
+            _("The milestone “%(milestone)s” of the project “%(project)s” was due on %(date)s "
+              "and is not done yet.")
+            % {"milestone": subject, "project": subject.project, "date": date},
+        )
+    if reminder.kind == Kind.MEETING:
+        return Message(
+            _("Joint meeting on %(date)s") % {"date": date},
+            _("“%(meeting)s” is held on %(date)s. %(venue)s")
+            % {"meeting": subject.title, "date": date, "venue": subject.venue},
+        )
+    from .sweep import digest_figures
+
+    figures = digest_figures(timezone.localdate())
+    return Message(
+        _("Weekly digest for the week of %(date)s") % {"date": date},
+        _("Pairings with an overdue visit: %(overdue_pairings)d\n"
+          "Overdue project milestones: %(overdue_milestones)d\n"
+          "Needs waiting for review: %(pending_needs)d") % figures,
+        reverse("admin:index"),
+    )
+
+
+_SUBJECT_QUERYSETS = {
+    Pairing: lambda: Pairing.objects.select_related("community", "unit", "partner_community"),
+    Milestone: lambda: Milestone.objects.select_related("project"),
+    JointMeeting: lambda: JointMeeting.objects.all(),
+}
+
+
+def _load_subject(reminder):
+    model = reminder.subject_type.model_class()
+    if model is get_user_model():
+        return reminder.recipient
+    queryset = _SUBJECT_QUERYSETS.get(model, model._default_manager.all)()
+    return queryset.filter(pk=reminder.subject_id).first()
+
+
+def deliver(pk):
+    """Send reminder ``pk`` once. Raises when a channel fails (the task retries it)."""
+    if not Reminder.claim(pk):
+        row = Reminder.objects.filter(pk=pk).values("sent_at", "cancelled_at").first()
+        if row is None or row["sent_at"] or row["cancelled_at"]:
+            return Outcome.ALREADY_DONE
+        return Outcome.LEASED
+    reminder = Reminder.objects.select_related("recipient", "subject_type").get(pk=pk)
+    subject = _load_subject(reminder)
+    if not still_due(reminder, subject):
+        reminder.mark_cancelled()
+        return Outcome.CANCELLED
+    with translation.override(settings.LANGUAGE_CODE):
+        message = compose(reminder, subject)
+    for channel in active_channels():
+        if channel.name in reminder.delivered_channels:
+            continue
+        try:
+            channel.send(reminder, message)
+        except Exception as exc:
+            reminder.release(f"{channel.name}: {exc!r}")
+            logger.warning("reminder %s: %s failed: %r", pk, channel.name, exc)
+            raise
+        reminder.mark_channel_delivered(channel.name)
+    reminder.mark_sent()
+    return Outcome.SENT

@@ -1,0 +1,157 @@
+"""Reminders (提醒) and the in-app inbox (站内通知).
+
+A ``Reminder`` is one message to one recipient about one thing due on one date. The sweep
+(``sweep.py``) creates the rows set-based and the unique constraint keeps it idempotent; a
+delivery claims a row with a conditional update and a lease before it sends, so a crashed or
+redelivered task can run again without sending twice what it already recorded as sent.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Reminder(models.Model):
+    class Kind(models.TextChoices):
+        VISIT_DUE = "visit_due", _("visit due")
+        VISIT_OVERDUE = "visit_overdue", _("visit overdue")
+        VISIT_ESCALATION = "visit_escalation", _("visit long overdue")
+        MILESTONE_DUE = "milestone_due", _("milestone due")
+        MILESTONE_OVERDUE = "milestone_overdue", _("milestone overdue")
+        MEETING = "meeting", _("joint meeting coming up")
+        DIGEST = "digest", _("weekly digest")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # What the reminder is about: a pairing, a milestone, a joint meeting, or (for the
+    # digest) the recipient. Never null, so the unique constraint holds on every database.
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("subject type"), on_delete=models.CASCADE, related_name="+"
+    )
+    subject_id = models.PositiveBigIntegerField(_("subject id"))
+    subject = GenericForeignKey("subject_type", "subject_id")
+    due_on = models.DateField(_("due on"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Delivery bookkeeping: enqueued by the sweep, claimed with a lease, then sent.
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    enqueue_batch = models.UUIDField(_("enqueue batch"), null=True, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("lease until"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    delivered_channels = models.JSONField(_("delivered channels"), default=list, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "subject_type", "subject_id", "due_on"],
+                name="one_reminder_per_recipient_subject_and_date",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["sent_at", "cancelled_at"], name="reminder_unsent"),
+            models.Index(fields=["due_on"], name="reminder_due_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.recipient} ({self.due_on})"
+
+    @property
+    def is_failed(self):
+        return self.sent_at is None and bool(self.last_error)
+
+    # --- delivery state, each change a conditional update -------------------------
+
+    @classmethod
+    def claim(cls, pk, now=None):
+        """Take the lease on an unsent reminder. True only for the one caller that got it."""
+        now = now or timezone.now()
+        lease = datetime.timedelta(seconds=settings.REMINDER_LEASE_SECONDS)
+        return bool(
+            cls.objects.filter(pk=pk, sent_at=None, cancelled_at=None)
+            .filter(Q(lease_until=None) | Q(lease_until__lt=now))
+            .update(claimed_at=now, lease_until=now + lease, attempts=F("attempts") + 1)
+        )
+
+    def mark_channel_delivered(self, name):
+        self.delivered_channels = [*self.delivered_channels, name]
+        type(self).objects.filter(pk=self.pk).update(delivered_channels=self.delivered_channels)
+
+    def mark_sent(self):
+        self.sent_at = timezone.now()
+        type(self).objects.filter(pk=self.pk).update(
+            sent_at=self.sent_at, lease_until=None, last_error=""
+        )
+
+    def mark_cancelled(self):
+        self.cancelled_at = timezone.now()
+        type(self).objects.filter(pk=self.pk).update(
+            cancelled_at=self.cancelled_at, lease_until=None
+        )
+
+    def release(self, error):
+        """A send failed: record why and give the lease back so a retry can claim it."""
+        self.last_error = error[:2000]
+        type(self).objects.filter(pk=self.pk).update(last_error=self.last_error, lease_until=None)
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at=None)
+
+
+class Notification(models.Model):
+    """An entry in a user's in-app inbox."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    # One inbox entry per reminder at most: a redelivered reminder finds its entry.
+    reminder = models.OneToOneField(
+        Reminder,
+        verbose_name=_("reminder"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notification",
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self):
+        return self.title
+
+    def mark_read(self):
+        if self.read_at is None:
+            self.read_at = timezone.now()
+            type(self).objects.filter(pk=self.pk, read_at=None).update(read_at=self.read_at)

@@ -1,0 +1,229 @@
+"""The reminder sweep: find what is due, create the reminder rows, enqueue their delivery.
+
+Set-based on purpose: a fixed number of queries however many pairings and milestones there
+are: the last visit is a subquery, the new rows go in as one ``INSERT ... ON CONFLICT DO
+NOTHING`` and the unsent rows are marked and enqueued in bulk. No far-future ETAs: the
+beat runs the sweep every ``REMINDER_SWEEP_SECONDS`` and it reads the database afresh.
+"""
+
+import datetime
+import json
+import logging
+import uuid
+from collections import defaultdict
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from projects.models import JointMeeting, Milestone, Need, Project
+from units.models import Pairing, Visit
+
+from .models import Reminder
+
+logger = logging.getLogger(__name__)
+
+Kind = Reminder.Kind
+
+
+def _days(n):
+    return datetime.timedelta(days=n)
+
+
+def pairings_with_next_visit(today=None):
+    """Active pairings of active units as (pairing id, unit id, next visit due), one query."""
+    last_visit = (
+        Visit.objects.filter(pairing=OuterRef("pk"))
+        .order_by()
+        .values("pairing")
+        .annotate(last=Max("visited_on"))
+        .values("last")
+    )
+    rows = (
+        Pairing.objects.filter(
+            status=Pairing.Status.ACTIVE, unit__isnull=False, unit__is_active=True
+        )
+        .filter(Q(ended_on=None) | Q(ended_on__gt=today or timezone.localdate()))
+        .annotate(last_visited_on=Subquery(last_visit))
+        .order_by()
+        .values_list("pk", "unit_id", "started_on", "visit_cadence_days", "last_visited_on")
+    )
+    for pk, unit_id, started_on, cadence, last in rows.iterator(chunk_size=5000):
+        yield pk, unit_id, (last or started_on) + _days(cadence)
+
+
+def open_milestones_due_by(day):
+    """(milestone id, due on, adopting unit id) for milestones not done, due by ``day``."""
+    return (
+        Milestone.objects.filter(
+            done_on=None,
+            due_on__lte=day,
+            project__adoptions__unit__is_active=True,
+        )
+        .exclude(project__status__in=[Project.Status.CANCELLED, Project.Status.COMPLETED])
+        .order_by()
+        .values_list("pk", "due_on", "project__adoptions__unit_id")
+    )
+
+
+def _liaisons_by_unit():
+    User = get_user_model()
+    by_unit = defaultdict(list)
+    rows = User.objects.filter(is_active=True, unit__is_active=True).values_list("pk", "unit_id")
+    for pk, unit_id in rows:
+        by_unit[unit_id].append(pk)
+    return by_unit
+
+
+def _office_staff():
+    User = get_user_model()
+    return list(User.objects.filter(is_active=True, is_staff=True).values_list("pk", flat=True))
+
+
+def due_reminders(today):
+    """Every reminder that should exist today, as (recipient, kind, content type, id, due)."""
+    ct = ContentType.objects.get_for_models(Pairing, Milestone, JointMeeting)
+    pairing_ct, milestone_ct, meeting_ct = ct[Pairing].pk, ct[Milestone].pk, ct[JointMeeting].pk
+    liaisons = _liaisons_by_unit()
+    staff = _office_staff()
+
+    visit_lead = settings.REMINDER_VISIT_LEAD_DAYS
+    escalate = settings.REMINDER_VISIT_ESCALATE_DAYS
+    for pairing_id, unit_id, due in pairings_with_next_visit(today):
+        if due > today + _days(visit_lead):
+            continue
+        kind = Kind.VISIT_DUE if due >= today else Kind.VISIT_OVERDUE
+        for user_id in liaisons.get(unit_id, ()):
+            yield user_id, kind, pairing_ct, pairing_id, due
+        if (today - due).days >= escalate:
+            for user_id in staff:
+                yield user_id, Kind.VISIT_ESCALATION, pairing_ct, pairing_id, due
+
+    horizon = today + _days(settings.REMINDER_MILESTONE_LEAD_DAYS)
+    for milestone_id, due, unit_id in open_milestones_due_by(horizon):
+        kind = Kind.MILESTONE_DUE if due >= today else Kind.MILESTONE_OVERDUE
+        for user_id in liaisons.get(unit_id, ()):
+            yield user_id, kind, milestone_ct, milestone_id, due
+
+    meetings = JointMeeting.objects.filter(
+        held_on__gte=today, held_on__lte=today + _days(settings.REMINDER_MEETING_LEAD_DAYS)
+    ).values_list("pk", "held_on")
+    everyone = [pk for users in liaisons.values() for pk in users]
+    for meeting_id, held_on in meetings:
+        for user_id in everyone:
+            yield user_id, Kind.MEETING, meeting_ct, meeting_id, held_on
+
+
+def _create(keys):
+    """Insert the reminder rows that don't exist yet, in one statement whatever their number.
+
+    The rows travel as one JSON parameter and the database unpacks them (``json_each`` on
+    SQLite, ``jsonb_to_recordset`` on PostgreSQL); ``ON CONFLICT DO NOTHING`` against the
+    unique constraint skips the ones that exist. Other databases get ``bulk_create``.
+    """
+    rows = sorted({(u, str(k), c, o, d.isoformat()) for u, k, c, o, d in keys})
+    if not rows:
+        return 0
+    now = timezone.now()
+    vendor = connection.vendor
+    if vendor not in ("sqlite", "postgresql"):
+        objs = [
+            Reminder(recipient_id=u, kind=k, subject_type_id=c, subject_id=o,
+                     due_on=datetime.date.fromisoformat(d), created_at=now)
+            for u, k, c, o, d in rows
+        ]
+        return len(Reminder.objects.bulk_create(objs, ignore_conflicts=True))
+    meta = Reminder._meta
+    table = connection.ops.quote_name(meta.db_table)
+    columns = ", ".join(
+        connection.ops.quote_name(meta.get_field(name).column)
+        for name in (
+            "recipient", "kind", "subject_type", "subject_id", "due_on",
+            "created_at", "delivered_channels", "attempts", "last_error",
+        )
+    )
+    if vendor == "postgresql":
+        select = (
+            "SELECT r.u, r.k, r.c, r.o, r.d, %s, '[]'::jsonb, 0, '' "
+            "FROM jsonb_to_recordset(%s::jsonb) AS r(u bigint, k text, c int, o bigint, d date)"
+        )
+        payload = json.dumps([dict(zip("ukcod", row)) for row in rows])
+    else:
+        select = (
+            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+            "json_extract(value, '$[2]'), json_extract(value, '$[3]'), "
+            "json_extract(value, '$[4]'), %s, '[]', 0, '' FROM json_each(%s) WHERE true"
+        )
+        payload = json.dumps(rows)
+    sql = f"INSERT INTO {table} ({columns}) {select} ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), payload])
+        return cursor.rowcount
+
+
+def enqueue_unsent(now=None):
+    """Mark every unsent, unleased reminder as enqueued and send its delivery task.
+
+    A row already enqueued is enqueued again only after ``REMINDER_REQUEUE_SECONDS`` (a lost
+    message, a broker that was down, a stale lease): that is how failures heal.
+    """
+    from .tasks import deliver_reminder
+
+    now = now or timezone.now()
+    requeue = now - datetime.timedelta(seconds=settings.REMINDER_REQUEUE_SECONDS)
+    pending = (
+        Reminder.objects.filter(sent_at=None, cancelled_at=None)
+        .filter(Q(lease_until=None) | Q(lease_until__lt=now))
+        .filter(Q(enqueued_at=None) | Q(enqueued_at__lt=requeue))
+    )
+    # Stamp with a fresh batch id, then read back by it: two set-based queries, no id lists.
+    batch = uuid.uuid4()
+    pending.update(enqueued_at=now, enqueue_batch=batch)
+    pks = list(Reminder.objects.filter(enqueue_batch=batch).values_list("pk", flat=True))
+    for pk in pks:
+        deliver_reminder.delay_on_commit(pk)
+    return pks
+
+
+def sweep(today=None):
+    """Create today's reminders and enqueue every unsent one. Returns (created, enqueued)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        created = _create(due_reminders(today))
+        enqueued = enqueue_unsent()
+    logger.info("reminder sweep: %d created, %d enqueued", created, len(enqueued))
+    return created, len(enqueued)
+
+
+# --- weekly digest for office staff ----------------------------------------------------
+
+
+def digest_figures(today):
+    overdue_pairings = sum(1 for _, _, due in pairings_with_next_visit(today) if due < today)
+    overdue_milestones = (
+        Milestone.objects.filter(done_on=None, due_on__lt=today)
+        .exclude(project__status__in=[Project.Status.CANCELLED, Project.Status.COMPLETED])
+        .count()
+    )
+    pending_needs = Need.objects.filter(status=Need.Status.PENDING).count()
+    return {
+        "overdue_pairings": overdue_pairings,
+        "overdue_milestones": overdue_milestones,
+        "pending_needs": pending_needs,
+    }
+
+
+def create_weekly_digest(today=None):
+    """One digest reminder per office staff member per week (keyed on the week's Monday)."""
+    today = today or timezone.localdate()
+    monday = today - _days(today.weekday())
+    User = get_user_model()
+    user_ct = ContentType.objects.get_for_model(User).pk
+    with transaction.atomic():
+        created = _create((pk, Kind.DIGEST, user_ct, pk, monday) for pk in _office_staff())
+        enqueued = enqueue_unsent()
+    return created, len(enqueued)
+

@@ -1,0 +1,61 @@
+"""Thin tasks: the logic lives in ``sweep.py`` and ``delivery.py``."""
+
+import logging
+
+from celery import shared_task
+from celery.contrib.django.task import DjangoTask
+from django.conf import settings
+
+from . import delivery, sweep
+
+logger = logging.getLogger(__name__)
+
+
+class BrokerSafeTask(DjangoTask):
+    """``delay()`` (and so ``delay_on_commit()``) logs a broker error instead of raising.
+
+    When Redis is down a page that enqueues must still answer: the row stays unsent and the
+    next sweep enqueues it again. Connection timeouts and publish retries are bounded in
+    settings, so this returns within a few seconds.
+    """
+
+    abstract = True
+
+    def delay(self, *args, **kwargs):
+        try:
+            return super().delay(*args, **kwargs)
+        except Exception:  # kombu OperationalError, redis ConnectionError, OSError...
+            logger.exception("could not enqueue %s%r; the next sweep will retry", self.name, args)
+            return None
+
+
+@shared_task(name="reminders.sweep_reminders", base=BrokerSafeTask)
+def sweep_reminders():
+    return sweep.sweep()
+
+
+@shared_task(name="reminders.send_weekly_digest", base=BrokerSafeTask)
+def send_weekly_digest():
+    return sweep.create_weekly_digest()
+
+
+@shared_task(
+    bind=True,
+    name="reminders.deliver_reminder",
+    base=BrokerSafeTask,
+    # Safe to run twice (claim + lease + per-channel record), so it may be acked late and
+    # requeued when the worker dies mid-task.
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OSError,),  # SMTP errors, refused connections, timeouts
+    retry_backoff=True,
+    retry_backoff_max=3600,
+    max_retries=8,
+)
+def deliver_reminder(self, pk):
+    outcome = delivery.deliver(pk)
+    if outcome == delivery.Outcome.LEASED:
+        # Someone holds the lease (a slow send, or a dead worker's lease): look again once
+        # it has run out; the send goes ahead only if the row is still unsent by then.
+        raise self.retry(countdown=settings.REMINDER_LEASE_SECONDS, max_retries=None)
+    return outcome

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reminders"
+
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/badge/", views.badge, name="badge"),
+    path("inbox/<int:pk>/read/", views.mark_read, name="mark-read"),
+    path("inbox/read-all/", views.mark_all_read, name="mark-all-read"),
+]
