@@ -169,7 +169,7 @@ def project_archive(request):
 def _client_ip(request):
     """The client's address. Behind ``NUM_PROXIES`` trusted reverse proxies, the address the
     nearest of them saw (X-Forwarded-For can be forged, so only trusted hops are used)."""
-    proxies = getattr(settings, "NUM_PROXIES", 0)
+    proxies = settings.NUM_PROXIES
     if proxies:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         hops = [h for h in hops if h]

@@ -82,6 +82,20 @@ class MemberUnitForm(forms.ModelForm):
         return phone
 
 
+class DeactivateForm(forms.Form):
+    """When a unit left the network: today unless a date is given."""
+
+    left_on = forms.DateField(
+        label=_("Left on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_left_on(self):
+        left_on = self.cleaned_data["left_on"] or timezone.localdate()
+        if left_on > timezone.localdate():
+            raise forms.ValidationError(_("The date a unit left cannot be in the future."))
+        return left_on
+
+
 class CommunityForm(forms.ModelForm):
     class Meta:
         model = Community

@@ -18,6 +18,11 @@ from simple_history.models import HistoricalRecords
 FOUNDING_YEAR = 1997
 
 
+def today():
+    """Today in the town's time zone (the server may run on UTC)."""
+    return timezone.localdate()
+
+
 class District(models.Model):
     """片区: three urban community districts and two rural ones."""
 
@@ -251,7 +256,7 @@ class Pairing(models.Model):
     programme = models.CharField(
         _("programme"), max_length=20, choices=Programme.choices, blank=True
     )
-    started_on = models.DateField(_("started on"), default=datetime.date.today)
+    started_on = models.DateField(_("started on"), default=today)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
     visit_cadence_days = models.PositiveSmallIntegerField(
@@ -371,7 +376,7 @@ class Visit(models.Model):
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("pairing"), on_delete=models.PROTECT, related_name="visits"
     )
-    visited_on = models.DateField(_("date"), default=datetime.date.today)
+    visited_on = models.DateField(_("date"), default=today)
     channel = models.CharField(
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.ONSITE
     )

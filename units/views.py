@@ -15,7 +15,7 @@ from zhujing.accounts.access import liaison_required, member_required, staff_req
 from zhujing.pagecache import cache_public_page
 
 from . import diagram, stats
-from .forms import CommunityForm, MemberUnitForm, PairingForm, UnitFilterForm, VisitForm
+from .forms import CommunityForm, DeactivateForm, MemberUnitForm, PairingForm, UnitFilterForm, VisitForm
 from .models import Community, MemberUnit, Pairing, Visit
 
 # --- Registry pages for office staff ------------------------------------------
@@ -154,8 +154,12 @@ def unit_edit(request, pk):
 @staff_required
 def unit_deactivate(request, pk):
     unit = _get_unit_for_staff(request, pk)
-    if unit.is_active:
-        unit.deactivate()
+    form = DeactivateForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("left_on", []):
+            messages.error(request, error)
+    elif unit.is_active:
+        unit.deactivate(on=form.cleaned_data["left_on"])
         messages.success(
             request, _("“%(name)s” is marked as having left the network.") % {"name": unit.name}
         )

@@ -37,6 +37,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Reverse proxies in front of the app whose X-Forwarded-For may be trusted (rate limits).
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -304,9 +306,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "zhujing.accounts.views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2"]
-# Behind a reverse proxy, the client's address is the one the proxy appended to
-# X-Forwarded-For (see zhujing.accounts.backends.client_ip).
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Behind NUM_PROXIES reverse proxies, the client's address is the one the nearest proxy
+# appended to X-Forwarded-For (see zhujing.accounts.backends.client_ip).
 AXES_CLIENT_IP_CALLABLE = "zhujing.accounts.backends.client_ip"
 
 if not DEBUG:

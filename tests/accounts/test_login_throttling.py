@@ -98,7 +98,7 @@ def test_it_keeps_the_test_clients_login_working(client, liaison):
 
 
 def test_it_uses_the_address_the_trusted_proxy_saw(client, liaison, settings):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.NUM_PROXIES = 1
     proxy = "172.18.0.5"
     for _ in range(5):
         client.post(

@@ -182,3 +182,11 @@ def test_a_visit_reminder_links_to_the_visit_form(liaison, pairing_due_on, today
     entry = Notification.objects.get(user=liaison)
     assert entry.link == reverse("units:visit-create", args=[pairing.pk])
     assert "走访即将到期" in entry.title
+
+
+def test_a_milestone_reminder_links_to_the_units_project_page(overdue, liaison, liaison_client):
+    delivery.deliver(overdue.pk)
+    entry = Notification.objects.get(user=liaison)
+    milestone = overdue.subject_type.get_object_for_this_type(pk=overdue.subject_id)
+    assert entry.link == reverse("projects:my-project", args=[milestone.project_id])
+    assert liaison_client.get(entry.link).status_code == 200

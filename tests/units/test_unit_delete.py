@@ -61,3 +61,18 @@ def test_it_deletes_a_unit_nothing_refers_to(staff_client):
     response = staff_client.post(_delete_url(unit))
     assert response.status_code == 302
     assert not MemberUnit.objects.filter(pk=unit.pk).exists()
+
+
+def test_it_records_the_date_a_unit_left(staff_client, unit_a):
+    url = reverse("units:unit-deactivate", args=[unit_a.pk])
+    staff_client.post(url, {"left_on": "2025-06-30"})
+    unit_a.refresh_from_db()
+    assert unit_a.is_active is False and str(unit_a.left_on) == "2025-06-30"
+
+
+def test_it_refuses_a_future_leaving_date_in_chinese(staff_client, unit_a):
+    url = reverse("units:unit-deactivate", args=[unit_a.pk])
+    response = staff_client.post(url, {"left_on": "2999-01-01"}, follow=True)
+    unit_a.refresh_from_db()
+    assert unit_a.is_active is True
+    assert "退出日期不能晚于今天" in response.content.decode()

@@ -20,12 +20,12 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 def client_ip(request):
     """The client's address for login throttling (AXES_CLIENT_IP_CALLABLE).
 
-    Behind ``TRUSTED_PROXY_COUNT`` reverse proxies (the TLS proxy in front of gunicorn),
+    Behind ``NUM_PROXIES`` reverse proxies (the TLS proxy in front of gunicorn),
     REMOTE_ADDR is the proxy's, so the address comes from X-Forwarded-For: the entry the
     nearest trusted proxy appended. Entries further left were written by the client and
     are never trusted. With no proxy configured, REMOTE_ADDR is used as is.
     """
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    proxies = getattr(settings, "NUM_PROXIES", 0)
     if proxies > 0:
         forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [p for p in forwarded if p]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -59,14 +59,6 @@ def still_due(reminder, subject):
     return True
 
 
-def _link(name, *args):
-    """A link into another area's pages, or none if that page does not exist (yet)."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
-
-
 def compose(reminder, subject):
     date = date_format(reminder.due_on, "DATE_FORMAT")
     if reminder.kind == Kind.VISIT_DUE:
@@ -74,14 +66,14 @@ def compose(reminder, subject):
             _("Visit due: %(pairing)s") % {"pairing": subject},
             _("The next visit for the pairing %(pairing)s is due on %(date)s.")
             % {"pairing": subject, "date": date},
-            _link("units:visit-create", subject.pk),
+            reverse("units:visit-create", args=[subject.pk]),
         )
     if reminder.kind == Kind.VISIT_OVERDUE:
         return Message(
             _("Visit overdue: %(pairing)s") % {"pairing": subject},
             _("The visit for the pairing %(pairing)s was due on %(date)s and is not recorded yet.")
             % {"pairing": subject, "date": date},
-            _link("units:visit-create", subject.pk),
+            reverse("units:visit-create", args=[subject.pk]),
         )
     if reminder.kind == Kind.VISIT_ESCALATION:
         return Message(
@@ -91,13 +83,16 @@ def compose(reminder, subject):
                 "since it was due on %(date)s."
             )
             % {"pairing": subject, "date": date},
-            reverse("admin:units_pairing_change", args=[subject.pk]),
+            reverse("units:unit-detail", args=[subject.unit_id])
+            if subject.unit_id
+            else reverse("units:community-detail", args=[subject.community_id]),
         )
     if reminder.kind == Kind.MILESTONE_DUE:
         return Message(
             _("Milestone due: %(milestone)s") % {"milestone": subject},
             _("The milestone “%(milestone)s” of the project “%(project)s” is due on %(date)s.")
             % {"milestone": subject, "project": subject.project, "date": date},
+            reverse("projects:my-project", args=[subject.project_id]),
         )
     if reminder.kind == Kind.MILESTONE_OVERDUE:
         return Message(
@@ -105,12 +100,14 @@ def compose(reminder, subject):
             _("The milestone “%(milestone)s” of the project “%(project)s” was due on %(date)s "
               "and is not done yet.")
             % {"milestone": subject, "project": subject.project, "date": date},
+            reverse("projects:my-project", args=[subject.project_id]),
         )
     if reminder.kind == Kind.MEETING:
         return Message(
             _("Joint meeting on %(date)s") % {"date": date},
             _("“%(meeting)s” is held on %(date)s. %(venue)s")
             % {"meeting": subject.title, "date": date, "venue": subject.venue},
+            reverse("projects:project-list") + "?status=open",
         )
     from .sweep import digest_figures
 
@@ -120,7 +117,7 @@ def compose(reminder, subject):
         _("Pairings with an overdue visit: %(overdue_pairings)d\n"
           "Overdue project milestones: %(overdue_milestones)d\n"
           "Needs waiting for review: %(pending_needs)d") % figures,
-        reverse("admin:index"),
+        reverse("projects:need-inbox"),
     )
 
 
