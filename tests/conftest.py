@@ -195,33 +195,15 @@ def phone_page(new_browser_page):
 
 
 @pytest.fixture
-def browser_context(live_server, transactional_db, monkeypatch):
-    """A headless Debian chromium at a phone's size (375×812), driven by Playwright.
-
-    Skips when chromium is missing, unless REQUIRE_BROWSER=1 (CI), then fails.
-    """
-    import os
-
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is missing and REQUIRE_BROWSER=1")
-        pytest.skip(f"{CHROMIUM} is missing")
-    # Playwright's sync API runs an event loop; Django's ORM is called from the test.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    (settings.BASE_DIR / "test-artifacts").mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            viewport={"width": 375, "height": 812}, locale="zh-CN", device_scale_factor=2
-        )
-        context.set_default_timeout(15_000)
-        try:
-            yield context
-        finally:
-            context.close()
-            browser.close()
+def browser_context(chromium_browser, live_server, transactional_db):
+    """A phone-sized (375×812) context on ``chromium_browser``."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = chromium_browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="zh-CN", device_scale_factor=2
+    )
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
 
 
 @pytest.fixture
@@ -238,9 +220,8 @@ def browser_page(browser_context, live_server):
 @pytest.fixture
 def artifacts_dir():
     """Screenshots go to test-artifacts/ at the project root."""
-    path = settings.BASE_DIR / "test-artifacts"
-    path.mkdir(exist_ok=True)
-    return path
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
 
 
 def login_in_browser(page, user):

@@ -1,43 +1,17 @@
 """The board and the need form on a phone, in Debian's chromium."""
 
-import os
-from pathlib import Path
-
 import pytest
 
 from projects.models import Need
 from tests.factories import CommunityFactory, ProjectFactory
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def phone(transactional_db, live_server):
+def phone(browser_page):
     """A 375 px wide chromium page (skips without chromium unless REQUIRE_BROWSER=1)."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"{CHROMIUM} is required (REQUIRE_BROWSER=1)")
-        pytest.skip(f"{CHROMIUM} not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
-        )
-        context = browser.new_context(viewport={"width": 375, "height": 812}, locale="zh-CN")
-        context.set_default_timeout(15000)
-        page = context.new_page()
-        page.console_errors = []
-        page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    return browser_page
 
 
 def _fits_the_phone(page):
