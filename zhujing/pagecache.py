@@ -7,7 +7,8 @@ cached with a placeholder where the token was, and each visitor gets their own t
 back in. Signed-in users, pages with flash messages and anything but a plain 200 answer
 bypass the cache.
 
-Freshness: every save or delete of a registry or project model (``units``, ``projects``)
+Freshness: every save or delete of a registry, project or record model (``units``,
+``projects``, ``records``)
 bumps one version number after its transaction commits, and the version is part of every
 key, so a new adoption shows within a second (each process rereads the version every
 second). ``PUBLIC_PAGE_TTL`` bounds what bulk updates (which
@@ -32,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "public-pages:version"
 PLACEHOLDER = "__csrf-token-placeholder__"
-WATCHED_APPS = {"units", "projects"}
+WATCHED_APPS = {"units", "projects", "records"}
 _TOKEN = re.compile(
     r'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{32,64})"'
 )

@@ -1,0 +1,55 @@
+"""Bar charts as geometry for server-drawn SVG (no JavaScript chart library).
+
+The templates draw the shapes; labels go through the template engine, so user text (a
+district's or a project's name) is escaped like any other text.
+"""
+
+WIDTH = 640
+LABEL_WIDTH = 150
+ROW_HEIGHT = 26
+COLUMN_HEIGHT = 220
+
+
+def bars(rows, width=WIDTH, label_width=LABEL_WIDTH, row_height=ROW_HEIGHT):
+    """Horizontal bars for ``[(label, value)]``: one row each, the longest is full width."""
+    top = max((value for _, value in rows), default=0) or 1
+    room = width - label_width - 60
+    out = []
+    for i, (label, value) in enumerate(rows):
+        length = room * value / top
+        out.append(
+            {
+                "label": label,
+                "value": value,
+                "y": i * row_height,
+                "text_y": i * row_height + row_height * 0.65,
+                "x": label_width,
+                "width": round(max(length, 1 if value else 0), 1),
+                "value_x": round(label_width + length + 6, 1),
+            }
+        )
+    return {"rows": out, "width": width, "height": len(rows) * row_height or row_height,
+            "label_x": label_width - 8}
+
+
+def columns(series, width=WIDTH, height=COLUMN_HEIGHT, every=1):
+    """Vertical columns for ``[(label, value)]``; every ``every``-th label is written."""
+    top = max((value for _, value in series), default=0) or 1
+    slot = width / max(len(series), 1)
+    out = []
+    last = len(series) - 1
+    for i, (label, value) in enumerate(series):
+        column_height = (height - 45) * value / top
+        out.append(
+            {
+                "label": label,
+                "value": value,
+                "labelled": i in (0, last) or (i % every == 0 and last - i >= every / 2),
+                "x": round(i * slot + slot * 0.15, 1),
+                "width": round(slot * 0.7, 1),
+                "y": round(height - 20 - column_height, 1),
+                "height": round(column_height, 1),
+                "cx": round(i * slot + slot / 2, 1),
+            }
+        )
+    return {"columns": out, "width": width, "height": height, "axis_y": height - 4}

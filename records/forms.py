@@ -1,0 +1,110 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.meeting_forms import reencode_photo
+from units.models import District, MemberUnit
+
+from .models import AnnualAssessment, Contribution
+
+
+class ContributionForm(forms.ModelForm):
+    """Five fields on a phone: what kind, how much, when, a note, a photo if there is one."""
+
+    class Meta:
+        model = Contribution
+        fields = [
+            "kind",
+            "amount",
+            "people",
+            "hours",
+            "description",
+            "contributed_on",
+            "note",
+            "evidence",
+        ]
+        widgets = {
+            "contributed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "amount": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.01"}),
+            "people": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "hours": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.5"}),
+            "evidence": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        }
+        help_texts = {
+            "amount": _("Funds in yuan, or the estimated value of goods or a venue."),
+            "people": _("For volunteer service: how many person-times."),
+            "hours": _("For volunteer service: total hours."),
+            "description": _("For goods or a venue: what was given."),
+        }
+
+    def clean_evidence(self):
+        photo = self.cleaned_data.get("evidence")
+        if photo and hasattr(photo, "content_type"):  # a new upload, not the stored file
+            return reencode_photo(photo)
+        return photo
+
+    def clean(self):
+        cleaned = super().clean()
+        # Fields that do not belong to the kind are dropped, so totals never mix them up.
+        kind = cleaned.get("kind")
+        keep = {
+            Contribution.Kind.FUNDS: {"amount"},
+            Contribution.Kind.VOLUNTEER_HOURS: {"people", "hours"},
+            Contribution.Kind.GOODS: {"amount", "description"},
+            Contribution.Kind.VENUE: {"amount", "description"},
+        }.get(kind, set())
+        for name in ("amount", "people", "hours", "description"):
+            if name not in keep and name in cleaned:
+                cleaned[name] = "" if name == "description" else None
+        return cleaned
+
+
+class CorrectionForm(ContributionForm):
+    """Office staff correct a row, confirmed or not; the reason goes into its history."""
+
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=100)
+
+
+class AssessmentRatingForm(forms.ModelForm):
+    class Meta:
+        model = AnnualAssessment
+        fields = ["rating", "remark"]
+        widgets = {"remark": forms.Textarea(attrs={"rows": 3})}
+
+
+SORT_CHOICES = [
+    ("name", _("name")),
+    ("adopted", _("projects adopted")),
+    ("completed", _("completed")),
+    ("milestones_on_time_pct", _("milestones on time")),
+    ("visits_pct", _("visits against cadence")),
+    ("funds", _("funds")),
+    ("volunteer_hours", _("volunteer hours")),
+    ("goods_value", _("goods value")),
+    ("rating", _("rating")),
+]
+
+
+class AssessmentFilterForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("category"),
+        required=False,
+        choices=[("", _("all categories"))] + list(MemberUnit.Category.choices),
+    )
+    district = forms.ModelChoiceField(
+        label=_("district"),
+        required=False,
+        queryset=District.objects.all(),
+        empty_label=_("all districts"),
+    )
+    sort = forms.ChoiceField(label=_("sort by"), required=False, choices=SORT_CHOICES)
+    descending = forms.BooleanField(label=_("largest first"), required=False)
+
+    def filter(self, units):
+        if not self.is_valid():
+            return units
+        if self.cleaned_data["category"]:
+            units = units.filter(category=self.cleaned_data["category"])
+        if self.cleaned_data["district"]:
+            units = units.filter(district=self.cleaned_data["district"])
+        return units
