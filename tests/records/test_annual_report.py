@@ -1,0 +1,65 @@
+"""The council's annual report: public without personal data, staff with the assessment."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from projects.models import Project
+from tests.conftest import ARTIFACTS
+from tests.factories import AdoptionFactory, DistrictFactory, CommunityFactory, PairingFactory, ProjectFactory, VisitFactory
+from tests.records.conftest import make_contribution
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2025
+
+
+@pytest.fixture
+def report_data(unit_a, unit_b, liaison, other_liaison):
+    district = DistrictFactory(name="<script>x</script>片区")
+    community = CommunityFactory(district=district)
+    project = ProjectFactory(year=YEAR, community=community, status=Project.Status.COMPLETED,
+                             title="亮灯工程")  # fmt: skip
+    AdoptionFactory(project=project, unit=unit_a, commitment="联系人王五 13912345678")
+    pairing = PairingFactory(unit=unit_a, community=community)
+    VisitFactory(pairing=pairing, visited_on=datetime.date(YEAR, 3, 3), visitors="李四、赵六")
+    make_contribution(unit_a, project, amount=8000, contributed_on=datetime.date(YEAR, 4, 4),
+                      note="经办人李四")  # fmt: skip
+    ProjectFactory(year=YEAR, status=Project.Status.DRAFT, title="尚未公开的草稿")
+    return project
+
+
+def test_the_public_report_shows_the_year_without_contacts(anon, report_data, unit_a, liaison):
+    response = anon.get(reverse("records:annual-report", args=[YEAR]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "亮灯工程" in page and "8000" in page
+    for private in (unit_a.liaison_name, unit_a.liaison_phone, unit_a.liaison_email,
+                    liaison.username, str(liaison), "李四", "13912345678", "尚未公开的草稿"):
+        assert private not in page, private
+    assert "year-end assessment" not in page.lower() and "年度考评（仅党建办）" not in page
+
+
+def test_user_text_in_the_charts_is_escaped(anon, report_data):
+    page = anon.get(reverse("records:annual-report", args=[YEAR])).content.decode()
+    assert "<script>x</script>" not in page
+    assert "&lt;script&gt;x&lt;/script&gt;片区" in page
+
+
+def test_the_staff_version_adds_the_assessment_table(staff_client, report_data, unit_a):
+    page = staff_client.get(reverse("records:annual-report", args=[YEAR])).content.decode()
+    assert 'id="h-assessment"' in page
+    assert unit_a.name in page
+
+
+def test_the_public_pdf_has_no_contacts_either(anon, report_data, unit_a):
+    from tests.records.test_unit_record import _pdf_text
+
+    response = anon.get(reverse("records:annual-report-pdf", args=[YEAR]))
+    assert response.content.startswith(b"%PDF")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "annual-report.pdf").write_bytes(response.content)
+    text = _pdf_text(response.content)
+    assert "亮灯工程" in text
+    assert unit_a.liaison_phone not in text and "李四" not in text
