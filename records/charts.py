@@ -7,10 +7,10 @@ The templates draw the shapes; labels go through the template engine, so user te
 district's or a project's name) is escaped like any other text.
 """
 
-WIDTH = 420
-LABEL_WIDTH = 170
-LABEL_CHARS = 22
-ROW_HEIGHT = 26
+WIDTH = 360
+LABEL_WIDTH = 120
+LABEL_CHARS = 16
+ROW_HEIGHT = 30
 COLUMN_HEIGHT = 200
 
 

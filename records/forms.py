@@ -7,6 +7,16 @@ from units.models import District, MemberUnit
 from .models import AnnualAssessment, Contribution
 
 
+#: The fields that depend on the kind of contribution, and which kind needs which.
+KIND_FIELDS = ("amount", "people", "hours", "description")
+FIELDS_BY_KIND = {
+    Contribution.Kind.FUNDS: ("amount",),
+    Contribution.Kind.VOLUNTEER_HOURS: ("people", "hours"),
+    Contribution.Kind.GOODS: ("description", "amount"),
+    Contribution.Kind.VENUE: ("description", "amount"),
+}
+
+
 class ContributionForm(forms.ModelForm):
     """Five fields on a phone: what kind, how much, when, a note, a photo if there is one."""
 
@@ -43,19 +53,29 @@ class ContributionForm(forms.ModelForm):
             return reencode_photo(photo)
         return photo
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the fields the kind needs: five fields on a phone, not eight.
+        self.kind = self._chosen_kind()
+        for name in set(KIND_FIELDS) - set(self.kind_fields()):
+            del self.fields[name]
+
+    def _chosen_kind(self):
+        if self.is_bound:
+            kind = self.data.get(self.add_prefix("kind"))
+        else:
+            kind = self.initial.get("kind") or self.instance.kind
+        return kind if kind in Contribution.Kind.values else ""
+
+    def kind_fields(self):
+        """The fields of the chosen kind (all of them before a kind is chosen)."""
+        return FIELDS_BY_KIND.get(self.kind, KIND_FIELDS)
+
     def clean(self):
         cleaned = super().clean()
-        # Fields that do not belong to the kind are dropped, so totals never mix them up.
-        kind = cleaned.get("kind")
-        keep = {
-            Contribution.Kind.FUNDS: {"amount"},
-            Contribution.Kind.VOLUNTEER_HOURS: {"people", "hours"},
-            Contribution.Kind.GOODS: {"amount", "description"},
-            Contribution.Kind.VENUE: {"amount", "description"},
-        }.get(kind, set())
-        for name in ("amount", "people", "hours", "description"):
-            if name not in keep and name in cleaned:
-                cleaned[name] = "" if name == "description" else None
+        # What does not belong to the kind is cleared, so totals never mix kinds up.
+        for name in set(KIND_FIELDS) - set(self.kind_fields()):
+            setattr(self.instance, name, "" if name == "description" else None)
         return cleaned
 
 

@@ -76,14 +76,29 @@ def _get_contribution_for_user(request, pk):
 # --- Contributions ----------------------------------------------------------------------
 
 
+def _kind_refresh(request, form_class, contribution):
+    """htmx: the fields for the kind just chosen (the kind alone travels, no CSRF token)."""
+    form = form_class(initial={"kind": request.GET.get("kind")}, instance=contribution)
+    return render(request, "records/contribution_form.html#kind-fields", {"form": form})
+
+
+def _with_kind_refresh(request, form):
+    form.fields["kind"].widget.attrs.update(
+        {"hx-get": request.path, "hx-trigger": "change", "hx-target": "#kind-fields",
+         "hx-swap": "outerHTML"}
+    )  # fmt: skip
+    return form
+
+
 def _contribution_create(request, project=None, pairing=None):
+    contribution = Contribution(unit_id=request.user.unit_id, project=project, pairing=pairing)
+    if request.htmx and request.method == "GET":
+        return _kind_refresh(request, ContributionForm, contribution)
     form = ContributionForm(
         request.POST or None,
         request.FILES or None,
-        initial={"contributed_on": timezone.localdate()},
-        instance=Contribution(
-            unit_id=request.user.unit_id, project=project, pairing=pairing
-        ),
+        initial={"contributed_on": timezone.localdate(), "kind": Contribution.Kind.FUNDS},
+        instance=contribution,
     )
     if request.method == "POST" and form.is_valid():
         contribution = form.save(commit=False)
@@ -98,7 +113,7 @@ def _contribution_create(request, project=None, pairing=None):
     return render(
         request,
         "records/contribution_form.html",
-        {"form": form, "target": project or pairing},
+        {"form": _with_kind_refresh(request, form), "target": project or pairing},
     )
 
 
@@ -150,6 +165,8 @@ def contribution_edit(request, pk):
             request, "records/contribution_locked.html", {"contribution": contribution}, status=403
         )
     form_class = CorrectionForm if staff else ContributionForm
+    if request.htmx and request.method == "GET":
+        return _kind_refresh(request, form_class, contribution)
     form = form_class(request.POST or None, request.FILES or None, instance=contribution)
     if request.method == "POST" and form.is_valid():
         contribution = form.save(commit=False)
@@ -165,7 +182,7 @@ def contribution_edit(request, pk):
         request,
         "records/contribution_form.html",
         {
-            "form": form,
+            "form": _with_kind_refresh(request, form),
             "contribution": contribution,
             "target": contribution.target,
             "history": history,

@@ -19,6 +19,7 @@ from tests.factories import (
     ProjectFactory,
 )
 from tests.urlwalk import app_routes
+from records.models import Contribution
 from zhujing.reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +134,21 @@ RULES = {
     "projects:my-renewals": LIAISON,
     "projects:renewal-confirm": UNIT_A_LIAISON.post(),
     "projects:renewal-drop": UNIT_A_LIAISON.post(),
+    # records: contributions, the year-end assessment, the unit's record, the annual report
+    "records:contribution-create-project": UNIT_A_LIAISON,
+    "records:contribution-create-pairing": UNIT_A_LIAISON,
+    "records:my-contributions": LIAISON,
+    "records:contribution-edit": UNIT_A_OR_STAFF,
+    "records:contribution-list": STAFF,
+    "records:contribution-confirm": STAFF.post(),
+    "records:assessment": STAFF,
+    "records:assessment-export": STAFF,
+    "records:assessment-finalise": STAFF.post(),
+    "records:assessment-rate": STAFF,
+    "records:unit-record": UNIT_A_OR_STAFF,
+    "records:unit-record-pdf": UNIT_A_OR_STAFF,
+    "records:annual-report": PUBLIC,
+    "records:annual-report-pdf": PUBLIC,
 }
 
 
@@ -154,7 +170,11 @@ def objects(unit_a, liaison):
     )
     need = NeedFactory(community=pairing.community)
     notification = Notification.objects.create(user=liaison, title="测试提醒")
+    contribution = Contribution.objects.create(
+        unit=unit_a, project=adopted, kind=Contribution.Kind.FUNDS, amount=100
+    )
     return {
+        "contribution": contribution,
         "notification": notification,
         "pairing": pairing,
         "project": project,
@@ -203,6 +223,22 @@ KWARGS = {
         "adoption_pk": o["adoption"].pk,
     },
 }
+
+YEAR = 2026
+KWARGS.update({
+    "records:contribution-create-project": lambda o: {"pk": o["adopted"].pk},
+    "records:contribution-create-pairing": lambda o: {"pk": o["pairing"].pk},
+    "records:contribution-edit": lambda o: {"pk": o["contribution"].pk},
+    "records:contribution-confirm": lambda o: {"pk": o["contribution"].pk},
+    "records:assessment": lambda o: {"year": YEAR},
+    "records:assessment-export": lambda o: {"year": YEAR},
+    "records:assessment-finalise": lambda o: {"year": YEAR},
+    "records:assessment-rate": lambda o: {"year": YEAR, "unit_pk": o["unit"].pk},
+    "records:unit-record": lambda o: {"pk": o["unit"].pk, "year": YEAR},
+    "records:unit-record-pdf": lambda o: {"pk": o["unit"].pk, "year": YEAR},
+    "records:annual-report": lambda o: {"year": YEAR},
+    "records:annual-report-pdf": lambda o: {"year": YEAR},
+})  # fmt: skip
 
 #: Every other route's "pk" is the meeting's.
 for _name in [

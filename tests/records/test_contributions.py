@@ -153,3 +153,27 @@ def test_the_liaisons_project_page_and_visit_form_link_to_recording(liaison_clie
     form = liaison_client.get(reverse("units:visit-create", args=[pairing_a.pk]))
     assert reverse("records:contribution-create-pairing", args=[pairing_a.pk]) in (
         form.content.decode())
+
+
+def test_choosing_a_kind_shows_only_its_fields(liaison_client, adopted_project):
+    url = reverse("records:contribution-create-project", args=[adopted_project.pk])
+    page = liaison_client.get(url, {"kind": "volunteer_hours"}, headers={"HX-Request": "true"})
+    html = page.content.decode()
+    assert 'name="people"' in html and 'name="hours"' in html
+    assert 'name="amount"' not in html and 'name="description"' not in html
+    assert "<html" not in html, "only the fields, not the page"
+    full = liaison_client.get(url).content.decode()
+    assert 'name="amount"' in full and 'name="people"' not in full, "funds by default"
+    assert f'hx-get="{url}"' in full
+
+
+def test_switching_kind_clears_what_no_longer_belongs(liaison_client, liaison, adopted_project):
+    contribution = make_contribution(
+        liaison.unit, adopted_project, kind="goods", description="大米", amount=800
+    )
+    url = reverse("records:contribution-edit", args=[contribution.pk])
+    data = {"kind": "volunteer_hours", "people": "3", "hours": "6", "contributed_on": "2026-05-01"}
+    assert liaison_client.post(url, data).status_code == 302
+    contribution.refresh_from_db()
+    assert (contribution.amount, contribution.description) == (None, "")
+    assert (contribution.people, contribution.hours) == (3, Decimal("6"))
