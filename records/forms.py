@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.meeting_forms import reencode_photo
-from units.models import District, MemberUnit
+from units.forms import UnitFilterForm
 
 from .models import AnnualAssessment, Contribution
 
@@ -105,26 +105,8 @@ SORT_CHOICES = [
 ]
 
 
-class AssessmentFilterForm(forms.Form):
-    category = forms.ChoiceField(
-        label=_("category"),
-        required=False,
-        choices=[("", _("all categories"))] + list(MemberUnit.Category.choices),
-    )
-    district = forms.ModelChoiceField(
-        label=_("district"),
-        required=False,
-        queryset=District.objects.all(),
-        empty_label=_("all districts"),
-    )
+class AssessmentFilterForm(UnitFilterForm):
+    """The registry's unit filters (search, category, district, status), plus sorting."""
+
     sort = forms.ChoiceField(label=_("sort by"), required=False, choices=SORT_CHOICES)
     descending = forms.BooleanField(label=_("largest first"), required=False)
-
-    def filter(self, units):
-        if not self.is_valid():
-            return units
-        if self.cleaned_data["category"]:
-            units = units.filter(category=self.cleaned_data["category"])
-        if self.cleaned_data["district"]:
-            units = units.filter(district=self.cleaned_data["district"])
-        return units

@@ -74,3 +74,8 @@ def test_the_pdf_fetches_nothing_from_outside(unit_a):
     assert _local_file("http://169.254.169.254/latest/meta-data/") is None
     assert _local_file("https://zhujing.invalid/media/../../etc/passwd") is None
     assert _local_file("file:///etc/passwd") is None
+
+
+def test_the_registry_page_links_to_the_record(staff_client, unit_a):
+    page = staff_client.get(reverse("units:unit-detail", args=[unit_a.pk])).content.decode()
+    assert reverse("records:unit-record", args=[unit_a.pk, YEAR]) in page
