@@ -28,7 +28,10 @@ def test_it_filters(staff_client):
     NeedFactory(text="甲", community=community, category="culture")
     NeedFactory(text="乙", category="culture")
     NeedFactory(text="丙", community=community, category="care_aid")
-    texts = lambda r: {n.text for n in r.context["page"].object_list}  # noqa: E731
+
+    def texts(response):
+        return {n.text for n in response.context["page"].object_list}
+
     assert texts(staff_client.get(INBOX, {"community": community.pk})) == {"甲", "丙"}
     assert texts(staff_client.get(INBOX, {"category": "culture"})) == {"甲", "乙"}
     assert texts(staff_client.get(INBOX, {"status": "declined"})) == set()
