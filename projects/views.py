@@ -70,6 +70,13 @@ NEED_RATE_LIMIT = 5
 NEED_RATE_WINDOW = 60 * 60
 
 
+def _query_without_page(request):
+    """The list's GET parameters without ``page``, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
 def _adoptions_with_units():
     return Prefetch(
         "adoptions",
@@ -209,7 +216,9 @@ def project_archive(request):
         .order_by("-year", "title", "pk")
     )
     page = Paginator(projects, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "projects/project_archive.html", {"page": page})
+    return render(
+        request, "projects/project_archive.html", {"page": page, "query": _query_without_page(request)}
+    )
 
 
 def _need_rate_key(request):
@@ -275,8 +284,6 @@ def need_inbox(request):
     page = Paginator(
         needs.order_by("pending_first", "-submitted_at", "-pk"), NEED_INBOX_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     template_name = "projects/need_inbox.html"
     if wants_partial(request):
         template_name += "#results"
@@ -286,7 +293,7 @@ def need_inbox(request):
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": _query_without_page(request),
             "pending_count": Need.objects.filter(status=Need.Status.PENDING).count(),
         },
     )
