@@ -1,4 +1,3 @@
-import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -6,12 +5,18 @@ from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render  # noqa: F401
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from zhujing.accounts.access import liaison_required, member_required, staff_required  # noqa: F401
+from zhujing.accounts.access import (
+    is_office_staff,
+    liaison_required,
+    member_required,
+    staff_required,
+    wants_partial,
+)
 from zhujing.pagecache import cache_public_page
 
 from . import diagram, stats
@@ -64,7 +69,7 @@ def unit_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     template_name = "units/unit_list.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_partial(request):
         template_name += "#rows"
     return render(
         request,
@@ -364,7 +369,7 @@ def community_edit(request, pk):
 def _get_pairing_for_user(request, pk):
     """Staff reach every pairing; a liaison only their own unit's active ones."""
     pairings = Pairing.objects.select_related("community", "unit", "partner_community")
-    if request.user.is_staff:
+    if is_office_staff(request.user):
         return get_object_or_404(pairings, pk=pk)
     if request.user.unit_id is None:
         raise Http404
@@ -417,7 +422,7 @@ def visit_create(request, pk):
                 _("Visit to %(community)s on %(date)s recorded.")
                 % {"community": pairing.community, "date": visit.visited_on},
             )
-            if request.user.is_staff and request.user.unit_id != pairing.unit_id:
+            if is_office_staff(request.user) and request.user.unit_id != pairing.unit_id:
                 return redirect("home")
             return redirect("units:my-pairings")
     else:

@@ -308,8 +308,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "zhujing.accounts.views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2"]
 # Behind NUM_PROXIES reverse proxies, the client's address is the one the nearest proxy
-# appended to X-Forwarded-For (see zhujing.accounts.backends.client_ip).
-AXES_CLIENT_IP_CALLABLE = "zhujing.accounts.backends.client_ip"
+# appended to X-Forwarded-For (see zhujing.accounts.access.client_ip).
+AXES_CLIENT_IP_CALLABLE = "zhujing.accounts.access.client_ip"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
