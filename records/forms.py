@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.meeting_forms import reencode_photo
+from projects.forms import reencode_photo
 from units.forms import UnitFilterForm
 
 from .models import AnnualAssessment, Contribution

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.models import Project
+from projects.views import _get_project_for_liaison  # one rule: a project the unit adopted
 from units.models import FOUNDING_YEAR, MemberUnit, Pairing
 from zhujing.accounts.access import (
     is_office_staff,
@@ -44,14 +45,6 @@ def _get_unit_for_record(request, pk):
     if request.user.unit_id != pk:
         raise Http404
     return get_object_or_404(units, pk=pk)
-
-
-def _get_project_for_liaison(request, pk):
-    """A project the liaison's unit adopted; anything else is a 404."""
-    return get_object_or_404(
-        Project.objects.select_related("community").filter(adoptions__unit_id=request.user.unit_id),
-        pk=pk,
-    )
 
 
 def _get_pairing_for_liaison(request, pk):
@@ -205,7 +198,12 @@ def contribution_list(request):
     return render(
         request,
         "records/contribution_list.html",
-        {"page": page, "status": status, "statuses": Contribution.Status.choices},
+        {
+            "page": page,
+            "status": status,
+            "query": f"status={status or 'all'}",
+            "statuses": Contribution.Status.choices,
+        },
     )
 
 

@@ -3,12 +3,11 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import ProgressPhoto, ProgressUpdate, Project
 from tests.factories import AdoptionFactory, PairingFactory, ProjectFactory, VisitFactory
+from tests.queries import assert_same_queries, get_queries
 from tests.records.conftest import make_contribution
 
 pytestmark = pytest.mark.django_db
@@ -30,12 +29,6 @@ def _grow(unit, n):
                           contributed_on=datetime.date(YEAR, 1, 6))  # fmt: skip
 
 
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return [q["sql"] for q in captured.captured_queries]
-
-
 @pytest.mark.parametrize(
     "who, url",
     [
@@ -50,7 +43,6 @@ def _queries(client, url):
 def test_its_query_count_does_not_grow(persona_clients, unit_a, who, url):
     client = persona_clients[who]
     _grow(unit_a, 2)
-    few = _queries(client, url(unit_a))
+    few = get_queries(client, url(unit_a))
     _grow(unit_a, 12)
-    many = _queries(client, url(unit_a))
-    assert len(few) == len(many), "\n".join(many)
+    assert_same_queries(few, get_queries(client, url(unit_a)))
