@@ -54,7 +54,11 @@ def render_pdf(template_name, context, request=None):
     )
 
 
-def pdf_response(filename, template_name, context, request=None):
-    response = HttpResponse(render_pdf(template_name, context, request), "application/pdf")
+def pdf_bytes_response(filename, content):
+    response = HttpResponse(content, "application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def pdf_response(filename, template_name, context, request=None):
+    return pdf_bytes_response(filename, render_pdf(template_name, context, request))

@@ -1,12 +1,17 @@
 """Contributions, the year-end assessment, the unit's record and the annual report."""
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,12 +25,14 @@ from zhujing.accounts.access import (
     staff_required,
 )
 from zhujing.exports import xlsx_response
-from zhujing.pagecache import cache_public_page
+from zhujing.pagecache import cache_public_page, current_version
 
 from . import assessment, report
 from .forms import AssessmentFilterForm, AssessmentRatingForm, ContributionForm, CorrectionForm
 from .models import AnnualAssessment, AssessmentFinalisation, Contribution
-from .pdf import pdf_response
+from .pdf import pdf_bytes_response, pdf_response, render_pdf
+
+logger = logging.getLogger(__name__)
 
 CONTRIBUTIONS_PER_PAGE = 50
 
@@ -415,10 +422,31 @@ def annual_report(request, year):
 
 @require_GET
 def annual_report_pdf(request, year):
+    """Anyone may download the public report, so its PDF (a second of CPU to typeset) is
+    made once per change of the data and language, and kept in the cache like the pages."""
     year = _year(year)
-    return pdf_response(
-        f"annual-report-{year}.pdf",
-        "records/annual_report_print.html",
-        _report_context(request, year),
-        request,
-    )
+    filename = f"annual-report-{year}.pdf"
+    template = "records/annual_report_print.html"
+    if is_office_staff(request.user) or not getattr(settings, "PUBLIC_PAGE_CACHE", True):
+        return pdf_response(filename, template, _report_context(request, year), request)
+    key = f"annual-report-pdf:{current_version()}:{get_language()}:{year}"
+    content = _cache_get(key)
+    if content is None:
+        content = render_pdf(template, _report_context(request, year), request)
+        _cache_set(key, content)
+    return pdf_bytes_response(filename, content)
+
+
+def _cache_get(key):
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation, never a dependency
+        logger.warning("annual report PDF cache unavailable", exc_info=True)
+        return None
+
+
+def _cache_set(key, content):
+    try:
+        cache.set(key, content, getattr(settings, "PUBLIC_PAGE_TTL", 300))
+    except Exception:  # noqa: BLE001
+        logger.warning("annual report PDF cache unavailable", exc_info=True)

@@ -63,3 +63,23 @@ def test_the_public_pdf_has_no_contacts_either(anon, report_data, unit_a):
     text = _pdf_text(response.content)
     assert "亮灯工程" in text
     assert unit_a.liaison_phone not in text and "李四" not in text
+
+
+def test_the_public_pdf_is_typeset_once_per_change(anon, settings, report_data):
+    from tests.queries import capture_queries
+    from zhujing import pagecache
+
+    settings.PUBLIC_PAGE_CACHE = True
+    pagecache.bump_version()  # nothing another run left in a shared cache
+    url = reverse("records:annual-report-pdf", args=[YEAR])
+    with capture_queries() as first:
+        assert anon.get(url).content.startswith(b"%PDF")
+    with capture_queries() as second:
+        again = anon.get(url)
+    assert again.content.startswith(b"%PDF") and again["Content-Type"] == "application/pdf"
+    assert len(first) > 5 and len(second) == 0, str(second)
+
+
+def test_the_report_links_to_the_next_year_until_this_one(anon):
+    page = anon.get(reverse("records:annual-report", args=[YEAR])).content.decode()
+    assert reverse("records:annual-report", args=[YEAR + 1]) in page
