@@ -50,7 +50,7 @@ def columns(series, width=WIDTH, height=COLUMN_HEIGHT, every=1):
             {
                 "label": label,
                 "value": value,
-                "labelled": i in (0, last) or (i % every == 0 and last - i >= every / 2),
+                "labelled": i in (0, last) or (i % every == 0 and last - i >= max(every - 1, 1)),
                 "x": round(pad + i * slot + slot * 0.15, 1),
                 "width": round(slot * 0.7, 1),
                 "y": round(height - 20 - column_height, 1),
