@@ -384,10 +384,6 @@ def my_pairings(request):
         .annotate(last_visited_on=Max("visits__visited_on"), visit_count=Count("visits"))
         .order_by("community__name")
     )
-    for pairing in pairings:
-        pairing.next_due = pairing.next_visit_due(pairing.last_visited_on)
-        pairing.days_left = (pairing.next_due - today).days
-        pairing.days_overdue = -pairing.days_left
     pairings.sort(key=lambda p: p.next_due)
     recent = (
         Visit.objects.filter(pairing__unit=unit)
