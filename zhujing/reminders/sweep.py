@@ -195,7 +195,10 @@ def sweep(today=None):
 
 
 def digest_figures(today):
-    overdue_pairings = sum(1 for _, _, due in pairings_with_next_visit(today) if due < today)
+    overdue_pairings = sum(
+        1 for _, _, due in pairings_with_next_visit(today)
+        if Pairing.standing(due, today) == Pairing.Health.OVERDUE
+    )
     overdue_milestones = (
         Milestone.objects.filter(done_on=None, due_on__lt=today)
         .exclude(project__status__in=[Project.Status.CANCELLED, Project.Status.COMPLETED])
