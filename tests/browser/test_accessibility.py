@@ -58,6 +58,8 @@ PAGES = [
     ("community", "alice", lambda o: f"/registry/communities/{o['pairing'].community_id}/"),
     ("unit-edit", "alice", lambda o: f"/registry/units/{o['pairing'].unit_id}/edit/"),
     ("pairing-edit", "alice", lambda o: f"/registry/pairings/{o['pairing'].pk}/edit/"),
+    ("pairing-health", "alice", "/registry/pairings/health/"),
+    ("structure-health", "alice", "/structure/?health=1"),
 ]
 
 
