@@ -1,12 +1,14 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from zhujing.accounts.access import wants_partial
 
 from .models import Notification
 
@@ -24,7 +26,7 @@ def inbox_list(request):
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
     ctx = {"page": page, "unread_count": Notification.objects.unread_count(request.user)}
     template_name = "reminders/inbox.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_partial(request):
         template_name += "#inbox-list"
     return render(request, template_name, ctx)
 
