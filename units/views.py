@@ -228,12 +228,12 @@ def unit_delete(request, pk):
 def _pairing_form_response(request, form, pairing):
     # Choosing the community or the counterpart refreshes the counterpart fields.
     refresh = {
-        "hx-get": request.path,
-        "hx-trigger": "change",
-        "hx-target": "#counterpart",
-        "hx-swap": "outerHTML",
+        "data-hx-get": request.path,
+        "data-hx-trigger": "change",
+        "data-hx-target": "#counterpart",
+        "data-hx-swap": "outerHTML",
         # Only the choices that matter, so no CSRF token ends up in a URL.
-        "hx-include": "#id_community, #id_unit, #id_partner_community",
+        "data-hx-include": "#id_community, #id_unit, #id_partner_community",
     }
     for name in ("community", "unit", "partner_community"):
         form.fields[name].widget.attrs.update(refresh)
