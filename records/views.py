@@ -84,8 +84,8 @@ def _kind_refresh(request, form_class, contribution):
 
 def _with_kind_refresh(request, form):
     form.fields["kind"].widget.attrs.update(
-        {"hx-get": request.path, "hx-trigger": "change", "hx-target": "#kind-fields",
-         "hx-swap": "outerHTML"}
+        {"data-hx-get": request.path, "data-hx-trigger": "change",
+         "data-hx-target": "#kind-fields", "data-hx-swap": "outerHTML"}
     )  # fmt: skip
     return form
 

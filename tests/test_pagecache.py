@@ -34,7 +34,7 @@ def _get(client, url):
 
 def _token(response):
     html = response.content.decode()
-    return json.loads(re.search(r"<body hx-headers='([^']*)'", html).group(1))["X-CSRFToken"]
+    return json.loads(re.search(r"<body data-hx-headers='([^']*)'", html).group(1))["X-CSRFToken"]
 
 
 def test_it_serves_the_second_anonymous_visitor_from_the_cache():

@@ -59,10 +59,10 @@ def test_it_keeps_the_query_and_sets_htmx_once_on_the_nav(request, who, make, ur
     assert next_links, pager
     assert f'href="?{query}&amp;page=2"' in next_links[0]
     for link in _links(pager):
-        assert "hx-target" not in link and "hx-push-url" not in link
+        assert "data-hx-target" not in link and "data-hx-push-url" not in link
     nav = pager[: pager.index(">") + 1]
     if target:
-        assert f'hx-target="{target}"' in nav and 'hx-push-url="true"' in nav
-        assert f'hx-get="?{query}&amp;page=2"' in next_links[0]
+        assert f'data-hx-target="{target}"' in nav and 'data-hx-push-url="true"' in nav
+        assert f'data-hx-get="?{query}&amp;page=2"' in next_links[0]
     else:
         assert "hx-" not in pager

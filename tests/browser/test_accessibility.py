@@ -62,6 +62,8 @@ PAGES = [
     ("community", "alice", lambda o: f"/registry/communities/{o['pairing'].community_id}/"),
     ("unit-edit", "alice", lambda o: f"/registry/units/{o['pairing'].unit_id}/edit/"),
     ("pairing-edit", "alice", lambda o: f"/registry/pairings/{o['pairing'].pk}/edit/"),
+    ("pairing-health", "alice", "/registry/pairings/health/"),
+    ("structure-health", "alice", "/structure/?health=1"),
     ("contribution-form", "bob", lambda o: f"/my/projects/{o['adopted'].pk}/contributions/new/"),
     ("my-contributions", "bob", "/my/contributions/"),
     ("contributions", "alice", "/office/contributions/"),

@@ -18,7 +18,7 @@ def _empty_cache():
 def test_it_polls_every_three_seconds(anon):
     meeting = JointMeetingFactory(title="心联鑫联席会议")
     body = anon.get(reverse("projects:meeting-screen", args=[meeting.pk])).content.decode()
-    assert 'hx-trigger="every 3s"' in body
+    assert 'data-hx-trigger="every 3s"' in body
     assert reverse("projects:meeting-screen-stats", args=[meeting.pk]) in body
     assert "心联鑫联席会议" in body
 

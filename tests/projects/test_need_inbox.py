@@ -136,7 +136,7 @@ def test_declining_over_htmx_answers_the_changed_row(staff_client):
     url = reverse("projects:need-decline", args=[need.pk])
     form = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert form.lstrip().startswith("<form")
-    assert f'hx-post="{url}"' in form
+    assert f'data-hx-post="{url}"' in form
     row = staff_client.post(url, {"reply": "暂不具备条件。"}, HTTP_HX_REQUEST="true")
     html = row.content.decode()
     assert html.lstrip().startswith(f'<li class="card need-row" id="need-{need.pk}"')

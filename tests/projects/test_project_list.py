@@ -118,7 +118,7 @@ def test_it_works_without_javascript_links_have_hrefs(anon):
     make_board(30)
     html = anon.get(URL).content.decode()
     assert 'href="?page=2"' in html
-    assert 'hx-get="?page=2"' in html
+    assert 'data-hx-get="?page=2"' in html
     assert 'method="get" action="/projects/"' in html
 
 

@@ -164,7 +164,7 @@ def test_choosing_a_kind_shows_only_its_fields(liaison_client, adopted_project):
     assert "<html" not in html, "only the fields, not the page"
     full = liaison_client.get(url).content.decode()
     assert 'name="amount"' in full and 'name="people"' not in full, "funds by default"
-    assert f'hx-get="{url}"' in full
+    assert f'data-hx-get="{url}"' in full
 
 
 def test_switching_kind_clears_what_no_longer_belongs(liaison_client, liaison, adopted_project):
