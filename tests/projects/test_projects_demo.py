@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from projects import demo
+from demo import loader as demo
 from projects.models import KeyWorks, Milestone, Need, Project
 
 pytestmark = pytest.mark.django_db
