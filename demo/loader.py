@@ -591,6 +591,22 @@ def load_projects(stdout):
                 ("实施完成", today + datetime.timedelta(days=180), None),
             ])
 
+    # The 20th-anniversary meeting's 100-odd projects: renewals of the year before's, and
+    # new ones, across the six categories; some take two units, so 140-odd units adopt.
+    anniversary = article.MEETING_2017_DATE.year
+    for i, (title, category, year, previous_title, capacity) in enumerate(
+        _anniversary_projects(anniversary)
+    ):
+        previous = (
+            Project.objects.filter(title=previous_title, year=year - 1).first()
+            if previous_title
+            else None
+        )
+        obj = project(title, year, community_list[i % len(community_list)], category,
+                      S.COMPLETED, f"示例数据：{title.split('：')[1]}，{year}年联席会议认领。",
+                      capacity=capacity, previous=previous)
+        milestones(obj, done_steps(year))
+
     def need(text, community, category, status, project=None, reply="", n=0):
         obj, created = Need.objects.get_or_create(
             text=text,
@@ -697,6 +713,34 @@ def _sample_projects(this_year, n=100):
     return samples
 
 
+#: The 2017 samples: how many renew a 2016 project, how many are new, how many of the new
+#: ones two units adopt together.
+ANNIVERSARY_RENEWALS = 24
+ANNIVERSARY_NEW = 72
+ANNIVERSARY_PAIRS = 38
+
+
+def _anniversary_projects(year):
+    """(title, category, year, previous title, capacity) of the anniversary meeting's samples.
+
+    The year before's projects come first, so the renewals find them.
+    """
+    categories = article.CATEGORIES
+    rows = []
+    for i in range(ANNIVERSARY_RENEWALS):
+        category = categories[i % len(categories)]
+        theme = _SAMPLE_THEMES[category][(i // len(categories)) % 4]
+        before = f"示例{year - 1}项目{i + 1:03d}：{theme}"
+        rows.append((before, category, year - 1, None, 1))
+        rows.append((f"示例{year}项目{i + 1:03d}：{theme}", category, year, before, 1))
+    for i in range(ANNIVERSARY_RENEWALS, ANNIVERSARY_RENEWALS + ANNIVERSARY_NEW):
+        category = categories[i % len(categories)]
+        theme = _SAMPLE_THEMES[category][(i // len(categories)) % 4]
+        capacity = 2 if i - ANNIVERSARY_RENEWALS < ANNIVERSARY_PAIRS else 1
+        rows.append((f"示例{year}项目{i + 1:03d}：{theme}", category, year, None, capacity))
+    return rows
+
+
 # --- Joint meetings, adoptions and renewals -------------------------------------------
 
 
@@ -786,6 +830,52 @@ def _article_adoptions(meeting, stdout):
     stdout.write(f"  2017 joint meeting: {done} of the article's adoptions")
 
 
+def _anniversary_adoptions(meeting, stdout):
+    """Fill the anniversary year's projects, so that 140-odd units adopt at the meeting.
+
+    The year before's projects get one unit each (from the end of the list); a project that
+    renews one is carried on by that unit; every other free seat goes first to a unit
+    that has adopted nothing at this meeting yet, then to units in turn.
+    """
+    units = list(MemberUnit.objects.active().order_by("id"))
+    if not units:
+        return
+    year = meeting.held_on.year
+    before = _meeting(year - 1)
+    earlier = Project.objects.filter(
+        year=year - 1, title__startswith=f"示例{year - 1}项目", adoptions__isnull=True
+    ).order_by("id")
+    for n, project in enumerate(earlier):
+        _attach(project, units[-1 - n % len(units)], before, "结对共建，认领实施")
+    projects = list(
+        Project.objects.filter(year=year, adopted_count__lt=F("capacity"))
+        .exclude(status__in=[Project.Status.DRAFT, Project.Status.OPEN, Project.Status.CANCELLED])
+        .order_by("id")
+    )
+    for project in projects:
+        if not project.previous_id:
+            continue
+        renewed = Adoption.objects.filter(project_id=project.previous_id).order_by("id").first()
+        if renewed:
+            _attach(project, renewed.unit, meeting, renewed.commitment, "renewal", renewed)
+    adopting = set(meeting.adoptions.values_list("unit_id", flat=True))
+    queue = [u for u in units if u.pk not in adopting] + units
+    for project in projects:
+        project.refresh_from_db(fields=["adopted_count"])
+        taken = set(project.adoptions.values_list("unit_id", flat=True))
+        while project.adopted_count < project.capacity and queue:
+            unit = queue.pop(0)
+            if unit.pk in taken:
+                continue
+            if _attach(project, unit, meeting, "结对共建，认领实施"):
+                taken.add(unit.pk)
+                project.adopted_count += 1
+    stdout.write(
+        f"  {meeting.held_on}: {meeting.adoptions.count()} adoptions by "
+        f"{meeting.adoptions.values('unit').distinct().count()} units"
+    )
+
+
 def _sample_adoptions(stdout, this_year):
     """Projects the board shows as adopted, in progress or completed get their adopters.
 
@@ -870,6 +960,7 @@ def load_meetings(stdout):
     this_year = timezone.localdate().year
     meeting_2017 = _meeting(article.MEETING_2017_DATE.year, MEETING_2017_TITLE)
     _article_adoptions(meeting_2017, stdout)
+    _anniversary_adoptions(meeting_2017, stdout)
     _sample_adoptions(stdout, this_year)
     meeting = _meeting(
         this_year, f"{this_year}年“心联鑫”区域化党建联席会议", adoption_open=True

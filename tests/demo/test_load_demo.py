@@ -1,0 +1,69 @@
+import datetime
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from demo import article
+from projects.models import Adoption, JointMeeting, Project
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def loaded():
+    call_command("load_demo", stdout=io.StringIO())
+
+
+def test_it_holds_the_anniversary_meeting_as_the_article_tells_it(loaded):
+    meeting = JointMeeting.objects.get(held_on=datetime.date(2017, 11, 28))
+    adoptions = Adoption.objects.filter(meeting=meeting)
+    assert meeting.title == article.MEETING_2017_TITLE
+    assert adoptions.values("unit").distinct().count() >= 140
+    assert adoptions.values("project").distinct().count() >= 100
+    assert set(adoptions.values_list("kind", flat=True)) == {"new", "renewal"}
+    assert set(adoptions.values_list("project__category", flat=True)) == {
+        "care_aid", "convenience", "culture", "service_support", "construction", "beautiful_home"
+    }
+    for renewal in adoptions.filter(kind="renewal").select_related("renewal_of__project"):
+        assert renewal.renewal_of.unit_id == renewal.unit_id
+        assert renewal.renewal_of.project.year == 2016
+
+
+def test_it_gives_each_article_project_the_category_the_article_module_gives_it(loaded):
+    for title, year, place, category, _s, key_works, adopter, _c, _d in article.PROJECTS:
+        project = Project.objects.get(title=title, year=year)
+        assert (project.community.name, project.category, project.key_works) == (
+            place, category, key_works
+        ), title
+        if adopter:
+            assert project.adoptions.filter(unit__name=adopter).exists(), title
+    assert set(Project.objects.filter(title__contains="法治大讲堂").values_list(
+        "category", flat=True
+    )) == {"service_support"}
+
+
+def test_it_loads_the_projects_named_in_the_articles_first_line(loaded):
+    for title in ["关爱扶贫项目", "平安家园项目", "绿色卫士项目"]:
+        project = Project.objects.get(title=title)
+        assert project.adoptions.filter(meeting__held_on=datetime.date(2017, 11, 28)).exists()
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2031, 3, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+        datetime.datetime(2029, 12, 31, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
+    ],
+)
+def test_it_keeps_the_open_meeting_and_open_projects_in_the_current_year(moment):
+    with time_machine.travel(moment, tick=False):
+        call_command("load_demo", stdout=io.StringIO())
+    year = moment.year
+    open_meeting = JointMeeting.objects.get(adoption_open=True)
+    assert open_meeting.held_on.year == year
+    open_years = set(Project.objects.filter(status="open").values_list("year", flat=True))
+    assert open_years == {year}
+    assert JointMeeting.objects.filter(held_on=datetime.date(2017, 11, 28)).exists()
