@@ -8,6 +8,7 @@ history records. New rows are created in bulk (with their history) to stay fast.
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -26,7 +27,7 @@ from projects.models import (
 )
 from units.models import FOUNDING_YEAR, Community, District, MemberUnit, Pairing, PartyBranch, Visit
 
-from . import article
+from . import article, pictures
 
 DEMO_PASSWORD = "zhujing-demo-2026"
 
@@ -61,6 +62,7 @@ def load(stdout):
     logins = load_registry(stdout)
     load_projects(stdout)
     load_meetings(stdout)
+    load_progress(stdout)
     return logins
 
 
@@ -966,3 +968,49 @@ def load_meetings(stdout):
         this_year, f"{this_year}年“心联鑫”区域化党建联席会议", adoption_open=True
     )
     _demo_renewals(meeting, stdout)
+
+
+# --- Progress updates with photos ----------------------------------------------------------
+
+#: Every how many of the board's adopted / in-progress / completed samples gets progress.
+PROGRESS_SAMPLE_STEP = 4
+
+PROGRESS_NOTES = {
+    "started": ("项目启动：结对单位与社区一起实地查看，确定实施方案。", 1),
+    "underway": ("实施进展：工程（活动）按计划推进，居民积极参与。", 2),
+    "completed": ("项目完成：已通过社区验收，居民反映良好。", 2),
+}
+
+
+def load_progress(stdout):
+    """Progress notes with Pillow-drawn photos on the article's projects and a share of
+    the samples, stored through the photo field's own upload path. Safe to run again:
+    a note already on a project is left alone."""
+    article_titles = [p[0] for p in article.PROJECTS]
+    live = [Project.Status.ADOPTED, Project.Status.IN_PROGRESS, Project.Status.COMPLETED]
+    named = Project.objects.filter(title__in=article_titles, status__in=live)
+    samples = Project.objects.filter(title__startswith="示例项目", status__in=live).order_by("id")
+    projects = list(named.order_by("year", "id")) + list(samples)[::PROGRESS_SAMPLE_STEP]
+    existing = set(
+        ProgressUpdate.objects.filter(project__in=projects).values_list("project_id", "text")
+    )
+    added = 0
+    for project in projects:
+        stages = ["started"]
+        if project.status != Project.Status.ADOPTED:
+            stages.append("underway")
+        if project.status == Project.Status.COMPLETED:
+            stages.append("completed")
+        for stage in stages:
+            text, photos = PROGRESS_NOTES[stage]
+            text = f"{project.title}：{text}"
+            if (project.pk, text) in existing:
+                continue
+            update = ProgressUpdate.objects.create(project=project, text=text)
+            night = project.key_works == "lighting" and stage == "completed"
+            for n in range(photos):
+                photo = ProgressPhoto(update=update)
+                picture = pictures.draw(project.category, f"{project.pk}-{stage}-{n}", night)
+                photo.image.save("demo.jpg", ContentFile(picture), save=True)
+            added += 1
+    stdout.write(f"  progress: {added} new notes with photos on {len(projects)} projects")

@@ -5,9 +5,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.management import call_command
+from PIL import Image
 
 from demo import article
-from projects.models import Adoption, JointMeeting, Project
+from projects.models import Adoption, JointMeeting, ProgressPhoto, ProgressUpdate, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +68,23 @@ def test_it_keeps_the_open_meeting_and_open_projects_in_the_current_year(moment)
     open_years = set(Project.objects.filter(status="open").values_list("year", flat=True))
     assert open_years == {year}
     assert JointMeeting.objects.filter(held_on=datetime.date(2017, 11, 28)).exists()
+
+
+def test_it_shows_progress_with_photos_on_the_named_projects_and_some_samples(loaded):
+    with_photos = Project.objects.filter(updates__photos__isnull=False).distinct()
+    assert with_photos.count() >= 10
+    for title in ["爱五路亮灯工程", "法治大讲堂", "老旧小区铺石修路", "万联村修筑道路", "社区法律诊所"]:
+        assert with_photos.filter(title=title).exists(), title
+    assert with_photos.filter(title__startswith="示例项目").count() >= 5
+    photo = ProgressPhoto.objects.select_related("update").first()
+    assert photo.image.name.startswith(f"progress/{photo.update.project_id}/")
+    with photo.image.open() as f, Image.open(f) as picture:
+        assert picture.format == "JPEG" and picture.size[0] >= 640
+
+
+def test_it_adds_no_progress_or_photo_the_second_time(loaded):
+    before = (ProgressUpdate.objects.count(), ProgressPhoto.objects.count(),
+              Adoption.objects.count(), Project.objects.count())
+    call_command("load_demo", stdout=io.StringIO())
+    assert (ProgressUpdate.objects.count(), ProgressPhoto.objects.count(),
+            Adoption.objects.count(), Project.objects.count()) == before
