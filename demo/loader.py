@@ -141,7 +141,13 @@ def _load_districts():
 
 def _load_communities(districts):
     rows = [
-        {"name": name, "kind": kind, "district_id": districts[d].pk, "is_active": True}
+        {
+            "name": name,
+            "kind": kind,
+            "district_id": districts[d].pk,
+            "is_active": True,
+            "signature_brand": article.SIGNATURE_BRANDS.get(name, ""),
+        }
         for name, kind, d in article.COMMUNITIES
     ]
     for i in range(1, SAMPLE_VILLAGES + 1):
@@ -151,6 +157,7 @@ def _load_communities(districts):
                 "kind": Community.Kind.VILLAGE,
                 "district_id": districts[RURAL[i % 2]].pk,
                 "is_active": True,
+                "signature_brand": "",
             }
         )
     for i in range(1, SAMPLE_RESIDENTIAL + 1):
@@ -160,6 +167,7 @@ def _load_communities(districts):
                 "kind": Community.Kind.RESIDENTIAL,
                 "district_id": districts[URBAN[i % 3]].pk,
                 "is_active": True,
+                "signature_brand": "",
             }
         )
     synced = _sync(Community, ["name"], rows)
@@ -347,6 +355,10 @@ def _load_pairings(communities, units):
     return list(synced.values())
 
 
+#: The 五百 services sample visits gave (several per visit, as the "六诊" method asks).
+SAMPLE_SERVICES = [["door", "know"], ["door", "warm"], ["know", "help"], ["help", "solve", "warm"]]
+
+
 def _visit_day(days_ago):
     """A visit date counted back from the first of this month (stable within a month)."""
     return timezone.localdate().replace(day=1) - datetime.timedelta(days=days_ago)
@@ -368,6 +380,7 @@ def _load_visits(pairings):
             "households_visited": 12,
             "activities": "走访慰问万联村困难党员和群众，送去慰问品。",
             "follow_up": "",
+            "services": ["door", "know", "warm"],
         },
         {
             "pairing_id": by_sides[(WANLIAN, CAIZHENG)].pk,
@@ -377,6 +390,7 @@ def _load_visits(pairings):
             "households_visited": 0,
             "activities": "了解万联村修筑道路资金短缺情况，及时资助专项资金解决困难。",
             "follow_up": "跟进道路施工进度。",
+            "services": ["know", "help", "solve"],
         },
         {
             "pairing_id": by_sides[(NANWEI, FATING)].pk,
@@ -386,6 +400,7 @@ def _load_visits(pairings):
             "households_visited": 0,
             "activities": "开展“法治大讲堂”，社区法律诊所接待居民咨询。",
             "follow_up": "",
+            "services": ["help", "solve"],
         },
         {
             "pairing_id": by_sides[(ZHONGLOU, GONGLU)].pk,
@@ -395,6 +410,7 @@ def _load_visits(pairings):
             "households_visited": 0,
             "activities": "电子走访：了解老式小区铺石修路后的居民反馈。",
             "follow_up": "",
+            "services": ["know"],
         },
         {
             "pairing_id": by_sides[(WULONG, SINOPEC)].pk,
@@ -404,6 +420,7 @@ def _load_visits(pairings):
             "households_visited": 5,
             "activities": "查看爱五路亮灯工程，走访沿路村民。",
             "follow_up": "",
+            "services": ["door", "know", "warm"],
         },
     ]
     samples = sorted(
@@ -421,6 +438,7 @@ def _load_visits(pairings):
                 "households_visited": 0 if electronic else 2 + i % 5,
                 "activities": "示例走访：电话了解群众需求。" if electronic else "示例走访：慰问困难群众。",
                 "follow_up": "",
+                "services": ["know"] if electronic else SAMPLE_SERVICES[i % len(SAMPLE_SERVICES)],
             }
         )
     _sync(Visit, ["pairing_id", "visited_on"], rows)
@@ -550,6 +568,8 @@ def load_projects(stdout):
             milestones(obj, done_steps(year)[:2] + [
                 ("实施完成", datetime.date(year, 12, 31), None)
             ])
+    sign_project, sign_title, sign_day = article.COMMEMORATIVE_SIGN
+    milestones(by_title[sign_project], [(sign_title, sign_day, sign_day)])
     # 法治大讲堂 went on a second year: a renewal chain.
     lecture = project(
         "法治大讲堂", 2018, nanwei, Category.SERVICE_SUPPORT, S.COMPLETED,

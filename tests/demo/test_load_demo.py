@@ -88,3 +88,17 @@ def test_it_adds_no_progress_or_photo_the_second_time(loaded):
     call_command("load_demo", stdout=io.StringIO())
     assert (ProgressUpdate.objects.count(), ProgressPhoto.objects.count(),
             Adoption.objects.count(), Project.objects.count()) == before
+
+
+def test_it_loads_nanweis_brand_the_sign_and_the_visits_services(loaded):
+    from units.models import Community, Visit
+
+    assert Community.objects.get(name="南圩居民区").signature_brand == "社区法律诊所"
+    assert set(Community.objects.exclude(signature_brand="").values_list("name", flat=True)) == {
+        "南圩居民区"
+    }
+    lights = Project.objects.get(title="爱五路亮灯工程")
+    assert lights.milestones.filter(title__contains="纪念牌", done_on__isnull=False).exists()
+    given = [set(v) for v in Visit.objects.values_list("services", flat=True)]
+    assert set().union(*given) == {"door", "know", "help", "solve", "warm"}
+    assert sum(len(s) > 1 for s in given) >= 10
