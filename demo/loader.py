@@ -996,9 +996,10 @@ def load_meetings(stdout):
 PROGRESS_SAMPLE_STEP = 4
 
 PROGRESS_NOTES = {
-    "started": ("项目启动：结对单位与社区一起实地查看，确定实施方案。", 1),
-    "underway": ("实施进展：工程（活动）按计划推进，居民积极参与。", 2),
-    "completed": ("项目完成：已通过社区验收，居民反映良好。", 2),
+    # stage: (note, photos, (month, day) in the project's year)
+    "started": ("项目启动：结对单位与社区一起实地查看，确定实施方案。", 1, (4, 10)),
+    "underway": ("实施进展：工程（活动）按计划推进，居民积极参与。", 2, (7, 15)),
+    "completed": ("项目完成：已通过社区验收，居民反映良好。", 2, (9, 25)),
 }
 
 
@@ -1021,12 +1022,16 @@ def load_progress(stdout):
             stages.append("underway")
         if project.status == Project.Status.COMPLETED:
             stages.append("completed")
-        for stage in stages:
-            text, photos = PROGRESS_NOTES[stage]
-            text = f"{project.title}：{text}"
+        for i, stage in enumerate(stages):
+            text, photos, (month, day) = PROGRESS_NOTES[stage]
             if (project.pk, text) in existing:
                 continue
             update = ProgressUpdate.objects.create(project=project, text=text)
+            # Dated in the project's year (never in the future), not on the load's day.
+            posted = timezone.make_aware(datetime.datetime(project.year, month, day, 10))
+            ProgressUpdate.objects.filter(pk=update.pk).update(
+                created_at=min(posted, timezone.now() - datetime.timedelta(days=len(stages) - i))
+            )
             night = project.key_works == "lighting" and stage == "completed"
             for n in range(photos):
                 photo = ProgressPhoto(update=update)

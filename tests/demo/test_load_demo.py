@@ -52,14 +52,8 @@ def test_it_loads_the_projects_named_in_the_articles_first_line(loaded):
         assert project.adoptions.filter(meeting__held_on=datetime.date(2017, 11, 28)).exists()
 
 
-@pytest.mark.parametrize(
-    "moment",
-    [
-        datetime.datetime(2031, 3, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
-        datetime.datetime(2029, 12, 31, 23, 30, tzinfo=ZoneInfo("Asia/Shanghai")),
-    ],
-)
-def test_it_keeps_the_open_meeting_and_open_projects_in_the_current_year(moment):
+def test_it_keeps_the_open_meeting_and_open_projects_in_the_current_year():
+    moment = datetime.datetime(2031, 3, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
     with time_machine.travel(moment, tick=False):
         call_command("load_demo", stdout=io.StringIO())
     year = moment.year
@@ -76,6 +70,8 @@ def test_it_shows_progress_with_photos_on_the_named_projects_and_some_samples(lo
     for title in ["爱五路亮灯工程", "法治大讲堂", "老旧小区铺石修路", "万联村修筑道路", "社区法律诊所"]:
         assert with_photos.filter(title=title).exists(), title
     assert with_photos.filter(title__startswith="示例项目").count() >= 5
+    lights = Project.objects.get(title="爱五路亮灯工程")
+    assert {u.created_at.year for u in lights.updates.all()} == {2017}
     photo = ProgressPhoto.objects.select_related("update").first()
     assert photo.image.name.startswith(f"progress/{photo.update.project_id}/")
     with photo.image.open() as f, Image.open(f) as picture:
