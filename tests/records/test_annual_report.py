@@ -83,3 +83,15 @@ def test_the_public_pdf_is_typeset_once_per_change(anon, settings, report_data):
 def test_the_report_links_to_the_next_year_until_this_one(anon):
     page = anon.get(reverse("records:annual-report", args=[YEAR])).content.decode()
     assert reverse("records:annual-report", args=[YEAR + 1]) in page
+
+
+def test_a_new_contribution_refreshes_the_cached_public_pages(anon, settings, adopted_project, django_capture_on_commit_callbacks):
+    from zhujing import pagecache
+
+    settings.PUBLIC_PAGE_CACHE = True
+    pagecache.bump_version()
+    url = reverse("projects:project-detail", args=[adopted_project.pk])
+    assert "认领单位的投入" not in anon.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_contribution(adopted_project.adoptions.get().unit, adopted_project, amount=700)
+    assert "认领单位的投入" in anon.get(url).content.decode()
