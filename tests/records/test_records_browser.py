@@ -87,20 +87,21 @@ def test_a_liaison_records_a_contribution_on_a_phone(phone_page, liaison, year_o
     assert page.errors == []
 
 
-def test_staff_finalise_the_year_and_download_a_units_pdf(new_browser_page, staff, unit_a, year_of_unit_a):
-    page = new_browser_page(width=1366, height=900)
+@pytest.mark.parametrize("width", [375, 1366])
+def test_staff_finalise_the_year_and_download_a_units_pdf(new_browser_page, staff, unit_a, year_of_unit_a, width):
+    page = new_browser_page(width=width, height=900)
     page.login("alice", PASSWORD)
     page.goto(f"/office/assessment/{YEAR}/")
     page.click("main form[action$='/finalise/'] button[type=submit]")
     page.wait_for_load_state()
     assert AssessmentFinalisation.objects.filter(year=YEAR, finalised_by=staff).count() == 1
     assert "已于" in page.content()
-    page.screenshot("records-assessment-1366")
+    page.screenshot(f"records-assessment-finalised-{width}")
 
     page.click(f"text={unit_a.name}")
     page.wait_for_load_state()
     assert f"/registry/units/{unit_a.pk}/record/{YEAR}/" in page.url
-    page.screenshot("records-unit-record-1366")
+    page.screenshot(f"records-unit-record-finalised-{width}")
     with page.expect_download() as download:
         page.click("text=下载PDF")
     content = open(download.value.path(), "rb").read()
