@@ -83,7 +83,10 @@ class Contribution(models.Model):
         help_text=_("Funds given, or the estimated value of goods or a venue."),
     )
     people = models.PositiveIntegerField(
-        _("volunteers (person-times)"), null=True, blank=True, validators=[MaxValueValidator(100000)]
+        _("volunteers (person-times)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100000)],
     )
     hours = models.DecimalField(
         _("volunteer hours"),

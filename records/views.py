@@ -255,12 +255,15 @@ RATING_ORDER = {value: i for i, value in enumerate(reversed(AnnualAssessment.Rat
 
 
 def _sort(rows, key, descending):
-    if key == "rating":
-        value = lambda r: RATING_ORDER.get(getattr(r["assessment"], "rating", ""), -1)  # noqa: E731
-    elif key in ("", "name", None):
-        return rows
-    else:
-        value = lambda r: r["figures"].get(key) if r["figures"].get(key) is not None else -1  # noqa: E731
+    if key in ("", "name", None):
+        return rows  # already by name
+
+    def value(row):
+        if key == "rating":
+            return RATING_ORDER.get(getattr(row["assessment"], "rating", ""), -1)
+        figure = row["figures"].get(key)
+        return -1 if figure is None else figure
+
     return sorted(rows, key=value, reverse=descending)
 
 
@@ -327,9 +330,8 @@ def assessment_export(request, year):
             ]
         )  # fmt: skip
     widths = [30, 14, 10] + [10] * 14 + [10, 40, 18]
-    return xlsx_response(
-        f"assessment-{year}.xlsx", [(_("Assessment %(year)s") % {"year": year}, header, body, widths)]
-    )
+    title = _("Assessment %(year)s") % {"year": year}
+    return xlsx_response(f"assessment-{year}.xlsx", [(title, header, body, widths)])
 
 
 @staff_required
@@ -385,7 +387,8 @@ def unit_record(request, pk, year):
     year = _year(year)
     unit = _get_unit_for_record(request, pk)
     context = _unit_record_context(unit, year)
-    context["years"] = range(timezone.localdate().year, max(unit.joined_year, FOUNDING_YEAR) - 1, -1)
+    first = max(unit.joined_year, FOUNDING_YEAR)
+    context["years"] = range(timezone.localdate().year, first - 1, -1)
     return render(request, "records/unit_record.html", context)
 
 
