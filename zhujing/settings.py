@@ -146,12 +146,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Cache, Redis and Celery ---------------------------------------------------
+# REDIS_URL is the Celery broker; CACHE_REDIS_URL the cache (by default the same Redis).
+# In production give the cache its own Redis with an LRU limit (docker-compose.yml), so a
+# full cache evicts pages and never refuses the broker's writes. The cache fails soft
+# (zhujing.cache): with Redis down every page is built from the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "") or REDIS_URL
+if CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "zhujing.cache.FailSoftRedisCache",
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "zhujing"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
