@@ -208,6 +208,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.sweep_reminders",
         "schedule": float(os.environ.get("REMINDER_SWEEP_SECONDS", "30")),
     },
+    "requeue-reminders": {
+        "task": "reminders.requeue_reminders",
+        "schedule": float(os.environ.get("REMINDER_REQUEUE_CHECK_SECONDS", "30")),
+    },
     "weekly-digest": {
         "task": "reminders.send_weekly_digest",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
@@ -220,7 +224,10 @@ REMINDER_VISIT_ESCALATE_DAYS = int(os.environ.get("REMINDER_VISIT_ESCALATE_DAYS"
 REMINDER_MILESTONE_LEAD_DAYS = int(os.environ.get("REMINDER_MILESTONE_LEAD_DAYS", "7"))
 REMINDER_MEETING_LEAD_DAYS = int(os.environ.get("REMINDER_MEETING_LEAD_DAYS", "14"))
 REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
-REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "900"))
+# A reminder never tried is enqueued again after REMINDER_REQUEUE_SECONDS (its message was
+# lost with the broker), one tried before after REMINDER_RETRY_REQUEUE_SECONDS.
+REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "90"))
+REMINDER_RETRY_REQUEUE_SECONDS = int(os.environ.get("REMINDER_RETRY_REQUEUE_SECONDS", "900"))
 REMINDER_CHANNELS = env_list("REMINDER_CHANNELS", "in_app,email")
 # Only the worker-crash test sets this: the email channel sleeps before sending.
 REMINDER_TEST_SEND_DELAY = float(os.environ.get("REMINDER_TEST_SEND_DELAY", "0"))

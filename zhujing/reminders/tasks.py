@@ -50,6 +50,13 @@ def sweep_reminders():
     return sweep_and_enqueue()
 
 
+@shared_task(name="reminders.requeue_reminders", base=BrokerSafeTask)
+def requeue_reminders():
+    """The cheap half of the sweep, run often: enqueue again what the broker may have lost."""
+    with transaction.atomic():
+        return enqueue_deliveries(sweep.claim_unsent())
+
+
 @shared_task(name="reminders.send_weekly_digest", base=BrokerSafeTask)
 def send_weekly_digest():
     created, pks = sweep.create_weekly_digest()
