@@ -23,6 +23,18 @@ def redis_cache_backend(settings):
     return backend if "redis" in backend.lower() else "zhujing.cache.FailSoftRedisCache"
 
 
+def use_as_cache(settings, server):
+    """Point the page cache (turned on) at ``server``, with the settings' Redis backend."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": redis_cache_backend(settings),
+            "LOCATION": server.url(),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    settings.PUBLIC_PAGE_CACHE = True
+
+
 class RedisServer:
     def __init__(self, port, directory, *, appendonly=True):
         self.port = port

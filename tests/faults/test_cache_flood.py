@@ -6,28 +6,17 @@ from django.urls import reverse
 
 from projects.models import Need
 from tests.factories import CommunityFactory, JointMeetingFactory, ProjectFactory
-from tests.redisserver import RedisServer, needs_redis_server, redis_cache_backend
+from tests.redisserver import RedisServer, needs_redis_server, use_as_cache
 
 pytestmark = [needs_redis_server, pytest.mark.django_db]
 
 PORT = 16463
 
 
-def _use(settings, server):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": redis_cache_backend(settings),
-            "LOCATION": server.url(),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-    settings.PUBLIC_PAGE_CACHE = True
-
-
 @pytest.fixture
 def redis_server(settings, tmp_path):
     server = RedisServer(PORT, tmp_path / "redis", appendonly=False).start()
-    _use(settings, server)
+    use_as_cache(settings, server)
     yield server
     server.stop()
 
@@ -73,7 +62,7 @@ def test_a_full_cache_never_answers_500(settings, tmp_path):
                 filler.set(f"filler:{n}", "x" * 10_000)
             except Exception:
                 break
-        _use(settings, server)
+        use_as_cache(settings, server)
         meeting = JointMeetingFactory(adoption_open=True)
         project = ProjectFactory(title="爱五路亮灯工程")
         community = CommunityFactory()

@@ -17,7 +17,7 @@ from tests.factories import (
     ProjectFactory,
     UserFactory,
 )
-from tests.redisserver import RedisServer, needs_redis_server, redis_cache_backend
+from tests.redisserver import RedisServer, needs_redis_server, use_as_cache
 
 pytestmark = [needs_redis_server, pytest.mark.django_db(transaction=True)]
 
@@ -27,14 +27,7 @@ PORT = 16461
 @pytest.fixture
 def stopped_redis(settings, tmp_path):
     server = RedisServer(PORT, tmp_path / "redis").start()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": redis_cache_backend(settings),
-            "LOCATION": server.url(),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-    settings.PUBLIC_PAGE_CACHE = True
+    use_as_cache(settings, server)
     yield server  # running: the test warms the cache, then stops it
     server.stop()
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from projects.models import Adoption
 from tests.factories import JointMeetingFactory, ProjectFactory
-from tests.redisserver import RedisServer, needs_redis_server, redis_cache_backend
+from tests.redisserver import RedisServer, needs_redis_server, use_as_cache
 
 pytestmark = [needs_redis_server, pytest.mark.django_db(transaction=True)]
 
@@ -17,14 +17,7 @@ PORT = 16462
 @pytest.fixture
 def redis_server(settings, tmp_path):
     server = RedisServer(PORT, tmp_path / "redis", appendonly=True).start()
-    settings.CACHES = {
-        "default": {
-            "BACKEND": redis_cache_backend(settings),
-            "LOCATION": server.url(),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-    }
-    settings.PUBLIC_PAGE_CACHE = True
+    use_as_cache(settings, server)
     yield server
     server.stop()
 

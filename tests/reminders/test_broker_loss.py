@@ -9,7 +9,6 @@ be delivered, exactly once each, by the requeue check that runs every
 
 import datetime
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from django.db.models import F
 
 from projects.models import JointMeeting
 from tests.redisserver import RedisServer, needs_redis_server
-from tests.reminders.test_worker import _database_env, wait_for
+from tests.reminders.test_worker import _database_env, stop_process_groups, wait_for
 from zhujing.celery import app as celery_app
 from zhujing.reminders import sweep
 from zhujing.reminders.models import Notification, Reminder
@@ -72,13 +71,7 @@ def worker(tmp_path, broker):
         return proc
 
     yield start
-    for proc in procs:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
+    stop_process_groups(procs)
 
 
 def test_reminders_lost_with_the_broker_are_delivered_once_soon_after_it_returns(
