@@ -8,8 +8,8 @@ back in. Signed-in users, pages with flash messages and anything but a plain 200
 bypass the cache.
 
 Freshness: every save or delete of a registry or project model (``units``, ``projects``)
-bumps a version counter in the database, in the same transaction as the write
-(``zhujing.freshness``), and the version is part of every key. Each process rereads it at
+bumps a version counter in the database (``zhujing.freshness``) as soon as the write
+commits, and the version is part of every key. Each process rereads it at
 most once a second (``VERSION_MEMO_SECONDS``), and the writing process at once after its
 commit, so a new adoption shows within a second. Redis down, restarted with its old data or
 flushed: the cache can only miss, never serve a page older than the last committed write.
@@ -77,10 +77,19 @@ def _forget_version():
 
 
 def bump_version():
-    """Mark the public pages stale: call inside the writing transaction (one UPDATE)."""
+    """Mark the public pages stale once the write commits: one short UPDATE of its own.
+
+    Not inside the writing transaction: there the counter's row lock would be held until
+    that transaction ends, and every write in the network (143 adoptions at once) would
+    queue behind it. A reader between the commit and the bump caches the new data under the
+    old version, which is harmless: it is no older than the write.
+    """
+    after_commit(_bump)
+
+
+def _bump():
     DataVersion.bump(VERSION_NAME)
     _forget_version()
-    after_commit(_forget_version)  # a thread may have reread the old value meanwhile
 
 
 def _on_change(sender, **kwargs):

@@ -1,4 +1,4 @@
-"""Version counters kept in the database, bumped in the same transaction as the write.
+"""Version counters kept in the database, bumped right after the write commits.
 
 A cache may lose a write, come back from disk with old data, or be flushed; the database
 cannot disagree with itself. So what says "the data changed" lives here, and the caches only
@@ -19,7 +19,7 @@ class DataVersion(models.Model):
 
     @classmethod
     def bump(cls, name):
-        """One statement, inside the caller's transaction; commits or rolls back with it.
+        """One statement (in autocommit after the write, so its row lock is held only briefly).
 
         A missing row starts from the clock in milliseconds, so a counter that was lost
         (a restored or recreated database) never goes back to numbers an old cache holds.
