@@ -1,7 +1,5 @@
 """Contributions, the year-end assessment, the unit's record and the annual report."""
 
-import logging
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
@@ -31,8 +29,6 @@ from . import assessment, report
 from .forms import AssessmentFilterForm, AssessmentRatingForm, ContributionForm, CorrectionForm
 from .models import AnnualAssessment, AssessmentFinalisation, Contribution
 from .pdf import pdf_bytes_response, pdf_response, render_pdf
-
-logger = logging.getLogger(__name__)
 
 CONTRIBUTIONS_PER_PAGE = 50
 
@@ -433,23 +429,8 @@ def annual_report_pdf(request, year):
     if is_office_staff(request.user) or not getattr(settings, "PUBLIC_PAGE_CACHE", True):
         return pdf_response(filename, template, _report_context(request, year), request)
     key = f"annual-report-pdf:{current_version()}:{get_language()}:{year}"
-    content = _cache_get(key)
+    content = cache.get(key)  # the cache fails soft (zhujing.cache): down means a miss
     if content is None:
         content = render_pdf(template, _report_context(request, year), request)
-        _cache_set(key, content)
-    return pdf_bytes_response(filename, content)
-
-
-def _cache_get(key):
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001 - the cache is an optimisation, never a dependency
-        logger.warning("annual report PDF cache unavailable", exc_info=True)
-        return None
-
-
-def _cache_set(key, content):
-    try:
         cache.set(key, content, getattr(settings, "PUBLIC_PAGE_TTL", 300))
-    except Exception:  # noqa: BLE001
-        logger.warning("annual report PDF cache unavailable", exc_info=True)
+    return pdf_bytes_response(filename, content)
