@@ -32,6 +32,7 @@ from zhujing.accounts.access import (
     wants_partial,
 )
 from zhujing.pagecache import cache_public_page
+from zhujing.params import to_id, to_ids
 
 from . import actions, exports, screen
 from .forms import (
@@ -247,8 +248,8 @@ def need_create(request):
         status = 400
     else:
         initial = {}
-        if request.GET.get("community", "").isdigit():
-            initial["community"] = request.GET["community"]
+        if community := to_id(request.GET.get("community")):
+            initial["community"] = community
         form = NeedForm(initial=initial)
         status = 200
     return render(request, "projects/need_form.html", {"form": form}, status=status)
@@ -352,9 +353,12 @@ def _milestone_formset(request, project):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def project_create(request):
+    need_ids = to_ids(request.GET.getlist("need"))
+    if len(need_ids) != len(request.GET.getlist("need")):
+        return render(request, "400.html", status=400)
     needs = list(
         Need.objects.filter(
-            pk__in=[v for v in request.GET.getlist("need") if v.isdigit()],
+            pk__in=need_ids,
             status=Need.Status.PENDING,
         ).select_related("community")
     )
