@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -265,6 +266,7 @@ def need_track(request, tracking_code):
 
 
 @staff_required
+@never_cache
 @require_GET
 def need_inbox(request):
     form = NeedFilterForm(request.GET or None)

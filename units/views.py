@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from zhujing.accounts.access import (
@@ -124,6 +125,7 @@ def _history_rows(obj):
 
 
 @staff_required
+@never_cache
 def unit_detail(request, pk):
     unit = _get_unit_for_staff(request, pk)
     pairings = unit.pairings.select_related("community__district").with_last_visit().order_by(
@@ -332,6 +334,7 @@ def _last_escalation(field):
 
 
 @staff_required
+@never_cache
 @require_GET
 def pairing_health(request):
     """结对活跃度: counts per health by district, then every live pairing, worst first."""
