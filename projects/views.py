@@ -227,6 +227,21 @@ def _need_rate_key(request):
     return f"need-rate:{client_ip(request) or 'unknown'}"
 
 
+def _claim_need_slot(key):
+    """Count one submission and say whether it is within the limit.
+
+    The count goes up before the need is saved, in one atomic ``incr``: a burst of
+    concurrent submissions gets exactly ``NEED_RATE_LIMIT`` through, never more.
+    """
+    cache.add(key, 0, NEED_RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 0, NEED_RATE_WINDOW)
+        count = cache.incr(key)
+    return count <= NEED_RATE_LIMIT
+
+
 @require_http_methods(["GET", "POST"])
 def need_create(request):
     if request.method == "POST":
@@ -235,15 +250,12 @@ def need_create(request):
             return render(request, "projects/need_rate_limited.html", status=429)
         form = NeedForm(request.POST)
         if form.is_valid():
+            if not _claim_need_slot(key):
+                return render(request, "projects/need_rate_limited.html", status=429)
             need = form.save(commit=False)
             need.source = Need.Source.RESIDENT
             need.status = Need.Status.PENDING
             need.save()
-            cache.add(key, 0, NEED_RATE_WINDOW)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, NEED_RATE_WINDOW)
             messages.success(request, _("Thank you! Your need has been received."))
             return redirect("projects:need-track", tracking_code=need.tracking_code)
         status = 400
