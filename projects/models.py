@@ -5,8 +5,11 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -447,6 +450,19 @@ class ProgressPhoto(models.Model):
     class Meta:
         verbose_name = _("progress photo")
         verbose_name_plural = _("progress photos")
+
+    @property
+    def url(self):
+        """Served by a view that applies the project's visibility, never from /media/."""
+        return reverse("projects:progress-photo", args=[self.pk])
+
+
+@receiver(post_delete, sender=ProgressPhoto)
+def _delete_photo_file(sender, instance, **kwargs):
+    """A deleted photo (or its deleted update) leaves no file behind, once the delete commits."""
+    name, storage = instance.image.name, instance.image.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class RenewalProposal(models.Model):

@@ -12,8 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
-from django.http import HttpResponse
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -60,6 +60,7 @@ from .models import (
     JointMeeting,
     Milestone,
     Need,
+    ProgressPhoto,
     Project,
     RenewalProposal,
 )
@@ -121,6 +122,19 @@ def _get_adoptable_project(pk):
 def _get_open_project(pk):
     """Only an open project has a QR code."""
     return get_object_or_404(Project, pk=pk, status=Project.Status.OPEN)
+
+
+def _get_photo_for_user(request, pk):
+    """A progress photo of a project the user may see: public, or staff, or their unit's."""
+    photos = ProgressPhoto.objects.select_related("update__project")
+    if not is_office_staff(request.user):
+        adopted = Adoption.objects.filter(
+            project=OuterRef("update__project"), unit_id=getattr(request.user, "unit_id", None)
+        )
+        photos = photos.filter(
+            ~Q(update__project__status=Project.Status.DRAFT) | Q(Exists(adopted))
+        )
+    return get_object_or_404(photos, pk=pk)
 
 
 def _get_need_for_staff(pk):
@@ -572,6 +586,24 @@ def project_qr(request, pk):
     )
     response = HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def progress_photo(request, pk):
+    """A progress photo, only while its project may be seen by this visitor.
+
+    A project moved back to draft, or a deleted update, takes its photos with it: no
+    ``/media/`` URL outlives the visibility. Browsers may keep a photo for a minute only.
+    """
+    photo = _get_photo_for_user(request, pk)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=60"
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 
