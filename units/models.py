@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from zhujing.dates import BRANCH_EARLIEST, DateRange, add_days, date_within_sense
+from zhujing.dates import BRANCH_EARLIEST, DateRange, date_within_sense
 
 FOUNDING_YEAR = 1997
 
@@ -413,7 +413,10 @@ class Pairing(models.Model):
 
         A static function so the sweep can apply it to plain rows without loading models.
         """
-        return add_days(last_visited_on or started_on, cadence_days)
+        try:
+            return (last_visited_on or started_on) + datetime.timedelta(days=cadence_days)
+        except OverflowError:  # the calendar ends: due "never", not a 500
+            return datetime.date.max
 
     def next_visit_due(self, last_visited_on=None):
         """When the next visit is due by the cadence, from the last visit or the start."""

@@ -76,14 +76,6 @@ def date_within_sense(field, name, earliest=EARLIEST):
     )
 
 
-def add_days(day, days):
-    """``day`` plus ``days``, or ``date.max`` where the calendar ends (never OverflowError)."""
-    try:
-        return day + datetime.timedelta(days=days)
-    except OverflowError:
-        return datetime.date.max
-
-
 def add_years(day, years):
     """The same day ``years`` later (28 February for 29 February), capped at ``date.max``."""
     year = day.year + years
