@@ -1,7 +1,7 @@
 """PDF from a print template with WeasyPrint (Debian's pango, fonts-noto-cjk for Chinese).
 
-WeasyPrint fetches images and stylesheets itself. It gets only the app's own media files
-(progress photos), read from disk: never the network, so a URL in user text cannot make the
+WeasyPrint fetches images and stylesheets itself. It gets only the app's own progress
+photos, read from storage: never the network, so a URL in user text cannot make the
 server fetch anything (no SSRF), and no request goes back through the web server.
 """
 
@@ -9,23 +9,38 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+
+from projects.models import ProgressPhoto
 
 BASE_URL = "https://zhujing.invalid/"
 
 
 def _local_file(url):
+    """The file behind one of the app's own photo URLs, or None for anything else.
+
+    The page was rendered for someone allowed to see it, and its photos are those the
+    page's queries chose; here they are only read from storage.
+    """
     parts = urlsplit(url)
     if f"{parts.scheme}://{parts.netloc}/" != BASE_URL:
         return None
-    path = unquote(parts.path)
-    if path.startswith(settings.MEDIA_URL):
-        root = Path(settings.MEDIA_ROOT).resolve()
-        candidate = (root / path.removeprefix(settings.MEDIA_URL)).resolve()
-        return candidate if candidate.is_relative_to(root) and candidate.is_file() else None
-    return None
+    try:
+        match = resolve(unquote(parts.path))
+    except Resolver404:
+        return None
+    if match.view_name != "projects:progress-photo":
+        return None
+    photo = ProgressPhoto.objects.filter(pk=match.kwargs["pk"]).first()
+    if photo is None or not photo.image:
+        return None
+    try:
+        path = Path(photo.image.path)
+    except NotImplementedError:  # storage without local paths
+        return None
+    return path if path.is_file() else None
 
 
 def _fetcher():

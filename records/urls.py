@@ -18,6 +18,11 @@ urlpatterns = [
     ),
     path("my/contributions/", views.my_contributions, name="my-contributions"),
     path("contributions/<int:pk>/edit/", views.contribution_edit, name="contribution-edit"),
+    path(
+        "contributions/<int:pk>/evidence/",
+        views.contribution_evidence,
+        name="contribution-evidence",
+    ),
     path("office/contributions/", views.contribution_list, name="contribution-list"),
     path(
         "office/contributions/<int:pk>/confirm/",

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -184,6 +184,22 @@ def contribution_edit(request, pk):
             "history": history,
         },
     )
+
+
+@member_required
+@require_GET
+def contribution_evidence(request, pk):
+    """A contribution's evidence photo: for office staff and the unit's own liaisons only."""
+    contribution = _get_contribution_for_user(request, pk)
+    if not contribution.evidence:
+        raise Http404
+    try:
+        handle = contribution.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
 
 
 @staff_required

@@ -7,9 +7,10 @@ see it. Objects in URLs belong to unit_a (bob's unit), so carol (unit_b) must be
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from projects.models import Project, RenewalProposal
+from projects.models import ProgressPhoto, Project, RenewalProposal
 from tests.factories import (
     AdoptionFactory,
     JointMeetingFactory,
@@ -135,11 +136,14 @@ RULES = {
     "projects:my-renewals": LIAISON,
     "projects:renewal-confirm": UNIT_A_LIAISON.post(),
     "projects:renewal-drop": UNIT_A_LIAISON.post(),
+    # A progress photo of a public project: as public as its project.
+    "projects:progress-photo": PUBLIC,
     # records: contributions, the year-end assessment, the unit's record, the annual report
     "records:contribution-create-project": UNIT_A_LIAISON,
     "records:contribution-create-pairing": UNIT_A_LIAISON,
     "records:my-contributions": LIAISON,
     "records:contribution-edit": UNIT_A_OR_STAFF,
+    "records:contribution-evidence": UNIT_A_OR_STAFF,
     "records:contribution-list": STAFF,
     "records:contribution-confirm": STAFF.post(),
     "records:assessment": STAFF,
@@ -172,10 +176,16 @@ def objects(unit_a, liaison):
     need = NeedFactory(community=pairing.community)
     notification = Notification.objects.create(user=liaison, title="测试提醒")
     contribution = Contribution.objects.create(
-        unit=unit_a, project=adopted, kind=Contribution.Kind.FUNDS, amount=100
+        unit=unit_a, project=adopted, kind=Contribution.Kind.FUNDS, amount=100,
+        evidence=SimpleUploadedFile("e.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
+    )
+    photo = ProgressPhoto.objects.create(
+        update=project.updates.create(text="进展"),
+        image=SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
     )
     return {
         "contribution": contribution,
+        "photo": photo,
         "notification": notification,
         "pairing": pairing,
         "project": project,
@@ -208,6 +218,7 @@ KWARGS = {
     "accounts:user-reactivate": lambda o: {"pk": o["liaison"].pk},
     "projects:project-detail": lambda o: {"pk": o["project"].pk},
     "projects:project-qr": lambda o: {"pk": o["project"].pk},
+    "projects:progress-photo": lambda o: {"pk": o["photo"].pk},
     "projects:project-adopt": lambda o: {"pk": o["project"].pk},
     "projects:project-edit": lambda o: {"pk": o["project"].pk},
     "projects:project-transition": lambda o: {"pk": o["project"].pk},
@@ -230,6 +241,7 @@ KWARGS.update({
     "records:contribution-create-project": lambda o: {"pk": o["adopted"].pk},
     "records:contribution-create-pairing": lambda o: {"pk": o["pairing"].pk},
     "records:contribution-edit": lambda o: {"pk": o["contribution"].pk},
+    "records:contribution-evidence": lambda o: {"pk": o["contribution"].pk},
     "records:contribution-confirm": lambda o: {"pk": o["contribution"].pk},
     "records:assessment": lambda o: {"year": YEAR},
     "records:assessment-export": lambda o: {"year": YEAR},

@@ -177,3 +177,16 @@ def test_switching_kind_clears_what_no_longer_belongs(liaison_client, liaison, a
     contribution.refresh_from_db()
     assert (contribution.amount, contribution.description) == (None, "")
     assert (contribution.people, contribution.hours) == (3, Decimal("6"))
+
+
+def test_the_evidence_photo_is_for_the_office_and_the_unit_only(staff_client, liaison_client, other_liaison_client, anon, liaison, adopted_project):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    contribution = make_contribution(
+        liaison.unit, adopted_project, evidence=SimpleUploadedFile("e.jpg", b"\xff\xd8 photo")
+    )
+    url = reverse("records:contribution-evidence", args=[contribution.pk])
+    assert b"".join(staff_client.get(url).streaming_content) == b"\xff\xd8 photo"
+    assert liaison_client.get(url).status_code == 200
+    assert other_liaison_client.get(url).status_code == 404
+    assert anon.get(url).status_code == 302

@@ -66,6 +66,7 @@ def test_the_pdf_carries_the_units_name_as_text(staff_client, unit_a, adopted_pr
     assert unit_a.name in text
     assert adopted_project.title in text
     assert "5000" in text
+    assert PdfReader(io.BytesIO(response.content)).pages[0].images, "the progress photo is in it"
 
 
 def test_the_pdf_fetches_nothing_from_outside(unit_a):
