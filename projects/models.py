@@ -5,7 +5,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from zhujing.dates import DB_LATEST, EARLIEST, DateRange, date_within_sense, validate_year
+from zhujing.sideeffects import after_commit
 
 
 class Category(models.TextChoices):
@@ -462,7 +463,7 @@ def _delete_photo_file(sender, instance, **kwargs):
     """A deleted photo (or its deleted update) leaves no file behind, once the delete commits."""
     name, storage = instance.image.name, instance.image.storage
     if name:
-        transaction.on_commit(lambda: storage.delete(name))
+        after_commit(storage.delete, name)
 
 
 class RenewalProposal(models.Model):

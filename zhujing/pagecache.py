@@ -85,10 +85,11 @@ def bump_version():
     old version, which is harmless: it is no older than the write.
     """
     _forget_version()
-    after_commit(_bump)
+    after_commit(bump_version_now)
 
 
-def _bump():
+def bump_version_now():
+    """Bump at once, in whatever transaction is open (tests that roll back, maintenance)."""
     DataVersion.bump(VERSION_NAME)
     _forget_version()
 
