@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from zhujing.categories import Category  # noqa: F401  (re-exported: projects.models.Category)
@@ -514,9 +515,9 @@ class Match(models.Model):
     """双向认领 / 对接: a need met by a member unit's resource."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("proposed")
-        ACCEPTED = "accepted", _("accepted")
-        DECLINED = "declined", _("declined")
+        PROPOSED = "proposed", pgettext_lazy("match status", "proposed")
+        ACCEPTED = "accepted", pgettext_lazy("match status", "accepted")
+        DECLINED = "declined", pgettext_lazy("match status", "declined")
 
     class ProposedBy(models.TextChoices):
         OFFICE = "office", _("the office")

@@ -558,7 +558,7 @@ class Resource(models.Model):
     """资源清单: what a member unit can offer communities (a hall, legal advice, volunteers…)."""
 
     class Kind(models.TextChoices):
-        VENUE = "venue", _("venue")
+        VENUE = "venue", pgettext_lazy("resource kind", "venue")
         EXPERTISE = "expertise", _("professional service")
         VOLUNTEERS = "volunteers", _("volunteer service")
         FUNDS = "funds", _("funds")
@@ -577,7 +577,9 @@ class Resource(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=100)
-    description = models.TextField(_("description"), max_length=2000, blank=True)
+    description = models.TextField(
+        pgettext_lazy("resource", "description"), max_length=2000, blank=True
+    )
     # The six project categories (zhujing.categories.Category) it can serve, one or more.
     categories = models.JSONField(_("project categories"), default=list)
     districts = models.ManyToManyField(

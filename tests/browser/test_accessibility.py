@@ -12,10 +12,12 @@ from tests.factories import (
     PASSWORD,
     AdoptionFactory,
     JointMeetingFactory,
+    MatchFactory,
     MilestoneFactory,
     NeedFactory,
     PairingFactory,
     ProjectFactory,
+    ResourceFactory,
 )
 
 pytestmark = pytest.mark.browser
@@ -60,6 +62,17 @@ PAGES = [
     ("pairing-edit", "alice", lambda o: f"/registry/pairings/{o['pairing'].pk}/edit/"),
     ("pairing-health", "alice", "/registry/pairings/health/"),
     ("structure-health", "alice", "/structure/?health=1"),
+    ("resource-board", None, "/resources/"),
+    ("my-resources", "bob", "/my/resources/"),
+    ("resource-form", "bob", "/my/resources/new/"),
+    ("resource-edit", "alice", lambda o: f"/resources/{o['resource'].pk}/edit/"),
+    ("office-resources", "alice", "/office/resources/"),
+    ("office-resource-form", "alice", "/office/resources/new/"),
+    ("my-needs", "bob", "/my/needs/"),
+    ("resource-needs", "bob", lambda o: f"/resources/{o['resource'].pk}/needs/"),
+    ("need-detail", "alice", lambda o: f"/office/needs/{o['need'].pk}/"),
+    ("match-decline", "alice", lambda o: f"/office/matches/{o['match'].pk}/decline/"),
+    ("three-lists", "alice", "/office/lists/"),
 ]
 
 
@@ -78,7 +91,14 @@ def objects(unit_a, liaison, other_liaison, staff):
         "project": project,
         "need": NeedFactory(community=pairing.community),
         "meeting": JointMeetingFactory(adoption_open=True),
+        **_matching_objects(unit_a, pairing),
     }
+
+
+def _matching_objects(unit, pairing):
+    resource = ResourceFactory(unit=unit, communities=[pairing.community])
+    need = NeedFactory(community=pairing.community, text="需要志愿者")
+    return {"resource": resource, "match": MatchFactory(need=need, resource=resource)}
 
 
 @pytest.mark.parametrize("name, username, path", PAGES, ids=[p[0] for p in PAGES])
