@@ -570,18 +570,23 @@ def my_resources(request):
     return render(request, "units/my_resources.html", {"unit": unit, "resources": resources})
 
 
-@liaison_required
-@require_http_methods(["GET", "POST"])
-def resource_create(request):
-    form = ResourceForm(request.POST or None)
+def _resource_create(request, *, unit, success_url, with_unit=False):
+    """The add-a-resource form; ``unit`` None means the form chooses it (office staff)."""
+    form = ResourceForm(request.POST or None, with_unit=with_unit)
     if request.method == "POST" and form.is_valid():
-        resource = _save_resource(form, unit=request.user.unit, by=request.user)
+        resource = _save_resource(form, unit=unit, by=request.user)
         messages.success(request, _("The resource “%(title)s” was added.") % {"title": resource.title})
-        return redirect("units:my-resources")
+        return redirect(success_url)
     status = 400 if request.method == "POST" else 200
     return render(
         request, "units/resource_form.html", {"form": form, "resource": None}, status=status
     )
+
+
+@liaison_required
+@require_http_methods(["GET", "POST"])
+def resource_create(request):
+    return _resource_create(request, unit=request.user.unit, success_url="units:my-resources")
 
 
 @member_required
@@ -618,15 +623,7 @@ def office_resources(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def office_resource_create(request):
-    form = ResourceForm(request.POST or None, with_unit=True)
-    if request.method == "POST" and form.is_valid():
-        resource = _save_resource(form, by=request.user)
-        messages.success(request, _("The resource “%(title)s” was added.") % {"title": resource.title})
-        return redirect("units:office-resources")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "units/resource_form.html", {"form": form, "resource": None}, status=status
-    )
+    return _resource_create(request, unit=None, success_url="units:office-resources", with_unit=True)
 
 
 @require_GET
