@@ -19,18 +19,30 @@ from . import article
 
 #: (kind, title, measure, quantity, description) per kind: what a unit of that kind offers.
 SAMPLES = {
-    "venue": [("会议室借用", "square_metres", 80, "单位会议室可供社区开会、办培训，需提前一周预约。"),
-              ("活动室开放日", "square_metres", 120, "每月两个周六开放活动室，供居民文体活动使用。")],
-    "expertise": [("义诊服务", "person_times", 60, "医务人员进社区义诊，测血压、血糖，健康咨询。"),
-                  ("法律咨询", "hours", 24, "每季度安排专业人员进社区答疑。")],
-    "volunteers": [("党员志愿服务队", "person_times", 40, "党员志愿者参与环境整治、助老助残。"),
-                   ("青年志愿者", "person_times", 30, "周末参与社区四点半课堂、文化活动。")],
-    "funds": [("公益项目资金", "yuan", 50000, "用于结对村居的社区公益项目。"),
-              ("帮困慰问金", "yuan", 20000, "节日走访慰问困难党员和群众。")],
-    "goods": [("慰问物资", "items", 200, "米、油等慰问品，节日前发放。"),
-              ("图书捐赠", "items", 500, "捐赠图书，充实村居书屋。")],
-    "other": [("车辆支援", "person_times", 12, "活动时提供车辆接送老人。"),
-              ("技术培训", "hours", 16, "为村民开展实用技能培训。")],
+    "venue": [
+        ("会议室借用", "square_metres", 80, "单位会议室可供社区开会、办培训，需提前一周预约。"),
+        ("活动室开放日", "square_metres", 120, "每月两个周六开放活动室，供居民文体活动使用。"),
+    ],
+    "expertise": [
+        ("义诊服务", "person_times", 60, "医务人员进社区义诊，测血压、血糖，健康咨询。"),
+        ("法律咨询", "hours", 24, "每季度安排专业人员进社区答疑。"),
+    ],
+    "volunteers": [
+        ("党员志愿服务队", "person_times", 40, "党员志愿者参与环境整治、助老助残。"),
+        ("青年志愿者", "person_times", 30, "周末参与社区四点半课堂、文化活动。"),
+    ],
+    "funds": [
+        ("公益项目资金", "yuan", 50000, "用于结对村居的社区公益项目。"),
+        ("帮困慰问金", "yuan", 20000, "节日走访慰问困难党员和群众。"),
+    ],
+    "goods": [
+        ("慰问物资", "items", 200, "米、油等慰问品，节日前发放。"),
+        ("图书捐赠", "items", 500, "捐赠图书，充实村居书屋。"),
+    ],
+    "other": [
+        ("车辆支援", "person_times", 12, "活动时提供车辆接送老人。"),
+        ("技术培训", "hours", 16, "为村民开展实用技能培训。"),
+    ],
 }
 KIND_CATEGORIES = {
     "venue": ["culture", "convenience"],
@@ -57,21 +69,24 @@ def _sample_rows(units, districts, communities, today):
             served_districts = [districts[n % len(districts)]] if area == 1 else []
             served_communities = (
                 [communities[n % len(communities)], communities[(n * 7 + 3) % len(communities)]]
-                if area == 2 else []
+                if area == 2
+                else []
             )
             starts = today + datetime.timedelta(days=30) if n % 11 == 0 else None
-            rows.append({
-                "unit": unit,
-                "kind": kind,
-                "title": f"示例：{title}",
-                "description": f"示例数据：{description}",
-                "categories": categories,
-                "measure": measure,
-                "quantity": quantity,
-                "available_from": starts,
-                "districts": served_districts,
-                "communities": list({c.pk: c for c in served_communities}.values()),
-            })
+            rows.append(
+                {
+                    "unit": unit,
+                    "kind": kind,
+                    "title": f"示例：{title}",
+                    "description": f"示例数据：{description}",
+                    "categories": categories,
+                    "measure": measure,
+                    "quantity": quantity,
+                    "available_from": starts,
+                    "districts": served_districts,
+                    "communities": list({c.pk: c for c in served_communities}.values()),
+                }
+            )
     return rows
 
 
@@ -108,9 +123,10 @@ def _sync_resources(rows):
         Resource,
         batch_size=500,
     )
-    by_key = {(unit_id, title): pk for pk, unit_id, title in Resource.objects.values_list(
-        "pk", "unit_id", "title"
-    )}
+    by_key = {
+        (unit_id, title): pk
+        for pk, unit_id, title in Resource.objects.values_list("pk", "unit_id", "title")
+    }
     district_links, community_links = [], []
     for row in new_rows:
         pk = by_key[(row["unit"].pk, row["title"])]
@@ -140,7 +156,10 @@ def _demo_matches(office):
             continue
         resource = suggestions[0].item
         match = actions.propose_match(
-            need, resource, by=office, proposed_by=Match.ProposedBy.UNIT,
+            need,
+            resource,
+            by=office,
+            proposed_by=Match.ProposedBy.UNIT,
             note="示例：我单位可以认领这个需求。",
         )
         if i % 3 == 1:

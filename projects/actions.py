@@ -417,11 +417,14 @@ def _project_from_match(match, by):
     need, resource = match.need, match.resource
     budget = resource.quantity if resource.measure == resource.Measure.YUAN else None
     description = "\n\n".join(
-        part for part in [
+        part
+        for part in [
             need.text,
-            _("Offered by %(unit)s: %(resource)s") % {"unit": resource.unit.name, "resource": resource.title},
+            _("Offered by %(unit)s: %(resource)s")
+            % {"unit": resource.unit.name, "resource": resource.title},
             resource.description,
-        ] if part
+        ]
+        if part
     )
     return Project.objects.create(
         title=need.text.strip().splitlines()[0][:30] if need.text.strip() else resource.title[:30],
@@ -443,9 +446,11 @@ def open_project_from_match(match, *, by, adopt_now=False, meeting=None):
     Returns the project. The need is accepted into it; the unit's liaisons are told.
     """
     with transaction.atomic():
-        locked = Match.objects.select_for_update().select_related(
-            "need", "resource__unit"
-        ).get(pk=match.pk)
+        locked = (
+            Match.objects.select_for_update()
+            .select_related("need", "resource__unit")
+            .get(pk=match.pk)
+        )
         if locked.status != Match.Status.ACCEPTED:
             raise MatchError(_("Accept the match before opening a project."))
         if locked.project_id is not None:
@@ -460,8 +465,14 @@ def open_project_from_match(match, *, by, adopt_now=False, meeting=None):
             if meeting is None:
                 raise MatchError(_("There is no joint meeting to record the adoption at."))
             project.transition_to(Project.Status.OPEN)
-            adopt(project, unit, meeting, recorded_by=by, check_window=False,
-                  commitment=locked.resource.title)
+            adopt(
+                project,
+                unit,
+                meeting,
+                recorded_by=by,
+                check_window=False,
+                commitment=locked.resource.title,
+            )
         _tell_unit(unit, project, adopted=adopt_now)
     match.refresh_from_db()
     return project

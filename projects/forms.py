@@ -430,7 +430,10 @@ class ProposeMatchForm(forms.Form):
     resource = forms.ModelChoiceField(
         label=_("resource"),
         queryset=Resource.objects.none(),
-        error_messages={"required": _("Choose a resource."), "invalid_choice": _("Choose a resource.")},
+        error_messages={
+            "required": _("Choose a resource."),
+            "invalid_choice": _("Choose a resource."),
+        },
     )
     note = forms.CharField(
         label=_("note"),

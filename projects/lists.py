@@ -28,9 +28,9 @@ def _resources_by_district(on, district_ids):
         served[district_id].add(resource_id)
         placed.add(resource_id)
     town_wide = set(kinds) - placed
-    return {
-        d: Counter(kinds[rid] for rid in served[d] | town_wide) for d in district_ids
-    }, len(kinds)
+    return {d: Counter(kinds[rid] for rid in served[d] | town_wide) for d in district_ids}, len(
+        kinds
+    )
 
 
 def three_lists(on):
@@ -39,7 +39,9 @@ def three_lists(on):
 
     needs = defaultdict(Counter)
     for district_id, category, n in (
-        Need.objects.open().order_by().values_list("community__district", "category")
+        Need.objects.open()
+        .order_by()
+        .values_list("community__district", "category")
         .annotate(n=Count("pk"))
     ):
         needs[district_id][category] += n
@@ -57,8 +59,10 @@ def three_lists(on):
         projects[district_id][status] += n
 
     matches = defaultdict(list)
-    for match in Match.objects.open().select_related("need__community", "resource__unit").order_by(
-        "created_at", "pk"
+    for match in (
+        Match.objects.open()
+        .select_related("need__community", "resource__unit")
+        .order_by("created_at", "pk")
     ):
         matches[match.need.community.district_id].append(match)
 
@@ -68,16 +72,18 @@ def three_lists(on):
     rows = []
     for district in districts:
         n, r, p = needs[district.pk], resources[district.pk], projects[district.pk]
-        rows.append({
-            "district": district,
-            "needs": sum(n.values()),
-            "needs_by": [(category_labels[c], n[c]) for c in Category.values if n[c]],
-            "resources": sum(r.values()),
-            "resources_by": [(kind_labels[k], r[k]) for k in Resource.Kind.values if r[k]],
-            "projects": sum(p.values()),
-            "projects_by": [(status_labels[s], p[s]) for s in Project.Status.values if p[s]],
-            "matches": matches[district.pk],
-        })
+        rows.append(
+            {
+                "district": district,
+                "needs": sum(n.values()),
+                "needs_by": [(category_labels[c], n[c]) for c in Category.values if n[c]],
+                "resources": sum(r.values()),
+                "resources_by": [(kind_labels[k], r[k]) for k in Resource.Kind.values if r[k]],
+                "projects": sum(p.values()),
+                "projects_by": [(status_labels[s], p[s]) for s in Project.Status.values if p[s]],
+                "matches": matches[district.pk],
+            }
+        )
     return {
         "rows": rows,
         "year": on.year,

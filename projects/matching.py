@@ -80,7 +80,8 @@ def _rank(suggestion, community):
 
 def _resources_with_areas():
     return Resource.objects.select_related("unit").prefetch_related(
-        "districts", Prefetch("communities", queryset=Community.objects.only("id", "name", "district_id"))
+        "districts",
+        Prefetch("communities", queryset=Community.objects.only("id", "name", "district_id")),
     )
 
 
@@ -142,7 +143,9 @@ def suggest_needs(resource, needs=None, limit=SUGGESTIONS):
     )
     candidates = pool.filter(area).select_related("community__district")
     paired = set(
-        Pairing.objects.current(on).filter(unit_id=resource.unit_id).values_list("community_id", flat=True)
+        Pairing.objects.current(on)
+        .filter(unit_id=resource.unit_id)
+        .values_list("community_id", flat=True)
     )
     matches = {m.need_id: m for m in _live_matches(resource=resource)}
     available = resource.is_available(on)

@@ -930,7 +930,9 @@ def _offerable_resources(request):
 
 def _safe_next(request, default):
     target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -943,7 +945,9 @@ def need_detail(request, pk):
         Need.objects.select_related("community__district", "project", "reviewed_by"), pk=pk
     )
     suggestions = matching.suggest_resources(need) if need.status != Need.Status.DECLINED else []
-    matches = need.matches.select_related("resource__unit", "project").order_by("-created_at", "-id")
+    matches = need.matches.select_related("resource__unit", "project").order_by(
+        "-created_at", "-id"
+    )
     return render(
         request,
         "projects/need_detail.html",
@@ -954,10 +958,12 @@ def need_detail(request, pk):
 @require_POST
 @member_required
 def match_propose(request, pk):
-    """"我单位可以认领这个需求": a liaison offers their unit's resource; the office any."""
+    """ "我单位可以认领这个需求": a liaison offers their unit's resource; the office any."""
     need = _get_open_need_for_member(request, pk)
     staff = is_office_staff(request.user)
-    default = reverse("projects:need-detail", args=[need.pk]) if staff else reverse("projects:my-needs")
+    default = (
+        reverse("projects:need-detail", args=[need.pk]) if staff else reverse("projects:my-needs")
+    )
     form = ProposeMatchForm(request.POST, resources=_offerable_resources(request))
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
@@ -975,7 +981,9 @@ def match_propose(request, pk):
     else:
         messages.success(
             request,
-            _("Proposed. The office will confirm the match.") if not staff else _("The match was proposed."),
+            _("Proposed. The office will confirm the match.")
+            if not staff
+            else _("The match was proposed."),
         )
     return redirect(_safe_next(request, default))
 
@@ -989,7 +997,9 @@ def match_accept(request, pk):
     except actions.AdoptionError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("The match was accepted; the resident sees that a unit has responded."))
+        messages.success(
+            request, _("The match was accepted; the resident sees that a unit has responded.")
+        )
     return redirect(_safe_next(request, reverse("projects:need-detail", args=[match.need_id])))
 
 
@@ -1007,7 +1017,9 @@ def match_decline(request, pk):
         messages.success(request, _("The match was declined; the unit sees your reason."))
         return redirect(back)
     status = 400 if request.method == "POST" else 200
-    return render(request, "projects/match_decline.html", {"match": match, "form": form}, status=status)
+    return render(
+        request, "projects/match_decline.html", {"match": match, "form": form}, status=status
+    )
 
 
 def _meeting_for_adoption():
@@ -1027,7 +1039,9 @@ def match_open_project(request, pk):
     adopt_now = form.is_valid() and form.cleaned_data["adopt_now"]
     try:
         project = actions.open_project_from_match(
-            match, by=request.user, adopt_now=adopt_now,
+            match,
+            by=request.user,
+            adopt_now=adopt_now,
             meeting=_meeting_for_adoption() if adopt_now else None,
         )
     except actions.AdoptionError as error:
@@ -1036,7 +1050,10 @@ def match_open_project(request, pk):
     if adopt_now:
         messages.success(request, _("The project was opened and adopted by the unit."))
     else:
-        messages.success(request, _("A draft project was opened; the unit is invited to adopt it at the joint meeting."))
+        messages.success(
+            request,
+            _("A draft project was opened; the unit is invited to adopt it at the joint meeting."),
+        )
     return redirect("projects:project-edit", pk=project.pk)
 
 
@@ -1058,7 +1075,9 @@ def my_needs(request):
         )
         .annotate(
             paired_first=Case(
-                When(community_id__in=paired, then=Value(0)), default=Value(1), output_field=IntegerField()
+                When(community_id__in=paired, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
             )
         )
         .order_by("paired_first", "-submitted_at", "-pk")

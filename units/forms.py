@@ -334,8 +334,18 @@ class ResourceForm(forms.ModelForm):
     class Meta:
         model = Resource
         fields = [
-            "unit", "kind", "title", "description", "categories", "districts", "communities",
-            "quantity", "measure", "available_from", "available_until", "is_active",
+            "unit",
+            "kind",
+            "title",
+            "description",
+            "categories",
+            "districts",
+            "communities",
+            "quantity",
+            "measure",
+            "available_from",
+            "available_until",
+            "is_active",
         ]
         widgets = {
             "kind": forms.RadioSelect,
@@ -359,9 +369,9 @@ class ResourceForm(forms.ModelForm):
             del self.fields["unit"]
         if self.instance.pk is None:
             del self.fields["is_active"]
-        self.fields["communities"].queryset = Community.objects.filter(is_active=True).select_related(
-            "district"
-        )
+        self.fields["communities"].queryset = Community.objects.filter(
+            is_active=True
+        ).select_related("district")
         self.fields["kind"].choices = Resource.Kind.choices
 
     def clean_categories(self):
@@ -374,7 +384,9 @@ class ResourceForm(forms.ModelForm):
         if start and end and end < start:
             self.add_error("available_until", _("The end date cannot be before the start date."))
         if data.get("quantity") is not None and not data.get("measure"):
-            self.add_error("measure", _("Say what the quantity counts (person-times, hours, yuan…)."))
+            self.add_error(
+                "measure", _("Say what the quantity counts (person-times, hours, yuan…).")
+            )
         return data
 
 

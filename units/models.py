@@ -573,7 +573,10 @@ class Resource(models.Model):
         ITEMS = "items", _("items")
 
     unit = models.ForeignKey(
-        MemberUnit, verbose_name=_("member unit"), on_delete=models.PROTECT, related_name="resources"
+        MemberUnit,
+        verbose_name=_("member unit"),
+        on_delete=models.PROTECT,
+        related_name="resources",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=100)
@@ -591,7 +594,9 @@ class Resource(models.Model):
     quantity = models.DecimalField(
         _("quantity or amount"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    measure = models.CharField(_("unit of measure"), max_length=20, choices=Measure.choices, blank=True)
+    measure = models.CharField(
+        _("unit of measure"), max_length=20, choices=Measure.choices, blank=True
+    )
     available_from = models.DateField(_("available from"), null=True, blank=True)
     available_until = models.DateField(_("available until"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -621,7 +626,8 @@ class Resource(models.Model):
                 name="resource_dates_in_order",
             ),
             models.CheckConstraint(
-                condition=Q(quantity=None) | Q(quantity__gte=0), name="resource_quantity_not_negative"
+                condition=Q(quantity=None) | Q(quantity__gte=0),
+                name="resource_quantity_not_negative",
             ),
         ]
         indexes = [models.Index(fields=["is_active", "kind"], name="resource_active_kind")]
@@ -637,7 +643,11 @@ class Resource(models.Model):
             or not set(self.categories) <= set(ProjectCategory.values)
         ):
             errors["categories"] = _("Choose at least one category from the list.")
-        if self.available_from and self.available_until and self.available_until < self.available_from:
+        if (
+            self.available_from
+            and self.available_until
+            and self.available_until < self.available_from
+        ):
             errors["available_until"] = _("The end date cannot be before the start date.")
         if errors:
             raise ValidationError(errors)

@@ -575,7 +575,9 @@ def _resource_create(request, *, unit, success_url, with_unit=False):
     form = ResourceForm(request.POST or None, with_unit=with_unit)
     if request.method == "POST" and form.is_valid():
         resource = _save_resource(form, unit=unit, by=request.user)
-        messages.success(request, _("The resource “%(title)s” was added.") % {"title": resource.title})
+        messages.success(
+            request, _("The resource “%(title)s” was added.") % {"title": resource.title}
+        )
         return redirect(success_url)
     status = 400 if request.method == "POST" else 200
     return render(
@@ -609,7 +611,9 @@ def resource_edit(request, pk):
 @require_GET
 def office_resources(request):
     form = ResourceFilterForm(request.GET or None)
-    resources = form.filter(_resources_for_list()).order_by("-is_active", "unit__name", "title", "id")
+    resources = form.filter(_resources_for_list()).order_by(
+        "-is_active", "unit__name", "title", "id"
+    )
     page = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -623,7 +627,9 @@ def office_resources(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def office_resource_create(request):
-    return _resource_create(request, unit=None, success_url="units:office-resources", with_unit=True)
+    return _resource_create(
+        request, unit=None, success_url="units:office-resources", with_unit=True
+    )
 
 
 @require_GET
@@ -631,7 +637,9 @@ def office_resource_create(request):
 def resource_board(request):
     """资源清单, public: what the units offer. The unit's name is public; no person's contact."""
     form = ResourceFilterForm(request.GET or None)
-    resources = form.filter(_resources_for_list().not_expired()).order_by("kind", "unit__name", "title", "id")
+    resources = form.filter(_resources_for_list().not_expired()).order_by(
+        "kind", "unit__name", "title", "id"
+    )
     page = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

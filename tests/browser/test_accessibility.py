@@ -102,7 +102,9 @@ def _matching_objects(unit, pairing):
 
 
 @pytest.mark.parametrize("name, username, path", PAGES, ids=[p[0] for p in PAGES])
-def test_it_has_no_serious_accessibility_violations(new_browser_page, objects, name, username, path):
+def test_it_has_no_serious_accessibility_violations(
+    new_browser_page, objects, name, username, path
+):
     # Office staff work at a desk; residents and liaisons on their phones.
     width = 1280 if username == "alice" else 375
     page = new_browser_page(width=width, height=900, bypass_csp=True)

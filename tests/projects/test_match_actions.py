@@ -26,8 +26,14 @@ def need(unit_a):
 
 @pytest.fixture
 def resource(unit_a):
-    return ResourceFactory(unit=unit_a, title="党员志愿服务队", kind="funds", quantity=5000,
-                           measure="yuan", categories=["care_aid"])
+    return ResourceFactory(
+        unit=unit_a,
+        title="党员志愿服务队",
+        kind="funds",
+        quantity=5000,
+        measure="yuan",
+        categories=["care_aid"],
+    )
 
 
 def test_it_lets_a_liaison_propose_their_units_resource_for_a_need(liaison_client, need, resource):
@@ -37,7 +43,10 @@ def test_it_lets_a_liaison_propose_their_units_resource_for_a_need(liaison_clien
     assert response.status_code == 302
     match = Match.objects.get()
     assert (match.need, match.resource, match.status, match.proposed_by) == (
-        need, resource, "proposed", "unit"
+        need,
+        resource,
+        "proposed",
+        "unit",
     )
 
 
@@ -91,7 +100,9 @@ def test_it_goes_from_proposed_to_accepted_to_a_draft_project_with_the_unit_invi
     project = match.project
     assert response["Location"] == reverse("projects:project-edit", args=[project.pk])
     assert (project.status, project.community, project.category) == (
-        Project.Status.DRAFT, need.community, "care_aid"
+        Project.Status.DRAFT,
+        need.community,
+        "care_aid",
     )
     assert project.title == "楼道加装扶手"
     assert resource.title in project.description and resource.unit.name in project.description
@@ -105,9 +116,7 @@ def test_it_goes_from_proposed_to_accepted_to_a_draft_project_with_the_unit_invi
 def test_it_adopts_right_away_when_the_office_decides_so(staff_client, need, resource, unit_a):
     meeting = JointMeetingFactory(adoption_open=False)
     match = MatchFactory(need=need, resource=resource, status="accepted")
-    staff_client.post(
-        reverse("projects:match-open-project", args=[match.pk]), {"adopt_now": "on"}
-    )
+    staff_client.post(reverse("projects:match-open-project", args=[match.pk]), {"adopt_now": "on"})
     match.refresh_from_db()
     adoption = Adoption.objects.get()
     assert (adoption.project, adoption.unit, adoption.meeting) == (match.project, unit_a, meeting)
@@ -154,7 +163,9 @@ def test_it_decides_a_match_once(need, resource, staff):
         actions.decline_match(match, by=staff, reason="改主意")
 
 
-def test_it_tells_the_resident_a_unit_responded_once_a_match_is_accepted(anon, need, resource, staff):
+def test_it_tells_the_resident_a_unit_responded_once_a_match_is_accepted(
+    anon, need, resource, staff
+):
     url = reverse("projects:need-track", args=[need.tracking_code])
     match = MatchFactory(need=need, resource=resource)
     assert "已有单位响应" not in anon.get(url).content.decode()

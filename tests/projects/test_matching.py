@@ -30,8 +30,12 @@ def place():
     community = CommunityFactory(name="测试南圩", district=district)
     neighbour = CommunityFactory(name="测试邻村", district=district)
     elsewhere = CommunityFactory(name="测试远村", district=DistrictFactory(name="测试西片"))
-    return {"district": district, "community": community, "neighbour": neighbour,
-            "elsewhere": elsewhere}
+    return {
+        "district": district,
+        "community": community,
+        "neighbour": neighbour,
+        "elsewhere": elsewhere,
+    }
 
 
 def test_it_ranks_resources_for_a_need_category_then_area_then_pairing_then_availability(place):
@@ -51,24 +55,40 @@ def test_it_ranks_resources_for_a_need_category_then_area_then_pairing_then_avai
         title="本社区", categories=["service_support"], communities=[community]
     )
     r["community_paired"] = ResourceFactory(
-        title="本社区结对单位", unit=paired_unit, categories=["service_support"],
+        title="本社区结对单位",
+        unit=paired_unit,
+        categories=["service_support"],
         communities=[community],
     )
     r["community_paired_later"] = ResourceFactory(
-        title="本社区结对单位以后", unit=paired_unit, categories=["service_support"],
-        communities=[community], available_from=LATER,
+        title="本社区结对单位以后",
+        unit=paired_unit,
+        categories=["service_support"],
+        communities=[community],
+        available_from=LATER,
     )
     ResourceFactory(title="别处", categories=["service_support"], districts=[DistrictFactory()])
     ResourceFactory(title="别处别类", categories=["culture"], communities=[place["elsewhere"]])
-    ResourceFactory(title="已停用", categories=["service_support"], is_active=False,
-                    communities=[community])
-    ResourceFactory(title="已过期", categories=["service_support"],
-                    available_until=datetime.date(2020, 1, 1), communities=[community])
+    ResourceFactory(
+        title="已停用", categories=["service_support"], is_active=False, communities=[community]
+    )
+    ResourceFactory(
+        title="已过期",
+        categories=["service_support"],
+        available_until=datetime.date(2020, 1, 1),
+        communities=[community],
+    )
 
     titles = [s.item.title for s in matching.suggest_resources(need)]
 
     assert titles == [
-        "本社区结对单位", "本社区结对单位以后", "本社区", "本片区", "全镇", "别处", "别的类别本社区",
+        "本社区结对单位",
+        "本社区结对单位以后",
+        "本社区",
+        "本片区",
+        "全镇",
+        "别处",
+        "别的类别本社区",
     ]
 
 
@@ -80,7 +100,10 @@ def test_it_says_why_each_resource_is_suggested(place):
     ResourceFactory(unit=unit, categories=["care_aid"], communities=[community])
     (suggestion,) = matching.suggest_resources(need)
     assert [str(r) for r in suggestion.reasons] == [
-        "同类别", "服务测试南圩", "已与测试南圩结对", "现在可用",
+        "同类别",
+        "服务测试南圩",
+        "已与测试南圩结对",
+        "现在可用",
     ]
 
 
@@ -88,7 +111,9 @@ def test_it_ranks_open_needs_for_a_resource_the_same_way(place):
     unit = MemberUnitFactory()
     PairingFactory(community=place["neighbour"], unit=unit)
     resource = ResourceFactory(
-        unit=unit, categories=["culture"], communities=[place["community"]],
+        unit=unit,
+        categories=["culture"],
+        communities=[place["community"]],
         districts=[place["district"]],
     )
     NeedFactory(text="本社区同类", community=place["community"], category="culture")
@@ -96,8 +121,13 @@ def test_it_ranks_open_needs_for_a_resource_the_same_way(place):
     NeedFactory(text="远村同类", community=place["elsewhere"], category="culture")
     NeedFactory(text="本社区别类", community=place["community"], category="care_aid")
     NeedFactory(text="远村别类", community=place["elsewhere"], category="care_aid")
-    NeedFactory(text="已婉拒", community=place["community"], category="culture",
-                status=Need.Status.DECLINED, reply="不做")
+    NeedFactory(
+        text="已婉拒",
+        community=place["community"],
+        category="culture",
+        status=Need.Status.DECLINED,
+        reply="不做",
+    )
 
     texts = [s.item.text for s in matching.suggest_needs(resource)]
 
@@ -117,7 +147,8 @@ def _resources(place, n):
         unit = MemberUnitFactory()
         PairingFactory(community=place["community"], unit=unit) if i % 2 else None
         ResourceFactory(
-            unit=unit, categories=["care_aid", "culture"],
+            unit=unit,
+            categories=["care_aid", "culture"],
             communities=[place["community"], place["neighbour"]],
             districts=[place["district"]],
         )

@@ -66,7 +66,9 @@ def test_a_liaison_offers_a_resource_and_the_office_opens_the_project(
     office.wait_for_url("**/office/projects/*/edit/")
     project = Project.objects.get()
     assert (project.status, project.community, project.title) == (
-        "draft", need.community, "楼道里装扶手"
+        "draft",
+        need.community,
+        "楼道里装扶手",
     )
     match.refresh_from_db()
     assert match.project == project

@@ -37,12 +37,16 @@ def test_it_counts_each_list_per_district(staff_client):
 
     rows = {r["district"].name: r for r in three_lists(timezone.localdate())["rows"]}
 
-    assert (rows["测试东片"]["needs"], rows["测试东片"]["resources"], rows["测试东片"]["projects"]) == (
-        2, 4, 1
-    )  # the match's own resource serves the whole town too
-    assert (rows["测试西片"]["needs"], rows["测试西片"]["resources"], rows["测试西片"]["projects"]) == (
-        0, 2, 0
-    )
+    assert (
+        rows["测试东片"]["needs"],
+        rows["测试东片"]["resources"],
+        rows["测试东片"]["projects"],
+    ) == (2, 4, 1)  # the match's own resource serves the whole town too
+    assert (
+        rows["测试西片"]["needs"],
+        rows["测试西片"]["resources"],
+        rows["测试西片"]["projects"],
+    ) == (0, 2, 0)
     assert rows["测试东片"]["matches"] == [match]
     html = staff_client.get(reverse("projects:three-lists")).content.decode()
     assert "测试东片" in html and match.resource.title in html

@@ -33,9 +33,7 @@ def _form(**overrides):
 
 
 def test_it_adds_a_resource_to_the_liaisons_own_unit(liaison_client, unit_a, unit_b):
-    response = liaison_client.post(
-        reverse("units:resource-create"), _form(unit=unit_b.pk)
-    )
+    response = liaison_client.post(reverse("units:resource-create"), _form(unit=unit_b.pk))
     assert response.status_code == 302
     resource = Resource.objects.get()
     assert resource.unit == unit_a  # a "unit" field in the post is ignored
@@ -125,15 +123,11 @@ def _board_resources(n):
     district = DistrictFactory()
     community = CommunityFactory(district=district)
     for _ in range(n):
-        ResourceFactory(
-            unit=MemberUnitFactory(), districts=[district], communities=[community]
-        )
+        ResourceFactory(unit=MemberUnitFactory(), districts=[district], communities=[community])
 
 
 @pytest.mark.parametrize("url", ["units:resource-board", "units:office-resources"])
-def test_it_loads_a_resource_list_in_the_same_number_of_queries_at_two_sizes(
-    staff_client, url
-):
+def test_it_loads_a_resource_list_in_the_same_number_of_queries_at_two_sizes(staff_client, url):
     _board_resources(2)
     small = get_queries(staff_client, reverse(url))
     _board_resources(20)
@@ -141,9 +135,7 @@ def test_it_loads_a_resource_list_in_the_same_number_of_queries_at_two_sizes(
     assert_same_queries(small, large)
 
 
-def test_it_loads_my_resources_in_the_same_number_of_queries_at_two_sizes(
-    liaison_client, unit_a
-):
+def test_it_loads_my_resources_in_the_same_number_of_queries_at_two_sizes(liaison_client, unit_a):
     ResourceFactory(unit=unit_a)
     small = get_queries(liaison_client, reverse("units:my-resources"))
     for _ in range(10):
