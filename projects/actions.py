@@ -396,6 +396,12 @@ def accept_match(match, *, by):
     if not claimed:
         raise MatchError(_("This match has already been decided."))
     match.refresh_from_db()
+    _tell_liaisons(
+        match.resource.unit_id,
+        _("The office accepted your unit's offer for a need of %(place)s")
+        % {"place": match.need.community.name},
+        reverse("units:my-resources"),
+    )
     return match
 
 
@@ -410,6 +416,11 @@ def decline_match(match, *, by, reason):
     if not claimed:
         raise MatchError(_("This match has already been decided."))
     match.refresh_from_db()
+    _tell_liaisons(
+        match.resource.unit_id,
+        _("The office declined your unit's offer: %(reason)s") % {"reason": match.reason},
+        reverse("units:my-resources"),
+    )
     return match
 
 
@@ -479,7 +490,7 @@ def open_project_from_match(match, *, by, adopt_now=False, meeting=None):
 
 
 def _tell_unit(unit, project, *, adopted):
-    """An inbox entry for each of the unit's active liaisons."""
+    """The unit's liaisons learn of the project opened from their offer."""
     if adopted:
         title = _("Your unit adopted “%(title)s”") % {"title": project.title}
         link = reverse("projects:my-project", args=[project.pk])
@@ -488,7 +499,12 @@ def _tell_unit(unit, project, *, adopted):
             "title": project.title
         }
         link = reverse("units:my-resources")
+    _tell_liaisons(unit.pk, title, link)
+
+
+def _tell_liaisons(unit_id, title, link):
+    """An inbox entry for each of the unit's active liaisons."""
     Notification.objects.bulk_create(
         Notification(user=user, title=str(title)[:200], link=link)
-        for user in get_user_model().objects.filter(unit=unit, is_active=True)
+        for user in get_user_model().objects.filter(unit_id=unit_id, is_active=True)
     )

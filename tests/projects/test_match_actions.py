@@ -93,6 +93,7 @@ def test_it_goes_from_proposed_to_accepted_to_a_draft_project_with_the_unit_invi
     staff_client.post(reverse("projects:match-accept", args=[match.pk]))
     match.refresh_from_db()
     assert match.status == "accepted" and match.decided_by == staff
+    assert Notification.objects.filter(user=liaison, title__contains="已确认").exists()
 
     response = staff_client.post(reverse("projects:match-open-project", args=[match.pk]))
 
@@ -137,7 +138,7 @@ def test_it_opens_one_project_per_match(staff, need, resource):
     assert Project.objects.count() == 1
 
 
-def test_it_declines_a_match_only_with_a_reason(staff_client, need, resource):
+def test_it_declines_a_match_only_with_a_reason(staff_client, need, resource, liaison):
     match = MatchFactory(need=need, resource=resource)
     url = reverse("projects:match-decline", args=[match.pk])
     response = staff_client.post(url, {"reason": "   "})
@@ -147,6 +148,7 @@ def test_it_declines_a_match_only_with_a_reason(staff_client, need, resource):
     staff_client.post(url, {"reason": "本季度已排满"})
     match.refresh_from_db()
     assert (match.status, match.reason) == ("declined", "本季度已排满")
+    assert Notification.objects.filter(user=liaison, title__contains="本季度已排满").exists()
 
 
 def test_it_lets_the_unit_propose_again_after_a_decline(need, resource, liaison, staff):
