@@ -1084,6 +1084,10 @@ def my_needs(request):
     )
     page = Paginator(needs, MY_NEEDS_PAGE_SIZE).get_page(request.GET.get("page"))
     resources = list(_offerable_resources(request))
+    for need in page.object_list:
+        # A resource proposed or accepted for this need is not offered again.
+        live = {m.resource_id for m in need.unit_matches if m.status != Match.Status.DECLINED}
+        need.offerable = [r for r in resources if r.pk not in live]
     return render(
         request,
         "projects/my_needs.html",

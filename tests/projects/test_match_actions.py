@@ -175,3 +175,14 @@ def test_it_tells_the_resident_a_unit_responded_once_a_match_is_accepted(
     html = anon.get(url).content.decode()
     assert "已有单位响应" in html
     assert resource.unit.name not in html and resource.unit.liaison_phone not in html
+
+
+def test_it_offers_a_resource_only_once_per_need_on_the_liaisons_list(
+    liaison_client, need, resource, liaison
+):
+    url = reverse("projects:my-needs")
+    assert f'value="{resource.pk}"' in liaison_client.get(url).content.decode()
+    actions.propose_match(need, resource, by=liaison, proposed_by="unit")
+    html = liaison_client.get(url).content.decode()
+    assert f'value="{resource.pk}"' not in html
+    assert "我单位可以认领这个需求" not in html
