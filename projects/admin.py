@@ -74,3 +74,6 @@ class MatchAdmin(SimpleHistoryAdmin):
     list_filter = ["status", "proposed_by"]
     list_select_related = ["need", "resource"]
     raw_id_fields = ["need", "resource", "project"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a declined match stays on record with its reason

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from units.models import Pairing
 from zhujing.categories import Category  # noqa: F401  (re-exported: projects.models.Category)
 
 
@@ -186,8 +187,6 @@ class NeedQuerySet(models.QuerySet):
     def visible_to_unit(self, unit_id):
         """What a unit's liaison may see (never the resident's contact): the open needs the
         office has accepted anywhere, and the pending ones of the unit's paired communities."""
-        from units.models import Pairing
-
         paired = Pairing.objects.current().filter(unit_id=unit_id).values("community_id")
         return self.open().filter(Q(status=Need.Status.ACCEPTED) | Q(community_id__in=paired))
 
