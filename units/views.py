@@ -19,7 +19,7 @@ from zhujing.accounts.access import (
     staff_required,
     wants_partial,
 )
-from zhujing.pagecache import cache_public_page
+from zhujing.pagecache import cache_public_page, canonical_query
 from zhujing.reminders.models import Reminder
 
 from . import diagram, stats
@@ -632,8 +632,12 @@ def office_resource_create(request):
     )
 
 
+#: The resource board's query parameters: the only ones its cached copies are keyed on.
+RESOURCE_BOARD_PARAMS = ("kind", "category", "district", "page")
+
+
 @require_GET
-@cache_public_page
+@cache_public_page(params=RESOURCE_BOARD_PARAMS)
 def resource_board(request):
     """资源清单, public: what the units offer. The unit's name is public; no person's contact."""
     form = ResourceFilterForm(request.GET or None)
@@ -641,6 +645,11 @@ def resource_board(request):
         "kind", "unit__name", "title", "id"
     )
     page = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    data = form.cleaned_data if form.is_valid() else {}
+    pairs = [(name, getattr(v, "pk", v)) for name, v in data.items() if v not in (None, "")]
+    if "page" in request.GET:
+        pairs.append(("page", page.number))
+    canonical_query(request, pairs)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

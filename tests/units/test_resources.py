@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from tests.factories import (
@@ -142,3 +143,24 @@ def test_it_loads_my_resources_in_the_same_number_of_queries_at_two_sizes(liaiso
         ResourceFactory(unit=unit_a, districts=[DistrictFactory()])
     large = get_queries(liaison_client, reverse("units:my-resources"))
     assert_same_queries(small, large)
+
+
+def test_it_caches_the_filtered_board_for_residents_and_drops_unknown_parameters(settings):
+    from zhujing import pagecache
+
+    settings.PUBLIC_PAGE_CACHE = True
+    pagecache.bump_version()
+    ResourceFactory(title="文化资源", categories=["culture"])
+    ResourceFactory(title="帮扶资源", categories=["care_aid"])
+    url = reverse("units:resource-board")
+
+    first = Client().get(url, {"category": "culture"})
+    second = Client().get(url, {"category": "culture"})
+    shared = Client().get(url, {"category": "culture", "from": "wechat"})
+
+    assert first.status_code == second.status_code == 200
+    html = second.content.decode()
+    assert "文化资源" in html and "帮扶资源" not in html
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert shared.status_code == 302 and shared["Location"] == f"{url}?category=culture"
+    pagecache.bump_version()
