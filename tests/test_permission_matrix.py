@@ -7,9 +7,10 @@ see it. Objects in URLs belong to unit_a (bob's unit), so carol (unit_b) must be
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from projects.models import Project, RenewalProposal
+from projects.models import ProgressPhoto, Project, RenewalProposal
 from tests.factories import (
     AdoptionFactory,
     JointMeetingFactory,
@@ -152,6 +153,8 @@ RULES = {
     "projects:match-decline": STAFF,
     "projects:match-open-project": STAFF.post(),
     "projects:three-lists": STAFF,
+    # A progress photo of a public project: as public as its project.
+    "projects:progress-photo": PUBLIC,
 }
 
 
@@ -175,9 +178,14 @@ def objects(unit_a, liaison):
     notification = Notification.objects.create(user=liaison, title="测试提醒")
     resource = ResourceFactory(unit=unit_a)
     match = MatchFactory(need=need, resource=resource)
+    photo = ProgressPhoto.objects.create(
+        update=project.updates.create(text="进展"),
+        image=SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
+    )
     return {
         "resource": resource,
         "match": match,
+        "photo": photo,
         "notification": notification,
         "pairing": pairing,
         "project": project,
@@ -210,6 +218,7 @@ KWARGS = {
     "accounts:user-reactivate": lambda o: {"pk": o["liaison"].pk},
     "projects:project-detail": lambda o: {"pk": o["project"].pk},
     "projects:project-qr": lambda o: {"pk": o["project"].pk},
+    "projects:progress-photo": lambda o: {"pk": o["photo"].pk},
     "projects:project-adopt": lambda o: {"pk": o["project"].pk},
     "projects:project-edit": lambda o: {"pk": o["project"].pk},
     "projects:project-transition": lambda o: {"pk": o["project"].pk},
