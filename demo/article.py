@@ -122,3 +122,53 @@ PROJECTS = [
 
 # The 爱五路 commemorative sign: a milestone of the lighting project.
 COMMEMORATIVE_SIGN = ("爱五路亮灯工程", "在爱五路路口树立纪念牌", datetime.date(2017, 12, 20))
+
+# The units' offers it describes, as resources (资源清单): (unit, kind, title, categories,
+# communities served, measure, description). No amounts: the article gives none.
+RESOURCES = [
+    (
+        CAIZHENG,
+        "funds",
+        "万联村修筑道路专项资金",
+        ["construction"],
+        [WANLIAN],
+        "yuan",
+        "万联村修筑道路资金短缺时，区财政局及时资助专项资金解决困难。",
+    ),
+    (
+        FATING,
+        "expertise",
+        "法治大讲堂",
+        ["service_support", "culture"],
+        [NANWEI],
+        "person_times",
+        "法官走进社区，以案说法，普及与居民生活相关的法律知识。",
+    ),
+    (
+        FATING,
+        "expertise",
+        "社区法律诊所坐诊",
+        ["service_support"],
+        [NANWEI],
+        "hours",
+        "法官定期坐诊答疑，化解社区矛盾，解决居民急难愁（南圩居民区“一居一品”特色品牌）。",
+    ),
+    (
+        GONGLU,
+        "volunteers",
+        "铺石修路施工队",
+        ["construction", "beautiful_home"],
+        [ZHONGLOU],
+        "person_times",
+        "利用专业优势帮助辖区老式小区铺石修路，改善小区环境面貌（“小区美容师”）。",
+    ),
+    (
+        SINOPEC,
+        "funds",
+        "亮灯工程专款",
+        ["construction"],
+        [WULONG],
+        "yuan",
+        "拨付专款为五龙村主干道爱五路实施亮灯工程。",
+    ),
+]

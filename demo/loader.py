@@ -27,7 +27,7 @@ from projects.models import (
 )
 from units.models import FOUNDING_YEAR, Community, District, MemberUnit, Pairing, PartyBranch, Visit
 
-from . import article, pictures
+from . import article, pictures, resources
 
 DEMO_PASSWORD = "zhujing-demo-2026"
 
@@ -63,6 +63,7 @@ def load(stdout):
     load_projects(stdout)
     load_meetings(stdout)
     load_progress(stdout)
+    resources.load_resources(stdout, office=get_user_model().objects.get(username="office"))
     return logins
 
 

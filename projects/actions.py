@@ -9,19 +9,24 @@ seat is claimed by one conditional UPDATE of the project's counter: it returns 0
 project is full, and the UNIQUE(project, unit) constraint catches a double click.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhujing.accounts.access import is_office_staff
-from zhujing.pagecache import bump_version
 from zhujing.dates import add_years
+from zhujing.pagecache import bump_version
+from zhujing.reminders.models import Notification
 
 from .models import (
     Adoption,
     JointMeeting,
+    Match,
     Milestone,
+    Need,
     ProgressPhoto,
     ProgressUpdate,
     Project,
@@ -348,3 +353,150 @@ def post_progress(project, *, text, photos, by):
         for photo in photos:
             ProgressPhoto.objects.create(update=update, image=photo)
     return update
+
+
+# --- Two-way matching (双向认领) ----------------------------------------------------------------
+
+
+class MatchError(AdoptionError):
+    message = _("This match cannot be made.")
+
+
+def propose_match(need, resource, *, by, proposed_by, note=""):
+    """A resource offered for a need (by the office, the unit or the community). Returns
+    the Match; refuses a need that is no longer open, a resource switched off, and a pair
+    already proposed or accepted."""
+    if not Need.objects.open().filter(pk=need.pk).exists():
+        raise MatchError(_("This need is no longer open."))
+    if not resource.is_active or not resource.unit.is_active:
+        raise MatchError(_("This resource is no longer offered."))
+    try:
+        with transaction.atomic():
+            return Match.objects.create(
+                need=need, resource=resource, proposed_by=proposed_by, note=note, created_by=by
+            )
+    except IntegrityError:
+        raise MatchError(_("This resource has already been proposed for this need.")) from None
+
+
+def accept_match(match, *, by):
+    """The office confirms a proposed match; the resident's tracking page then says a unit
+    has responded."""
+    claimed = Match.objects.filter(pk=match.pk, status=Match.Status.PROPOSED).update(
+        status=Match.Status.ACCEPTED, decided_by=by, decided_at=timezone.now()
+    )
+    if not claimed:
+        raise MatchError(_("This match has already been decided."))
+    match.refresh_from_db()
+    _tell_liaisons(
+        match.resource.unit_id,
+        _("The office accepted your unit's offer for a need of %(place)s")
+        % {"place": match.need.community.name},
+        reverse("units:my-resources"),
+    )
+    return match
+
+
+def decline_match(match, *, by, reason):
+    """The office declines a proposed match, with a reason the unit sees."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MatchError(_("Give the unit a reason when declining a match."))
+    claimed = Match.objects.filter(pk=match.pk, status=Match.Status.PROPOSED).update(
+        status=Match.Status.DECLINED, reason=reason[:1000], decided_by=by, decided_at=timezone.now()
+    )
+    if not claimed:
+        raise MatchError(_("This match has already been decided."))
+    match.refresh_from_db()
+    _tell_liaisons(
+        match.resource.unit_id,
+        _("The office declined your unit's offer: %(reason)s") % {"reason": match.reason},
+        reverse("units:my-resources"),
+    )
+    return match
+
+
+def _project_from_match(match, by):
+    need, resource = match.need, match.resource
+    budget = resource.quantity if resource.measure == resource.Measure.YUAN else None
+    description = "\n\n".join(
+        part
+        for part in [
+            need.text,
+            _("Offered by %(unit)s: %(resource)s")
+            % {"unit": resource.unit.name, "resource": resource.title},
+            resource.description,
+        ]
+        if part
+    )
+    return Project.objects.create(
+        title=need.text.strip().splitlines()[0][:30] if need.text.strip() else resource.title[:30],
+        description=description[:5000],
+        category=need.category,
+        community_id=need.community_id,
+        year=timezone.localdate().year,
+        budget_estimate=budget,
+        status=Project.Status.DRAFT,
+        created_by=by,
+    )
+
+
+def open_project_from_match(match, *, by, adopt_now=False, meeting=None):
+    """An accepted match becomes a draft project built from the need and the resource, with
+    the unit invited to adopt it at the joint meeting; or, when the office decides so, the
+    project opens and the unit adopts it right away (recorded at ``meeting``).
+
+    Returns the project. The need is accepted into it; the unit's liaisons are told.
+    """
+    with transaction.atomic():
+        locked = (
+            Match.objects.select_for_update()
+            .select_related("need", "resource__unit")
+            .get(pk=match.pk)
+        )
+        if locked.status != Match.Status.ACCEPTED:
+            raise MatchError(_("Accept the match before opening a project."))
+        if locked.project_id is not None:
+            raise MatchError(_("A project has already been opened for this match."))
+        project = _project_from_match(locked, by)
+        need = locked.need
+        if need.status != Need.Status.ACCEPTED or need.project_id is None:
+            need.accept(project, by=by)
+        Match.objects.filter(pk=locked.pk).update(project=project)
+        unit = locked.resource.unit
+        if adopt_now:
+            if meeting is None:
+                raise MatchError(_("There is no joint meeting to record the adoption at."))
+            project.transition_to(Project.Status.OPEN)
+            adopt(
+                project,
+                unit,
+                meeting,
+                recorded_by=by,
+                check_window=False,
+                commitment=locked.resource.title,
+            )
+        _tell_unit(unit, project, adopted=adopt_now)
+    match.refresh_from_db()
+    return project
+
+
+def _tell_unit(unit, project, *, adopted):
+    """The unit's liaisons learn of the project opened from their offer."""
+    if adopted:
+        title = _("Your unit adopted “%(title)s”") % {"title": project.title}
+        link = reverse("projects:my-project", args=[project.pk])
+    else:
+        title = _("Your unit is invited to adopt “%(title)s” at the joint meeting") % {
+            "title": project.title
+        }
+        link = reverse("units:my-resources")
+    _tell_liaisons(unit.pk, title, link)
+
+
+def _tell_liaisons(unit_id, title, link):
+    """An inbox entry for each of the unit's active liaisons."""
+    Notification.objects.bulk_create(
+        Notification(user=user, title=str(title)[:200], link=link)
+        for user in get_user_model().objects.filter(unit_id=unit_id, is_active=True)
+    )

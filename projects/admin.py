@@ -4,6 +4,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Adoption,
     JointMeeting,
+    Match,
     Milestone,
     Need,
     Project,
@@ -65,3 +66,14 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     list_display = ["__str__", "project", "created_at"]
     list_select_related = ["project"]
     inlines = [ProgressPhotoInline]
+
+
+@admin.register(Match)
+class MatchAdmin(SimpleHistoryAdmin):
+    list_display = ["need", "resource", "proposed_by", "status", "created_at"]
+    list_filter = ["status", "proposed_by"]
+    list_select_related = ["need", "resource"]
+    raw_id_fields = ["need", "resource", "project"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # a declined match stays on record with its reason

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from units.models import Community, District, MemberUnit
+from units.models import Community, District, MemberUnit, Resource
 
 from .models import Category, JointMeeting, Milestone, Need, Project
 
@@ -450,4 +450,52 @@ class ProgressUpdateForm(forms.Form):
         label=_("Photos"),
         required=False,
         help_text=_("Up to 4 photos, JPEG, PNG or WebP, at most 5 MB each."),
+    )
+
+
+# --- Two-way matching (双向认领) ----------------------------------------------------------------
+
+
+class ProposeMatchForm(forms.Form):
+    """Offer a resource for a need: a liaison picks one of their unit's, the office any."""
+
+    resource = forms.ModelChoiceField(
+        label=_("resource"),
+        queryset=Resource.objects.none(),
+        error_messages={
+            "required": _("Choose a resource."),
+            "invalid_choice": _("Choose a resource."),
+        },
+    )
+    note = forms.CharField(
+        label=_("note"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, resources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resource"].queryset = resources
+
+
+class MatchDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the unit a reason when declining a match.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Give the unit a reason when declining a match."))
+        return reason
+
+
+class OpenProjectForm(forms.Form):
+    adopt_now = forms.BooleanField(
+        label=_("The unit adopts it right away (no need to wait for the joint meeting)"),
+        required=False,
     )

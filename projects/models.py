@@ -12,21 +12,13 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from units.models import Pairing
+from zhujing.categories import Category  # noqa: F401  (re-exported: projects.models.Category)
 from zhujing.dates import DB_LATEST, EARLIEST, DateRange, date_within_sense, validate_year
 from zhujing.sideeffects import after_commit
-
-
-class Category(models.TextChoices):
-    """The six kinds of community public-welfare project."""
-
-    CARE_AID = "care_aid", _("care and aid")
-    CONVENIENCE = "convenience", _("convenience services")
-    CULTURE = "culture", _("community culture")
-    SERVICE_SUPPORT = "service_support", _("service support")
-    CONSTRUCTION = "construction", _("construction and management")
-    BEAUTIFUL_HOME = "beautiful_home", _("beautiful home")
 
 
 class KeyWorks(models.TextChoices):
@@ -201,6 +193,22 @@ class Project(models.Model):
         return chain
 
 
+class NeedQuerySet(models.QuerySet):
+    def open(self):
+        """Needs still looking for someone: pending, or accepted into no project or a draft."""
+        return self.filter(
+            Q(status=Need.Status.PENDING)
+            | Q(status=Need.Status.ACCEPTED, project=None)
+            | Q(status=Need.Status.ACCEPTED, project__status=Project.Status.DRAFT)
+        )
+
+    def visible_to_unit(self, unit_id):
+        """What a unit's liaison may see (never the resident's contact): the open needs the
+        office has accepted anywhere, and the pending ones of the unit's paired communities."""
+        paired = Pairing.objects.current().filter(unit_id=unit_id).values("community_id")
+        return self.open().filter(Q(status=Need.Status.ACCEPTED) | Q(community_id__in=paired))
+
+
 class Need(models.Model):
     """问需于民: a need raised by residents, found on a visit, a survey or a unit's proposal."""
 
@@ -256,6 +264,7 @@ class Need(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = NeedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-submitted_at"]
@@ -527,3 +536,89 @@ class RenewalProposal(models.Model):
 
     def __str__(self):
         return f"{self.unit} ↻ {self.previous_adoption.project}"
+
+
+class MatchQuerySet(models.QuerySet):
+    def open(self):
+        """Matches the office still has to act on: proposed, or accepted without a project."""
+        return self.filter(
+            Q(status=Match.Status.PROPOSED) | Q(status=Match.Status.ACCEPTED, project=None)
+        )
+
+
+class Match(models.Model):
+    """双向认领 / 对接: a need met by a member unit's resource."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", pgettext_lazy("match status", "proposed")
+        ACCEPTED = "accepted", pgettext_lazy("match status", "accepted")
+        DECLINED = "declined", pgettext_lazy("match status", "declined")
+
+    class ProposedBy(models.TextChoices):
+        OFFICE = "office", _("the office")
+        UNIT = "unit", _("the unit")
+        COMMUNITY = "community", _("the community")
+
+    need = models.ForeignKey(
+        Need, verbose_name=_("need"), on_delete=models.PROTECT, related_name="matches"
+    )
+    resource = models.ForeignKey(
+        "units.Resource",
+        verbose_name=_("resource"),
+        on_delete=models.PROTECT,
+        related_name="matches",
+    )
+    proposed_by = models.CharField(_("proposed by"), max_length=20, choices=ProposedBy.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PROPOSED
+    )
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    reason = models.TextField(_("reason for declining"), max_length=1000, blank=True)
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="matches",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = MatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("match")
+        verbose_name_plural = _("matches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "resource"],
+                condition=~Q(status="declined"),
+                name="one_live_match_per_need_and_resource",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(reason=""),
+                name="declined_match_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.need} ← {self.resource}"

@@ -57,4 +57,13 @@ urlpatterns = [
         "my/projects/<int:pk>/complete/", views.my_project_complete, name="my-project-complete"
     ),
     path("my/milestones/<int:pk>/done/", views.milestone_done, name="milestone-done"),
+    # Two-way matching (双向认领) and the three lists
+    path("office/needs/<int:pk>/", views.need_detail, name="need-detail"),
+    path("needs/<int:pk>/propose/", views.match_propose, name="match-propose"),
+    path("office/matches/<int:pk>/accept/", views.match_accept, name="match-accept"),
+    path("office/matches/<int:pk>/decline/", views.match_decline, name="match-decline"),
+    path("office/matches/<int:pk>/project/", views.match_open_project, name="match-open-project"),
+    path("my/needs/", views.my_needs, name="my-needs"),
+    path("resources/<int:pk>/needs/", views.resource_needs, name="resource-needs"),
+    path("office/lists/", views.three_lists, name="three-lists"),
 ]

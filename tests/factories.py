@@ -5,8 +5,8 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from projects.models import Adoption, Category, JointMeeting, Milestone, Need, Project
-from units.models import Community, District, MemberUnit, Pairing, Visit
+from projects.models import Adoption, Category, JointMeeting, Match, Milestone, Need, Project
+from units.models import Community, District, MemberUnit, Pairing, Resource, Visit
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -123,3 +123,34 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     title = factory.Sequence(lambda n: f"测试节点{n}")
     due_on = datetime.date(2026, 12, 31)
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+        skip_postgeneration_save = True
+
+    unit = factory.SubFactory(MemberUnitFactory)
+    kind = Resource.Kind.VOLUNTEERS
+    title = factory.Sequence(lambda n: f"测试资源{n}")
+    description = "测试资源说明"
+    categories = factory.LazyFunction(lambda: [Category.CARE_AID])
+
+    @factory.post_generation
+    def districts(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.districts.set(extracted)
+
+    @factory.post_generation
+    def communities(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.communities.set(extracted)
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Match
+
+    need = factory.SubFactory(NeedFactory)
+    resource = factory.SubFactory(ResourceFactory)
+    proposed_by = Match.ProposedBy.UNIT

@@ -14,10 +14,12 @@ from projects.models import ProgressPhoto, Project, RenewalProposal
 from tests.factories import (
     AdoptionFactory,
     JointMeetingFactory,
+    MatchFactory,
     MilestoneFactory,
     NeedFactory,
     PairingFactory,
     ProjectFactory,
+    ResourceFactory,
 )
 from tests.urlwalk import app_routes
 from records.models import Contribution
@@ -136,6 +138,22 @@ RULES = {
     "projects:my-renewals": LIAISON,
     "projects:renewal-confirm": UNIT_A_LIAISON.post(),
     "projects:renewal-drop": UNIT_A_LIAISON.post(),
+    # the three lists: resources, two-way matching, the lists page
+    "units:resource-board": PUBLIC,
+    "units:my-resources": LIAISON,
+    "units:resource-create": LIAISON,
+    "units:resource-edit": UNIT_A_OR_STAFF,
+    "units:office-resources": STAFF,
+    "units:office-resource-create": STAFF,
+    "projects:my-needs": LIAISON,
+    "projects:resource-needs": UNIT_A_OR_STAFF,
+    # bob may see the need (his unit is paired with its community); carol may not.
+    "projects:match-propose": UNIT_A_OR_STAFF.post(),
+    "projects:need-detail": STAFF,
+    "projects:match-accept": STAFF.post(),
+    "projects:match-decline": STAFF,
+    "projects:match-open-project": STAFF.post(),
+    "projects:three-lists": STAFF,
     # A progress photo of a public project: as public as its project.
     "projects:progress-photo": PUBLIC,
     # records: contributions, the year-end assessment, the unit's record, the annual report
@@ -179,12 +197,16 @@ def objects(unit_a, liaison):
         unit=unit_a, project=adopted, kind=Contribution.Kind.FUNDS, amount=100,
         evidence=SimpleUploadedFile("e.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
     )
+    resource = ResourceFactory(unit=unit_a)
+    match = MatchFactory(need=need, resource=resource)
     photo = ProgressPhoto.objects.create(
         update=project.updates.create(text="进展"),
         image=SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
     )
     return {
         "contribution": contribution,
+        "resource": resource,
+        "match": match,
         "photo": photo,
         "notification": notification,
         "pairing": pairing,
@@ -230,6 +252,13 @@ KWARGS = {
     "projects:milestone-done": lambda o: {"pk": o["milestone"].pk},
     "projects:renewal-confirm": lambda o: {"pk": o["proposal"].pk},
     "projects:renewal-drop": lambda o: {"pk": o["proposal"].pk},
+    "units:resource-edit": lambda o: {"pk": o["resource"].pk},
+    "projects:resource-needs": lambda o: {"pk": o["resource"].pk},
+    "projects:match-propose": lambda o: {"pk": o["need"].pk},
+    "projects:need-detail": lambda o: {"pk": o["need"].pk},
+    "projects:match-accept": lambda o: {"pk": o["match"].pk},
+    "projects:match-decline": lambda o: {"pk": o["match"].pk},
+    "projects:match-open-project": lambda o: {"pk": o["match"].pk},
     "projects:meeting-withdraw": lambda o: {
         "pk": o["adoption"].meeting_id,
         "adoption_pk": o["adoption"].pk,

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Community, District, MemberUnit, Pairing, PartyBranch, Visit
+from .models import Community, District, MemberUnit, Pairing, PartyBranch, Resource, Visit
 
 
 @admin.register(District)
@@ -81,3 +81,15 @@ class VisitAdmin(SimpleHistoryAdmin):
     list_filter = ["channel"]
     list_select_related = ["pairing__community", "pairing__unit", "pairing__partner_community"]
     date_hierarchy = "visited_on"
+
+
+@admin.register(Resource)
+class ResourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "unit", "kind", "is_active"]
+    list_filter = ["kind", "is_active"]
+    list_select_related = ["unit"]
+    search_fields = ["title", "unit__name"]
+    filter_horizontal = ["districts", "communities"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # switched off, never deleted

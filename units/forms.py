@@ -7,7 +7,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Community, District, MemberUnit, Pairing, Visit
+from zhujing.categories import Category as ProjectCategory
+
+from .models import Community, District, MemberUnit, Pairing, Resource, Visit
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,28}$")
 
@@ -308,4 +310,113 @@ class PairingHealthFilterForm(forms.Form):
             queryset = queryset.filter(mode=data["mode"])
         if data["programme"]:
             queryset = queryset.filter(programme=data["programme"])
+        return queryset
+
+
+# --- The resource list (资源清单) ----------------------------------------------------------
+
+
+class ResourceForm(forms.ModelForm):
+    """A unit's resource, on a phone: what, for which kinds of project, where, how much, when.
+
+    Office staff get the ``unit`` field too (``with_unit=True``); a liaison's resource is
+    always their own unit's. Editing shows ``is_active``: resources are switched off, never
+    deleted.
+    """
+
+    categories = forms.TypedMultipleChoiceField(
+        label=_("Project categories it can serve"),
+        choices=ProjectCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one category.")},
+    )
+
+    class Meta:
+        model = Resource
+        fields = [
+            "unit",
+            "kind",
+            "title",
+            "description",
+            "categories",
+            "districts",
+            "communities",
+            "quantity",
+            "measure",
+            "available_from",
+            "available_until",
+            "is_active",
+        ]
+        widgets = {
+            "kind": forms.RadioSelect,
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "districts": forms.CheckboxSelectMultiple,
+            "communities": forms.SelectMultiple(attrs={"size": 6}),
+            "quantity": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.01"}),
+            "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "available_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "districts": _("Leave districts and communities empty if it serves the whole town."),
+            "communities": _("Hold Ctrl (or long-press on a phone) to choose several."),
+        }
+
+    def __init__(self, *args, with_unit=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if with_unit:
+            self.fields["unit"].queryset = MemberUnit.objects.active()
+        else:
+            del self.fields["unit"]
+        if self.instance.pk is None:
+            del self.fields["is_active"]
+        self.fields["communities"].queryset = Community.objects.filter(
+            is_active=True
+        ).select_related("district")
+        self.fields["kind"].choices = Resource.Kind.choices
+
+    def clean_categories(self):
+        chosen = set(self.cleaned_data["categories"])
+        return [value for value in ProjectCategory.values if value in chosen]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("available_from"), data.get("available_until")
+        if start and end and end < start:
+            self.add_error("available_until", _("The end date cannot be before the start date."))
+        if data.get("quantity") is not None and not data.get("measure"):
+            self.add_error(
+                "measure", _("Say what the quantity counts (person-times, hours, yuan…).")
+            )
+        return data
+
+
+class ResourceFilterForm(forms.Form):
+    """The resource board's filters (GET): kind, category, district."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds"))] + Resource.Kind.choices
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories"))] + ProjectCategory.choices,
+    )
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        required=False,
+        queryset=District.objects.all(),
+        empty_label=_("All districts"),
+    )
+
+    def filter(self, queryset):
+        """Apply the valid filters; an invalid form filters nothing."""
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["kind"]:
+            queryset = queryset.filter(kind=data["kind"])
+        if data["category"]:
+            queryset = queryset.for_category(data["category"])
+        if data["district"]:
+            queryset = queryset.serving_district(data["district"])
         return queryset

@@ -9,13 +9,14 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db import connection, models
+from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from zhujing.categories import Category as ProjectCategory
 from zhujing.dates import BRANCH_EARLIEST, DateRange, date_within_sense
 
 FOUNDING_YEAR = 1997
@@ -534,3 +535,160 @@ class Visit(models.Model):
     def service_labels(self):
         """The 五百 services given, in the list's order, as their labels."""
         return [label for value, label in self.Service.choices if value in self.services]
+
+
+class ResourceQuerySet(models.QuerySet):
+    def available(self, on=None):
+        """资源清单's "still available": active, of an active unit, within its dates on ``on``."""
+        on = on or today()
+        return self.filter(is_active=True, unit__is_active=True).filter(
+            Q(available_from=None) | Q(available_from__lte=on),
+            Q(available_until=None) | Q(available_until__gte=on),
+        )
+
+    def not_expired(self, on=None):
+        """Active resources that are available now or will be later (the suggestions' pool)."""
+        on = on or today()
+        return self.filter(is_active=True, unit__is_active=True).filter(
+            Q(available_until=None) | Q(available_until__gte=on)
+        )
+
+    def for_category(self, category):
+        """Resources that can serve ``category`` (a list in a JSON field, on every database)."""
+        if connection.features.supports_json_field_contains:
+            return self.filter(categories__contains=[category])
+        return self.filter(categories__icontains=f'"{category}"')
+
+    def serving_district(self, district):
+        """Resources serving the whole town, the district, or one of its communities."""
+        return self.filter(
+            Q(districts=None, communities=None)
+            | Q(districts=district)
+            | Q(communities__district=district)
+        ).distinct()
+
+
+class Resource(models.Model):
+    """资源清单: what a member unit can offer communities (a hall, legal advice, volunteers…)."""
+
+    class Kind(models.TextChoices):
+        VENUE = "venue", pgettext_lazy("resource kind", "venue")
+        EXPERTISE = "expertise", _("professional service")
+        VOLUNTEERS = "volunteers", _("volunteer service")
+        FUNDS = "funds", _("funds")
+        GOODS = "goods", _("goods")
+        OTHER = "other", _("other")
+
+    class Measure(models.TextChoices):
+        PERSON_TIMES = "person_times", _("person-times")
+        HOURS = "hours", _("hours")
+        YUAN = "yuan", _("yuan")
+        SQUARE_METRES = "square_metres", _("square metres")
+        ITEMS = "items", _("items")
+
+    unit = models.ForeignKey(
+        MemberUnit,
+        verbose_name=_("member unit"),
+        on_delete=models.PROTECT,
+        related_name="resources",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=100)
+    description = models.TextField(
+        pgettext_lazy("resource", "description"), max_length=2000, blank=True
+    )
+    # The six project categories (zhujing.categories.Category) it can serve, one or more.
+    categories = models.JSONField(_("project categories"), default=list)
+    districts = models.ManyToManyField(
+        District, verbose_name=_("districts served"), blank=True, related_name="resources"
+    )
+    communities = models.ManyToManyField(
+        Community, verbose_name=_("communities served"), blank=True, related_name="resources"
+    )
+    quantity = models.DecimalField(
+        _("quantity or amount"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    measure = models.CharField(
+        _("unit of measure"), max_length=20, choices=Measure.choices, blank=True
+    )
+    available_from = models.DateField(
+        _("available from"), null=True, blank=True, validators=[DateRange()]
+    )
+    available_until = models.DateField(
+        _("available until"), null=True, blank=True, validators=[DateRange()]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit__name", "title", "id"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(available_from=None)
+                | Q(available_until=None)
+                | Q(available_until__gte=F("available_from")),
+                name="resource_dates_in_order",
+            ),
+            date_within_sense("available_from", "resource_from_within_sense"),
+            date_within_sense("available_until", "resource_until_within_sense"),
+            models.CheckConstraint(
+                condition=Q(quantity=None) | Q(quantity__gte=0),
+                name="resource_quantity_not_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["is_active", "kind"], name="resource_active_kind")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        errors = {}
+        if (
+            not isinstance(self.categories, list)
+            or not self.categories
+            or not set(self.categories) <= set(ProjectCategory.values)
+        ):
+            errors["categories"] = _("Choose at least one category from the list.")
+        if (
+            self.available_from
+            and self.available_until
+            and self.available_until < self.available_from
+        ):
+            errors["available_until"] = _("The end date cannot be before the start date.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def serves_everywhere(self):
+        """No district or community chosen: the whole town. Uses prefetched rows when present."""
+        return not self.districts.all() and not self.communities.all()
+
+    def category_labels(self):
+        return [label for value, label in ProjectCategory.choices if value in self.categories]
+
+    def is_available(self, on=None):
+        on = on or today()
+        return (
+            self.is_active
+            and (self.available_from is None or self.available_from <= on)
+            and (self.available_until is None or self.available_until >= on)
+        )
+
+    def deactivate(self):
+        """资源 are never deleted: matches and history point at them."""
+        self.is_active = False
+        self.save(update_fields=["is_active", "updated_at"])

@@ -24,7 +24,13 @@ urlpatterns = [
     # Liaison pages
     path("my/pairings/", views.my_pairings, name="my-pairings"),
     path("my/pairings/<int:pk>/visits/new/", views.visit_create, name="visit-create"),
+    path("my/resources/", views.my_resources, name="my-resources"),
+    path("my/resources/new/", views.resource_create, name="resource-create"),
+    path("resources/<int:pk>/edit/", views.resource_edit, name="resource-edit"),
+    path("office/resources/", views.office_resources, name="office-resources"),
+    path("office/resources/new/", views.office_resource_create, name="office-resource-create"),
     # Public pages
+    path("resources/", views.resource_board, name="resource-board"),
     path("structure/", views.structure, name="structure"),
     path("stats/", views.statistics, name="stats"),
 ]

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +20,7 @@ from zhujing.accounts.access import (
     staff_required,
     wants_partial,
 )
-from zhujing.pagecache import cache_public_page
+from zhujing.pagecache import cache_public_page, canonical_query
 from zhujing.params import to_id
 from zhujing.reminders.models import Reminder
 
@@ -31,10 +31,12 @@ from .forms import (
     MemberUnitForm,
     PairingForm,
     PairingHealthFilterForm,
+    ResourceFilterForm,
+    ResourceForm,
     UnitFilterForm,
     VisitForm,
 )
-from .models import Community, MemberUnit, Pairing, Visit
+from .models import Community, MemberUnit, Pairing, Resource, Visit
 
 # --- Registry pages for office staff ------------------------------------------
 
@@ -516,3 +518,139 @@ def structure(request):
 @cache_public_page
 def statistics(request):
     return render(request, "units/stats.html", stats.registry_statistics())
+
+
+# --- The resource list (资源清单) -----------------------------------------------------------
+
+RESOURCES_PER_PAGE = 30
+
+
+def _resources_for_list():
+    """Resources with what a row shows, in a fixed number of queries."""
+    return Resource.objects.select_related("unit").prefetch_related(
+        "districts", Prefetch("communities", queryset=Community.objects.order_by("name"))
+    )
+
+
+def _get_resource_for_user(request, pk):
+    """Office staff reach every resource; a liaison only their own unit's (others: 404)."""
+    resources = Resource.objects.select_related("unit")
+    if is_office_staff(request.user):
+        return get_object_or_404(resources, pk=pk)
+    if getattr(request.user, "unit_id", None) is None:
+        raise Http404
+    return get_object_or_404(resources, pk=pk, unit_id=request.user.unit_id)
+
+
+def _save_resource(form, *, unit=None, by=None):
+    with transaction.atomic():
+        resource = form.save(commit=False)
+        if unit is not None:
+            resource.unit = unit
+        if resource.pk is None:
+            resource.created_by = by
+        resource.save()
+        form.save_m2m()
+    return resource
+
+
+@liaison_required
+@require_GET
+def my_resources(request):
+    unit = request.user.unit
+    resources = (
+        _resources_for_list()
+        .filter(unit=unit)
+        .prefetch_related("matches__need__community")
+        .order_by("-is_active", "title", "id")
+    )
+    return render(request, "units/my_resources.html", {"unit": unit, "resources": resources})
+
+
+def _resource_create(request, *, unit, success_url, with_unit=False):
+    """The add-a-resource form; ``unit`` None means the form chooses it (office staff)."""
+    form = ResourceForm(request.POST or None, with_unit=with_unit)
+    if request.method == "POST" and form.is_valid():
+        resource = _save_resource(form, unit=unit, by=request.user)
+        messages.success(
+            request, _("The resource “%(title)s” was added.") % {"title": resource.title}
+        )
+        return redirect(success_url)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "units/resource_form.html", {"form": form, "resource": None}, status=status
+    )
+
+
+@liaison_required
+@require_http_methods(["GET", "POST"])
+def resource_create(request):
+    return _resource_create(request, unit=request.user.unit, success_url="units:my-resources")
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def resource_edit(request, pk):
+    resource = _get_resource_for_user(request, pk)
+    staff = is_office_staff(request.user)
+    form = ResourceForm(request.POST or None, instance=resource, with_unit=staff)
+    if request.method == "POST" and form.is_valid():
+        _save_resource(form)
+        messages.success(request, _("The resource was saved."))
+        return redirect("units:office-resources" if staff else "units:my-resources")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "units/resource_form.html", {"form": form, "resource": resource}, status=status
+    )
+
+
+@staff_required
+@require_GET
+def office_resources(request):
+    form = ResourceFilterForm(request.GET or None)
+    resources = form.filter(_resources_for_list()).order_by(
+        "-is_active", "unit__name", "title", "id"
+    )
+    page = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "units/office_resources.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def office_resource_create(request):
+    return _resource_create(
+        request, unit=None, success_url="units:office-resources", with_unit=True
+    )
+
+
+#: The resource board's query parameters: the only ones its cached copies are keyed on.
+RESOURCE_BOARD_PARAMS = ("kind", "category", "district", "page")
+
+
+@require_GET
+@cache_public_page(params=RESOURCE_BOARD_PARAMS)
+def resource_board(request):
+    """资源清单, public: what the units offer. The unit's name is public; no person's contact."""
+    form = ResourceFilterForm(request.GET or None)
+    resources = form.filter(_resources_for_list().not_expired()).order_by(
+        "kind", "unit__name", "title", "id"
+    )
+    page = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    data = form.cleaned_data if form.is_valid() else {}
+    pairs = [(name, getattr(v, "pk", v)) for name, v in data.items() if v not in (None, "")]
+    if "page" in request.GET:
+        pairs.append(("page", page.number))
+    canonical_query(request, pairs)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "units/resource_board.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )

@@ -14,10 +14,12 @@ from tests.factories import (
     PASSWORD,
     AdoptionFactory,
     JointMeetingFactory,
+    MatchFactory,
     MilestoneFactory,
     NeedFactory,
     PairingFactory,
     ProjectFactory,
+    ResourceFactory,
 )
 
 pytestmark = pytest.mark.browser
@@ -71,6 +73,17 @@ PAGES = [
     ("assessment-rate", "alice", lambda o: f"/office/assessment/{THIS_YEAR}/units/{o['pairing'].unit_id}/"),
     ("unit-record", "bob", lambda o: f"/registry/units/{o['pairing'].unit_id}/record/{THIS_YEAR}/"),
     ("annual-report", None, f"/reports/{THIS_YEAR}/"),
+    ("resource-board", None, "/resources/"),
+    ("my-resources", "bob", "/my/resources/"),
+    ("resource-form", "bob", "/my/resources/new/"),
+    ("resource-edit", "alice", lambda o: f"/resources/{o['resource'].pk}/edit/"),
+    ("office-resources", "alice", "/office/resources/"),
+    ("office-resource-form", "alice", "/office/resources/new/"),
+    ("my-needs", "bob", "/my/needs/"),
+    ("resource-needs", "bob", lambda o: f"/resources/{o['resource'].pk}/needs/"),
+    ("need-detail", "alice", lambda o: f"/office/needs/{o['need'].pk}/"),
+    ("match-decline", "alice", lambda o: f"/office/matches/{o['match'].pk}/decline/"),
+    ("three-lists", "alice", "/office/lists/"),
 ]
 
 
@@ -89,11 +102,20 @@ def objects(unit_a, liaison, other_liaison, staff):
         "project": project,
         "need": NeedFactory(community=pairing.community),
         "meeting": JointMeetingFactory(adoption_open=True),
+        **_matching_objects(unit_a, pairing),
     }
 
 
+def _matching_objects(unit, pairing):
+    resource = ResourceFactory(unit=unit, communities=[pairing.community])
+    need = NeedFactory(community=pairing.community, text="需要志愿者")
+    return {"resource": resource, "match": MatchFactory(need=need, resource=resource)}
+
+
 @pytest.mark.parametrize("name, username, path", PAGES, ids=[p[0] for p in PAGES])
-def test_it_has_no_serious_accessibility_violations(new_browser_page, objects, name, username, path):
+def test_it_has_no_serious_accessibility_violations(
+    new_browser_page, objects, name, username, path
+):
     # Office staff work at a desk; residents and liaisons on their phones.
     width = 1280 if username == "alice" else 375
     page = new_browser_page(width=width, height=900, bypass_csp=True)
