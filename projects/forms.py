@@ -14,7 +14,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from units.models import Community, District, MemberUnit
 
-from .models import Category, JointMeeting, Milestone, Need, Project
+from .models import Category, JointMeeting, Milestone, Need, Project, normalise_tracking_code
 
 # --- Public board, needs, staff triage and project editing -------------------------
 
@@ -48,6 +48,12 @@ class ProjectFilterForm(forms.Form):
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Search projects")}
         )
+        district = (self.data.get("district") or "") if self.is_bound else ""
+        if district.isascii() and district.isdigit():
+            # Choosing a district narrows the community list to its villages and areas.
+            self.fields["community"].queryset = self.fields["community"].queryset.filter(
+                district_id=int(district)
+            )
         self.fields["community"].choices = grouped_communities(
             self.fields["community"].queryset, _("All communities")
         )
@@ -61,8 +67,14 @@ class ProjectFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
 
     def filter(self, projects, skip=()):
-        """Apply the valid filters to ``projects``, leaving out the names in ``skip``."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Apply the valid filters to ``projects``, leaving out the names in ``skip``.
+
+        Each filter stands alone: a stale or bad value (a community outside the chosen
+        district) drops that filter only, never the others."""
+        if not self.is_bound:
+            return projects
+        self.is_valid()  # cleaned_data then holds the fields that are valid
+        data = self.cleaned_data
         if data.get("q") and "q" not in skip:
             q = data["q"].strip()
             projects = projects.filter(
@@ -122,6 +134,24 @@ class NeedForm(forms.ModelForm):
 
     def clean_text(self):
         return self.cleaned_data["text"].strip()
+
+
+class NeedLookupForm(forms.Form):
+    """A resident types the tracking code they were given: case and spaces don't matter."""
+
+    code = forms.CharField(label=_("Tracking code"), max_length=64)
+
+    def clean_code(self):
+        code = normalise_tracking_code(self.cleaned_data["code"])
+        matches = list(Need.objects.filter(tracking_code__iexact=code)[:2])
+        if len(matches) > 1:  # two older codes differing only in case: the exact one wins
+            matches = [need for need in matches if need.tracking_code == code]
+        if len(matches) != 1:
+            raise forms.ValidationError(
+                _("No need has this tracking code. Please check it and try again.")
+            )
+        self.need = matches[0]
+        return code
 
 
 class DeclineForm(forms.Form):

@@ -1,5 +1,6 @@
 """Community public-welfare projects: residents' needs, projects, adoption at the joint meeting."""
 
+import re
 import secrets
 
 from django.conf import settings
@@ -32,8 +33,18 @@ class KeyWorks(models.TextChoices):
     SHANTY = "shanty", _("shanty and shack renovation")
 
 
+#: Tracking codes are read aloud and typed on phones: capitals and digits without the
+#: look-alikes (0/O, 1/I/L), compared without case or spaces.
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
 def new_tracking_code():
-    return secrets.token_urlsafe(12)
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+
+
+def normalise_tracking_code(text):
+    """What a resident typed, as stored but for case: no spaces between the groups."""
+    return re.sub(r"[\s\u3000]+", "", text or "")
 
 
 class InvalidTransition(Exception):
@@ -237,6 +248,12 @@ class Need(models.Model):
     )
 
     history = HistoricalRecords()
+
+    @property
+    def tracking_code_groups(self):
+        """The code in groups of four, easier to read out and copy by hand."""
+        code = self.tracking_code
+        return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
 
     class Meta:
         ordering = ["-submitted_at"]

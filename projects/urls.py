@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/archive/", views.project_archive, name="project-archive"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
     path("needs/new/", views.need_create, name="need-create"),
+    path("needs/track/", views.need_lookup, name="need-lookup"),
     path("needs/track/<str:tracking_code>/", views.need_track, name="need-track"),
     path("office/needs/", views.need_inbox, name="need-inbox"),
     path("office/needs/<int:pk>/decline/", views.need_decline, name="need-decline"),

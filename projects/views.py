@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,6 +43,7 @@ from .forms import (
     MilestoneFormSet,
     NeedFilterForm,
     NeedForm,
+    NeedLookupForm,
     ProgressUpdateForm,
     ProjectFilterForm,
     ProjectForm,
@@ -140,7 +141,7 @@ def project_list(request):
         .annotate(n=Count("id"))
         .values_list("category", "n")
     )
-    chosen_category = form.cleaned_data.get("category") if form.is_valid() else ""
+    chosen_category = form.cleaned_data.get("category", "") if form.is_bound else ""
     category_counts = [
         {"value": value, "label": label, "count": counts.get(value, 0), "active": value == chosen_category}
         for value, label in Category.choices
@@ -252,6 +253,16 @@ def need_create(request):
         form = NeedForm(initial=initial)
         status = 200
     return render(request, "projects/need_form.html", {"form": form}, status=status)
+
+
+@require_GET
+def need_lookup(request):
+    """查询我的需求: type the tracking code, land on the need's page."""
+    form = NeedLookupForm(request.GET or None)
+    if form.is_valid():
+        return redirect("projects:need-track", tracking_code=form.need.tracking_code)
+    status = 400 if form.is_bound else 200
+    return render(request, "projects/need_lookup.html", {"form": form}, status=status)
 
 
 @require_GET
@@ -572,6 +583,26 @@ def meeting_qr_sheet(request, pk):
 # Adoption by the liaison ----------------------------------------------------------------
 
 
+#: How many still-open projects the loser of a race is offered.
+ALTERNATIVES_SHOWN = 6
+
+
+def _other_open_projects(project, unit):
+    """Open projects with a free seat the unit has not adopted: the same category and
+    the same community first, so the loser of a race can adopt again with one tap."""
+    return list(
+        Project.objects.filter(status=Project.Status.OPEN, adopted_count__lt=F("capacity"))
+        .exclude(pk=project.pk)
+        .exclude(adoptions__unit=unit)
+        .select_related("community")
+        .annotate(
+            closeness=Case(When(category=project.category, then=Value(2)), default=Value(0))
+            + Case(When(community_id=project.community_id, then=Value(1)), default=Value(0))
+        )
+        .order_by("-closeness", "title", "pk")[:ALTERNATIVES_SHOWN]
+    )
+
+
 @login_required
 def project_adopt(request, pk):
     """Where the QR code leads: the liaison reads the project, commits, confirms."""
@@ -598,8 +629,11 @@ def project_adopt(request, pk):
                     recorded_by=user,
                 )
                 result = "won"
+                request.session.pop("adopt_commitment", None)
             except actions.AdoptionError as exc:
                 result = str(exc.message)
+                # Kept for the one-tap adoption of another project offered to the loser.
+                request.session["adopt_commitment"] = form.cleaned_data["commitment"]
             if not request.htmx:
                 if result == "won":
                     messages.success(request, _("Adopted! Thank you for your commitment."))
@@ -609,9 +643,15 @@ def project_adopt(request, pk):
             project.refresh_from_db()
 
     own = None
+    alternatives = []
     if unit is not None:
         own = Adoption.objects.filter(project=project, unit=unit).first()
+        taken = project.status != Project.Status.OPEN or project.adopted_count >= project.capacity
+        if own is None and meeting is not None and taken:
+            alternatives = _other_open_projects(project, unit)
     context = {
+        "alternatives": alternatives,
+        "commitment": request.session.get("adopt_commitment", ""),
         "project": project,
         "meeting": meeting,
         "form": form,

@@ -102,6 +102,7 @@ RULES = {
     "projects:project-detail": PUBLIC,
     "projects:need-create": PUBLIC,
     "projects:need-track": PUBLIC,
+    "projects:need-lookup": PUBLIC,
     # projects: office staff triage and editing
     "projects:need-inbox": STAFF,
     "projects:need-decline": STAFF,

@@ -366,3 +366,25 @@ def test_it_links_an_open_projects_page_to_the_adopt_page(anon):
     assert adopt in anon.get(reverse("projects:project-detail", args=[project.pk])).content.decode()
     body = anon.get(reverse("projects:project-detail", args=[full.pk])).content.decode()
     assert reverse("projects:project-adopt", args=[full.pk]) not in body
+
+
+def test_it_offers_the_loser_other_open_projects_same_category_first(liaison_client, unit_a, unit_b):
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=1, category="culture")
+    same_category = ProjectFactory(title="社区合唱团", category="culture")
+    other_category = ProjectFactory(title="便民理发", category="convenience")
+    ProjectFactory(title="已满的项目", category="culture", status=Project.Status.ADOPTED)
+    AdoptionFactory(project=ProjectFactory(title="本单位已认领", category="culture"), unit=unit_a)
+    actions.adopt(project, unit_b, meeting)
+    url = reverse("projects:project-adopt", args=[project.pk])
+
+    html = liaison_client.post(url, {"commitment": "出资一万元"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "已被认领" in html
+    assert html.index("社区合唱团") < html.index("便民理发")
+    assert "已满的项目" not in html and "本单位已认领" not in html
+    assert 'name="commitment" value="出资一万元"' in html
+
+    # One tap adopts the offered project with the commitment already written.
+    liaison_client.post(reverse("projects:project-adopt", args=[same_category.pk]), {"commitment": "出资一万元"})
+    assert Adoption.objects.filter(project=same_category, unit=unit_a, commitment="出资一万元").exists()
+    assert not Adoption.objects.filter(project=other_category).exists()
