@@ -141,6 +141,9 @@ def unit_detail(request, pk):
         "visits": visits,
         "branches": unit.branches.order_by("name"),
         "history": _history_rows(unit),
+        "adoptions": unit.adoptions.select_related("project__community").order_by(
+            "-project__year", "project__title", "pk"
+        ),
     }
     return render(request, "units/unit_detail.html", context)
 
