@@ -86,10 +86,21 @@ def edit_project(form, milestones, *, by):
 
 
 def set_adoption_window(meeting, *, open):
-    """Open or close a meeting's adoption window; the big screen shows it at once."""
-    JointMeeting.objects.filter(pk=meeting.pk).update(adoption_open=open)
+    """Open or close a meeting's adoption window; the big screen shows it at once.
+
+    Only one meeting may be open (a database constraint): opening one closes any other
+    first, in the same transaction. Returns the meetings that were closed that way."""
+    with transaction.atomic():
+        closed = []
+        if open:
+            others = JointMeeting.objects.select_for_update().filter(adoption_open=True)
+            closed = list(others.exclude(pk=meeting.pk))
+            JointMeeting.objects.filter(pk__in=[m.pk for m in closed]).update(adoption_open=False)
+        JointMeeting.objects.filter(pk=meeting.pk).update(adoption_open=open)
     meeting.adoption_open = open
-    transaction.on_commit(lambda: invalidate_screen(meeting.pk))
+    for changed in [meeting, *closed]:
+        transaction.on_commit(lambda pk=changed.pk: invalidate_screen(pk))
+    return closed
 
 
 def save_meeting(form):

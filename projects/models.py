@@ -302,6 +302,15 @@ class JointMeeting(models.Model):
         ordering = ["-held_on"]
         verbose_name = _("joint meeting")
         verbose_name_plural = _("joint meetings")
+        constraints = [
+            # Liaisons scan a code and adopt at "the" meeting: never two windows at once.
+            models.UniqueConstraint(
+                fields=["adoption_open"],
+                condition=Q(adoption_open=True),
+                name="one_meeting_open_for_adoption",
+                violation_error_message=_("Only one joint meeting may be open for adoption."),
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -309,6 +318,11 @@ class JointMeeting(models.Model):
     @property
     def year(self):
         return self.held_on.year
+
+    def is_past(self, today=None):
+        """A meeting of an earlier year whose window is closed: its result is what counts."""
+        today = today or timezone.localdate()
+        return not self.adoption_open and self.held_on.year < today.year
 
 
 class Adoption(models.Model):

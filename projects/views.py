@@ -508,6 +508,10 @@ def meeting_list(request):
             distinct=True,
         ),
     ).order_by("-held_on", "-id")
+    today = timezone.localdate()
+    meetings = list(meetings)
+    for meeting in meetings:
+        meeting.past = meeting.is_past(today)
     return render(request, "projects/meeting_list.html", {"meetings": meetings})
 
 
@@ -532,15 +536,22 @@ def meeting_edit(request, pk):
     return render(request, "projects/meeting_form.html", {"form": form, "meeting": meeting})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 def meeting_window(request, pk):
-    """Open or close the adoption window (POST ``action=open|close``)."""
+    """Open or close the adoption window: GET asks to confirm, POST ``action=open|close``
+    does it. Opening one meeting closes any other that was open."""
     meeting = _get_meeting(pk)
+    if request.method == "GET":
+        others = JointMeeting.objects.filter(adoption_open=True).exclude(pk=meeting.pk)
+        context = {"meeting": meeting, "others": others, "opening": not meeting.adoption_open}
+        return render(request, "projects/meeting_window.html", context)
     opening = request.POST.get("action") == "open"
-    actions.set_adoption_window(meeting, open=opening)
+    closed = actions.set_adoption_window(meeting, open=opening)
     if opening:
         messages.success(request, _("Adoption is open: liaisons can adopt by scanning the codes."))
+        for other in closed:
+            messages.info(request, _("Adoption at “%(title)s” was closed.") % {"title": other})
     else:
         messages.success(request, _("Adoption is closed."))
     return redirect("projects:meeting-list")

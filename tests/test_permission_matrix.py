@@ -114,7 +114,7 @@ RULES = {
     "projects:meeting-list": STAFF,
     "projects:meeting-create": STAFF,
     "projects:meeting-edit": STAFF,
-    "projects:meeting-window": STAFF.post(),
+    "projects:meeting-window": STAFF,
     "projects:meeting-qr-sheet": STAFF,
     "projects:meeting-record": STAFF,
     "projects:meeting-withdraw": STAFF.post(),

@@ -388,3 +388,35 @@ def test_it_offers_the_loser_other_open_projects_same_category_first(liaison_cli
     liaison_client.post(reverse("projects:project-adopt", args=[same_category.pk]), {"commitment": "出资一万元"})
     assert Adoption.objects.filter(project=same_category, unit=unit_a, commitment="出资一万元").exists()
     assert not Adoption.objects.filter(project=other_category).exists()
+
+
+def test_the_database_refuses_a_second_open_meeting():
+    from django.db import IntegrityError, transaction
+
+    JointMeetingFactory(adoption_open=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JointMeeting.objects.create(title="另一个会议", held_on="2025-11-28", adoption_open=True)
+
+
+def test_it_asks_to_confirm_and_opening_one_meeting_closes_the_other(staff_client):
+    last = JointMeetingFactory(title="2025年联席会议", held_on="2025-11-28", adoption_open=True)
+    this = JointMeetingFactory(title="2026年联席会议", held_on="2026-11-28", adoption_open=False)
+    JointMeeting.objects.filter(pk=last.pk).update(adoption_open=True)  # as before the rule
+    url = reverse("projects:meeting-window", args=[this.pk])
+
+    page = staff_client.get(url).content.decode()
+    assert "确定开启认领吗" in page and "2025年联席会议" in page
+    this.refresh_from_db()
+    assert this.adoption_open is False  # looking at the question changes nothing
+
+    staff_client.post(url, {"action": "open"})
+    assert list(JointMeeting.objects.filter(adoption_open=True)) == [this]
+
+
+def test_it_shows_past_meetings_their_result_not_a_primary_open_button(staff_client, unit_a):
+    past = JointMeetingFactory(title="2017年联席会议", held_on="2017-11-28", adoption_open=False)
+    AdoptionFactory(meeting=past, unit=unit_a)
+    html = staff_client.get(reverse("projects:meeting-list")).content.decode()
+    card = html[html.index("2017年联席会议"):]
+    assert "认领结果" in card[:600] or "结果" in card[:600]
+    assert "btn btn-primary" not in card.split("</article>")[0]
