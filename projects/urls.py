@@ -43,6 +43,7 @@ urlpatterns = [
     path("projects/<int:pk>/qr.svg", views.project_qr, name="project-qr"),
     path("projects/<int:pk>/adopt/", views.project_adopt, name="project-adopt"),
     path("meetings/<int:pk>/screen/", views.meeting_screen, name="meeting-screen"),
+    path("meetings/<int:pk>/live/", views.meeting_live, name="meeting-live"),
     path(
         "meetings/<int:pk>/screen/stats/",
         views.meeting_screen_stats,

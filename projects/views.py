@@ -686,6 +686,14 @@ def meeting_screen(request, pk):
 
 
 @require_GET
+def meeting_live(request, pk):
+    """The big screen's tally for a phone: the same figures under the normal header."""
+    context = screen.screen_context(screen.screen_stats(pk))
+    context["meeting_pk"] = pk
+    return render(request, "projects/meeting_live.html", context)
+
+
+@require_GET
 def meeting_screen_stats(request, pk):
     """The polled fragment; no database query while the cache is warm."""
     return screen.render_screen("projects/meeting_screen.html#stats", pk)

@@ -126,6 +126,7 @@ RULES = {
     # Any liaison may adopt any open project; staff see the page (and record for units).
     "projects:project-adopt": LOGGED_IN,
     "projects:meeting-screen": PUBLIC,
+    "projects:meeting-live": PUBLIC,
     "projects:meeting-screen-stats": PUBLIC,
     # projects: the liaison's own projects and renewals
     "projects:my-projects": LIAISON,
@@ -210,7 +211,7 @@ KWARGS = {
 for _name in [
     "meeting-edit", "meeting-window", "meeting-qr-sheet", "meeting-record", "meeting-export",
     "meeting-signing-sheet", "meeting-rollover", "meeting-renewals", "meeting-screen",
-    "meeting-screen-stats",
+    "meeting-screen-stats", "meeting-live",
 ]:  # fmt: skip
     KWARGS[f"projects:{_name}"] = lambda o: {"pk": o["meeting"].pk}
 
