@@ -411,6 +411,11 @@ class Milestone(models.Model):
         return self.title
 
     @property
+    def is_overdue(self):
+        """Open and past its due date (today in the site's time zone)."""
+        return self.done_on is None and self.due_on < timezone.localdate()
+
+    @property
     def is_done(self):
         return self.done_on is not None
 

@@ -864,16 +864,25 @@ def renewal_drop(request, pk):
 
 @liaison_required
 def my_projects(request):
-    projects = (
+    today = timezone.localdate()
+    projects = list(
         Project.objects.filter(adoptions__unit_id=request.user.unit_id)
         .select_related("community")
         .prefetch_related("milestones")
+        .annotate(
+            overdue_count=Count(
+                "milestones",
+                filter=Q(milestones__done_on=None, milestones__due_on__lt=today),
+            )
+        )
         .order_by("-year", "title")
     )
+    # This year's projects open, earlier years folded (the newest year open if none is this year's).
+    open_from = min(today.year, projects[0].year) if projects else today.year
     return render(
         request,
         "projects/my_projects.html",
-        {"projects": projects, "done_form": MilestoneDoneForm()},
+        {"projects": projects, "done_form": MilestoneDoneForm(), "this_year": open_from},
     )
 
 
