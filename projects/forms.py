@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from units.models import Community, District, MemberUnit
+from zhujing.choices import PleaseChooseMixin
 
 from .models import Category, JointMeeting, Milestone, Need, Project, normalise_tracking_code
 
@@ -98,7 +99,7 @@ phone_validator = RegexValidator(
 )
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(PleaseChooseMixin, forms.ModelForm):
     """Residents raise a need. The contact stays private: only office staff see it."""
 
     # Honeypot: hidden from people by CSS, filled in by bots.
@@ -168,7 +169,7 @@ class DeclineForm(forms.Form):
         return reply
 
 
-class LinkNeedForm(forms.Form):
+class LinkNeedForm(PleaseChooseMixin, forms.Form):
     """Accept a need into a project that already exists."""
 
     project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
@@ -206,7 +207,7 @@ class NeedFilterForm(forms.Form):
         return needs
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(PleaseChooseMixin, forms.ModelForm):
     """Office staff create and edit projects. The status moves only through transitions."""
 
     needs = forms.ModelMultipleChoiceField(
@@ -258,7 +259,7 @@ class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Project.Status.choices)
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(PleaseChooseMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "done_on", "evidence"]
@@ -300,7 +301,7 @@ class AdoptForm(forms.Form):
     )
 
 
-class RecordForm(forms.Form):
+class RecordForm(PleaseChooseMixin, forms.Form):
     """Staff record an adoption on a unit's behalf: type a name, pick it, press Enter."""
 
     unit = forms.CharField(

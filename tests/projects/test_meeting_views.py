@@ -192,7 +192,7 @@ def test_it_lets_a_liaison_adopt_from_the_qr_link(liaison_client, unit_a):
     response = liaison_client.post(url, {"commitment": "出人出力"})
     assert response.status_code == 302
     assert Adoption.objects.filter(project=project, unit=unit_a, commitment="出人出力").exists()
-    assert "你单位已认领此项目" in liaison_client.get(url).content.decode()
+    assert "贵单位已认领此项目" in liaison_client.get(url).content.decode()
 
 
 def test_it_tells_the_loser_already_taken_not_an_error_page(liaison_client, unit_b):
