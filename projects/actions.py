@@ -365,5 +365,5 @@ def post_progress(project, *, text, photos, by):
     with transaction.atomic():
         update = ProgressUpdate.objects.create(project=project, text=text, author=by)
         for photo in photos:
-            ProgressPhoto.objects.create(update=update, image=photo)
+            ProgressPhoto.create_with_thumbnail(update, photo)
     return update

@@ -184,3 +184,20 @@ def test_it_shrinks_a_large_image_and_strips_exif(adopted, liaison_client):
         assert saved.size == (1600, 1200)
         assert not saved.getexif()
     assert b"SecretCam" not in photo.image.open("rb").read()
+
+
+def test_it_stores_a_thumbnail_at_upload_and_lists_link_it_to_the_full_photo(
+    adopted, liaison_client, anon
+):
+    files = [SimpleUploadedFile("a.jpg", _image(size=(1600, 1200)), "image/jpeg")]
+    _post_update(liaison_client, adopted, files)
+    photo = ProgressPhoto.objects.get(update__project=adopted)
+    with Image.open(photo.thumbnail.path) as thumb:
+        assert thumb.format == "JPEG" and max(thumb.size) == 400
+    assert photo.thumbnail.size < photo.image.size
+
+    for html in [
+        anon.get(reverse("projects:project-detail", args=[adopted.pk])).content.decode(),
+        liaison_client.get(reverse("projects:my-project", args=[adopted.pk])).content.decode(),
+    ]:
+        assert f'href="{photo.image.url}"><img src="{photo.thumbnail.url}"' in html
