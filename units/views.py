@@ -20,7 +20,7 @@ from zhujing.accounts.access import (
     wants_partial,
 )
 from zhujing.pagecache import cache_public_page
-from zhujing.reminders.models import Reminder
+from zhujing.reminders.models import Notification, Reminder
 
 from . import diagram, stats
 from .forms import (
@@ -481,6 +481,7 @@ def visit_create(request, pk):
             visit.pairing = pairing
             visit.recorded_by = request.user
             visit.save()
+            Notification.objects.settle_visit(pairing)
             messages.success(
                 request,
                 _("Visit to %(community)s on %(date)s recorded.")
