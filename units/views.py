@@ -514,9 +514,14 @@ def structure(request):
     gets the same public page whatever they ask.
     """
     with_health = request.user.is_staff and request.GET.get("health") == "1"
-    return render(
-        request, "units/structure.html", {"layout": diagram.build_layout(with_health)}
+    layout = diagram.build_layout(with_health)
+    # ?district=<id> zooms into one district: its communities and units, named, for phones.
+    chosen = request.GET.get("district", "")
+    zoom = next(
+        (entry for entry in layout.tree if chosen.isascii() and chosen.isdigit() and entry[0].pk == int(chosen)),
+        None,
     )
+    return render(request, "units/structure.html", {"layout": layout, "zoom": zoom})
 
 
 @require_GET
