@@ -60,6 +60,12 @@ PAGES = [
     ("pairing-edit", "alice", lambda o: f"/registry/pairings/{o['pairing'].pk}/edit/"),
     ("pairing-health", "alice", "/registry/pairings/health/"),
     ("structure-health", "alice", "/structure/?health=1"),
+    ("structure-district", None, lambda o: f"/structure/?district={o['pairing'].community.district_id}"),
+    ("need-lookup", None, "/needs/track/"),
+    ("meeting-live", None, lambda o: f"/meetings/{o['meeting'].pk}/live/"),
+    ("meeting-window", "alice", lambda o: f"/office/meetings/{o['meeting'].pk}/window/"),
+    ("stats-phone", None, "/stats/"),
+    ("my-projects-phone", "bob", "/my/projects/"),
 ]
 
 

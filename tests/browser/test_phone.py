@@ -200,7 +200,8 @@ def test_the_loser_of_a_race_is_offered_other_projects(new_browser_page, demo):
     actions.adopt(project, MemberUnit.objects.get(name="朱泾法庭"), meeting, commitment="出人出力")
     page.fill("textarea[name=commitment]", "出资两万元")
     page.click("#adopt-panel button[type=submit]")
-    page.locator(".adopt-taken").wait_for()
+    page.locator(".adopt-result").wait_for()
+    assert "已被认领" in page.locator(".adopt-result").inner_text()
     offered = page.locator(".alternative")
     assert offered.count() >= 1
     page.screenshot("phone-liaison-adopt-lost")
