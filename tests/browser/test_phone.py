@@ -131,6 +131,12 @@ def test_office_pages_fit_a_phone(new_browser_page, demo):
     assert _walk(page, "office", OFFICE_PAGES, demo) == []
 
 
+def test_office_pages_fit_a_desk(new_browser_page, demo):
+    page = new_browser_page(width=1366, height=900)
+    page.sign_in_as(_user("office"))
+    assert _walk(page, "desk-office", OFFICE_PAGES, demo) == []
+
+
 @pytest.mark.parametrize("username", [None, "caizheng", "office"])
 def test_every_menu_item_is_reachable_by_tapping(new_browser_page, demo, username):
     page = new_browser_page(**PHONE)
