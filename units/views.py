@@ -19,7 +19,7 @@ from zhujing.accounts.access import (
     staff_required,
     wants_partial,
 )
-from zhujing.pagecache import cache_public_page
+from zhujing.pagecache import cache_public_page, canonical_query
 from zhujing.reminders.models import Notification, Reminder
 
 from . import diagram, stats
@@ -506,7 +506,7 @@ def visit_create(request, pk):
 
 
 @require_GET
-@cache_public_page
+@cache_public_page(params=("district",))
 def structure(request):
     """The "1+5+N" organisation drawn as an SVG, with the same data as text below it.
 
@@ -521,6 +521,7 @@ def structure(request):
         (entry for entry in layout.tree if chosen.isascii() and chosen.isdigit() and entry[0].pk == int(chosen)),
         None,
     )
+    canonical_query(request, [("district", zoom[0].pk)] if zoom else [])
     return render(request, "units/structure.html", {"layout": layout, "zoom": zoom})
 
 

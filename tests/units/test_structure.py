@@ -100,3 +100,12 @@ def test_its_legend_explains_every_unit_colour_and_line(anon, unit_a, unit_b):
     legend = html[html.index('class="legend"'):]
     for text in ["市、区级机关", "辖区单位", "片区—村居", "联席会议—片区", "农村片区"]:
         assert text in legend, text
+
+
+def test_the_district_zoom_survives_the_public_page_cache(anon, settings, unit_a):
+    settings.PUBLIC_PAGE_CACHE = True
+    pairing = PairingFactory(unit=unit_a)
+    url = reverse("units:structure") + f"?district={pairing.community.district_id}"
+    response = anon.get(url)
+    assert response.status_code == 200 and 'id="zoom"' in response.content.decode()
+    assert anon.get(url).status_code == 200
