@@ -94,11 +94,20 @@ def edit_project(form, milestones, *, by):
 
 
 def set_adoption_window(meeting, *, open):
-    """Open or close a meeting's adoption window; the big screen shows it at once."""
+    """Open or close a meeting's adoption window; the big screen shows it at once.
+
+    Only one meeting may be open (a database constraint): opening one closes any other
+    first, in the same transaction. Returns the meetings that were closed that way."""
     with transaction.atomic():
+        closed = []
+        if open:
+            others = JointMeeting.objects.select_for_update().filter(adoption_open=True)
+            closed = list(others.exclude(pk=meeting.pk))
+            JointMeeting.objects.filter(pk__in=[m.pk for m in closed]).update(adoption_open=False)
         JointMeeting.objects.filter(pk=meeting.pk).update(adoption_open=open)
         bump_version()  # update() sends no signal
     meeting.adoption_open = open
+    return closed
 
 
 def save_meeting(form):
@@ -351,7 +360,7 @@ def post_progress(project, *, text, photos, by):
     with transaction.atomic():
         update = ProgressUpdate.objects.create(project=project, text=text, author=by)
         for photo in photos:
-            ProgressPhoto.objects.create(update=update, image=photo)
+            ProgressPhoto.create_with_thumbnail(update, photo)
     return update
 
 

@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from units.models import Community, District, MemberUnit, Resource
+from zhujing.choices import PleaseChooseMixin
 
-from .models import Category, JointMeeting, Milestone, Need, Project
+from .models import Category, JointMeeting, Milestone, Need, Project, normalise_tracking_code
 
 # --- Public board, needs, staff triage and project editing -------------------------
 
@@ -49,6 +50,12 @@ class ProjectFilterForm(forms.Form):
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("Search projects")}
         )
+        district = (self.data.get("district") or "") if self.is_bound else ""
+        if district.isascii() and district.isdigit():
+            # Choosing a district narrows the community list to its villages and areas.
+            self.fields["community"].queryset = self.fields["community"].queryset.filter(
+                district_id=int(district)
+            )
         self.fields["community"].choices = grouped_communities(
             self.fields["community"].queryset, _("All communities")
         )
@@ -62,8 +69,14 @@ class ProjectFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
 
     def filter(self, projects, skip=()):
-        """Apply the valid filters to ``projects``, leaving out the names in ``skip``."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Apply the valid filters to ``projects``, leaving out the names in ``skip``.
+
+        Each filter stands alone: a stale or bad value (a community outside the chosen
+        district) drops that filter only, never the others."""
+        if not self.is_bound:
+            return projects
+        self.is_valid()  # cleaned_data then holds the fields that are valid
+        data = self.cleaned_data
         if data.get("q") and "q" not in skip:
             q = data["q"].strip()
             projects = projects.filter(
@@ -87,7 +100,7 @@ phone_validator = RegexValidator(
 )
 
 
-class NeedForm(forms.ModelForm):
+class NeedForm(PleaseChooseMixin, forms.ModelForm):
     """Residents raise a need. The contact stays private: only office staff see it."""
 
     # Honeypot: hidden from people by CSS, filled in by bots.
@@ -125,6 +138,24 @@ class NeedForm(forms.ModelForm):
         return self.cleaned_data["text"].strip()
 
 
+class NeedLookupForm(forms.Form):
+    """A resident types the tracking code they were given: case and spaces don't matter."""
+
+    code = forms.CharField(label=_("Tracking code"), max_length=64)
+
+    def clean_code(self):
+        code = normalise_tracking_code(self.cleaned_data["code"])
+        matches = list(Need.objects.filter(tracking_code__iexact=code)[:2])
+        if len(matches) > 1:  # two older codes differing only in case: the exact one wins
+            matches = [need for need in matches if need.tracking_code == code]
+        if len(matches) != 1:
+            raise forms.ValidationError(
+                _("No need has this tracking code. Please check it and try again.")
+            )
+        self.need = matches[0]
+        return code
+
+
 class DeclineForm(forms.Form):
     reply = forms.CharField(
         label=_("Reason (shown to the resident)"),
@@ -139,7 +170,7 @@ class DeclineForm(forms.Form):
         return reply
 
 
-class LinkNeedForm(forms.Form):
+class LinkNeedForm(PleaseChooseMixin, forms.Form):
     """Accept a need into a project that already exists."""
 
     project = forms.ModelChoiceField(label=_("project"), queryset=Project.objects.none())
@@ -177,7 +208,7 @@ class NeedFilterForm(forms.Form):
         return needs
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(PleaseChooseMixin, forms.ModelForm):
     """Office staff create and edit projects. The status moves only through transitions."""
 
     needs = forms.ModelMultipleChoiceField(
@@ -229,7 +260,7 @@ class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Project.Status.choices)
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(PleaseChooseMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "done_on", "evidence"]
@@ -276,7 +307,7 @@ class AdoptForm(forms.Form):
     )
 
 
-class RecordForm(forms.Form):
+class RecordForm(PleaseChooseMixin, forms.Form):
     """Staff record an adoption on a unit's behalf: type a name, pick it, press Enter."""
 
     unit = forms.CharField(

@@ -1,9 +1,12 @@
 """Community public-welfare projects: residents' needs, projects, adoption at the joint meeting."""
 
+import io
+import re
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -13,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from PIL import Image
 from simple_history.models import HistoricalRecords
 
 from units.models import Pairing
@@ -30,8 +34,18 @@ class KeyWorks(models.TextChoices):
     SHANTY = "shanty", _("shanty and shack renovation")
 
 
+#: Tracking codes are read aloud and typed on phones: capitals and digits without the
+#: look-alikes (0/O, 1/I/L), compared without case or spaces.
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
 def new_tracking_code():
-    return secrets.token_urlsafe(12)
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(12))
+
+
+def normalise_tracking_code(text):
+    """What a resident typed, as stored but for case: no spaces between the groups."""
+    return re.sub(r"[\s\u3000]+", "", text or "")
 
 
 class InvalidTransition(Exception):
@@ -266,6 +280,12 @@ class Need(models.Model):
     history = HistoricalRecords()
     objects = NeedQuerySet.as_manager()
 
+    @property
+    def tracking_code_groups(self):
+        """The code in groups of four, easier to read out and copy by hand."""
+        code = self.tracking_code
+        return " ".join(code[i : i + 4] for i in range(0, len(code), 4))
+
     class Meta:
         ordering = ["-submitted_at"]
         verbose_name = _("need")
@@ -313,7 +333,16 @@ class JointMeeting(models.Model):
         ordering = ["-held_on"]
         verbose_name = _("joint meeting")
         verbose_name_plural = _("joint meetings")
-        constraints = [date_within_sense("held_on", "meeting_date_within_sense")]
+        constraints = [
+            date_within_sense("held_on", "meeting_date_within_sense"),
+            # Liaisons scan a code and adopt at "the" meeting: never two windows at once.
+            models.UniqueConstraint(
+                fields=["adoption_open"],
+                condition=Q(adoption_open=True),
+                name="one_meeting_open_for_adoption",
+                violation_error_message=_("Only one joint meeting may be open for adoption."),
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -321,6 +350,11 @@ class JointMeeting(models.Model):
     @property
     def year(self):
         return self.held_on.year
+
+    def is_past(self, today=None):
+        """A meeting of an earlier year whose window is closed: its result is what counts."""
+        today = today or timezone.localdate()
+        return not self.adoption_open and self.held_on.year < today.year
 
 
 class Adoption(models.Model):
@@ -413,12 +447,25 @@ class Milestone(models.Model):
         return self.title
 
     @property
+    def is_overdue(self):
+        """Open and past its due date (today in the site's time zone)."""
+        return self.done_on is None and self.due_on < timezone.localdate()
+
+    @property
     def is_done(self):
         return self.done_on is not None
 
 
 def progress_photo_path(instance, filename):
     return f"progress/{instance.update.project_id}/{secrets.token_hex(8)}.jpg"
+
+
+def progress_thumbnail_path(instance, filename):
+    return f"progress/{instance.update.project_id}/thumbs/{secrets.token_hex(8)}.jpg"
+
+
+#: Lists show photos about 150-200 px wide; 400 px stays sharp on a 2x phone screen.
+THUMBNAIL_SIDE = 400
 
 
 class ProgressUpdate(models.Model):
@@ -455,6 +502,9 @@ class ProgressPhoto(models.Model):
         related_name="photos",
     )
     image = models.ImageField(_("photo"), upload_to=progress_photo_path)
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=progress_thumbnail_path, blank=True, editable=False
+    )
     caption = models.CharField(_("caption"), max_length=100, blank=True)
 
     class Meta:
@@ -467,12 +517,39 @@ class ProgressPhoto(models.Model):
         return reverse("projects:progress-photo", args=[self.pk])
 
 
+    @classmethod
+    def create_with_thumbnail(cls, update, image):
+        """Store the (already re-encoded) photo and a small JPEG of it for lists."""
+        photo = cls(update=update)
+        photo.image.save("photo.jpg", image, save=False)
+        photo.thumbnail.save("thumb.jpg", thumbnail_of(photo.image), save=False)
+        photo.save()
+        return photo
+
+    @property
+    def thumbnail_url(self):
+        """What lists show: the small copy, through the same visibility check as the photo."""
+        return f"{self.url}?size=thumb"
+
+
+def thumbnail_of(image_file):
+    """A JPEG at most THUMBNAIL_SIDE px on its longer side."""
+    image_file.open("rb")
+    image_file.seek(0)
+    with Image.open(image_file) as image:
+        image = image.convert("RGB")
+        image.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=80, optimize=True)
+    return ContentFile(out.getvalue(), name="thumb.jpg")
+
+
 @receiver(post_delete, sender=ProgressPhoto)
 def _delete_photo_file(sender, instance, **kwargs):
     """A deleted photo (or its deleted update) leaves no file behind, once the delete commits."""
-    name, storage = instance.image.name, instance.image.storage
-    if name:
-        after_commit(storage.delete, name)
+    for stored in (instance.image, instance.thumbnail):
+        if stored and stored.name:
+            after_commit(stored.storage.delete, stored.name)
 
 
 class RenewalProposal(models.Model):

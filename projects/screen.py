@@ -12,19 +12,20 @@ rendering. With the cache down both are simply built from the database.
 import datetime
 
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from units.models import District
 from zhujing.pagecache import current_version
 
-from .models import Adoption, Category, JointMeeting
+from .models import Adoption, Category, JointMeeting, Project
 
 SCREEN_TTL = 10  # seconds; any committed change moves the key at once
-RECENT_ON_SCREEN = 8
+RECENT_ON_SCREEN = 6  # two lines each still fit a 4:3 projector
 
 
 def screen_cache_key(meeting_id):
@@ -42,6 +43,14 @@ def screen_stats(meeting_pk):
     per_category = dict(
         adoptions.values_list("project__category").annotate(n=Count("id")).order_by()
     )
+    per_district = dict(
+        adoptions.values_list("project__community__district_id").annotate(n=Count("id")).order_by()
+    )
+    districts = District.objects.order_by("position", "name").values_list("pk", "name")
+    # What the QR sheet prints: open projects with a seat left.
+    remaining = Project.objects.filter(
+        status=Project.Status.OPEN, adopted_count__lt=F("capacity")
+    ).count()
     recent = [
         {
             "unit": a.unit.name,
@@ -61,6 +70,8 @@ def screen_stats(meeting_pk):
         "projects": adoptions.values("project").distinct().count(),
         "adoptions": adoptions.count(),
         "by_category": [(value, per_category.get(value, 0)) for value in Category.values],
+        "by_district": [(name, per_district.get(pk, 0)) for pk, name in districts],
+        "remaining": remaining,
         "recent": recent,
         "at": timezone.now().isoformat(),
     }
@@ -68,7 +79,7 @@ def screen_stats(meeting_pk):
     return stats
 
 
-def _screen_context(stats):
+def screen_context(stats):
     labels = dict(Category.choices)
     top = max([n for _v, n in stats["by_category"]] + [1])
     return {
@@ -77,6 +88,10 @@ def _screen_context(stats):
         "categories": [
             {"value": v, "label": labels[v], "count": n, "max": top}
             for v, n in stats["by_category"]
+        ],
+        "districts": [
+            {"label": name, "count": n, "max": max([m for _d, m in stats["by_district"]] + [1])}
+            for name, n in stats["by_district"]
         ],
     }
 
@@ -91,6 +106,6 @@ def render_screen(template, meeting_pk):
     key = f"{screen_cache_key(meeting_pk)}:html:{stats['at']}:{template}:{get_language()}"
     html = cache.get(key)
     if html is None:
-        html = render_to_string(template, _screen_context(stats))
+        html = render_to_string(template, screen_context(stats))
         cache.set(key, html, SCREEN_TTL)
     return HttpResponse(html)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/archive/", views.project_archive, name="project-archive"),
     path("projects/<int:pk>/", views.project_detail, name="project-detail"),
     path("needs/new/", views.need_create, name="need-create"),
+    path("needs/track/", views.need_lookup, name="need-lookup"),
     path("needs/track/<str:tracking_code>/", views.need_track, name="need-track"),
     path("office/needs/", views.need_inbox, name="need-inbox"),
     path("office/needs/<int:pk>/decline/", views.need_decline, name="need-decline"),
@@ -43,6 +44,7 @@ urlpatterns = [
     path("projects/photos/<int:pk>/", views.progress_photo, name="progress-photo"),
     path("projects/<int:pk>/adopt/", views.project_adopt, name="project-adopt"),
     path("meetings/<int:pk>/screen/", views.meeting_screen, name="meeting-screen"),
+    path("meetings/<int:pk>/live/", views.meeting_live, name="meeting-live"),
     path(
         "meetings/<int:pk>/screen/stats/",
         views.meeting_screen_stats,

@@ -12,7 +12,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -48,6 +59,7 @@ from .forms import (
     MilestoneFormSet,
     NeedFilterForm,
     NeedForm,
+    NeedLookupForm,
     OpenProjectForm,
     ProgressUpdateForm,
     ProjectFilterForm,
@@ -178,7 +190,7 @@ def project_list(request):
         .annotate(n=Count("id"))
         .values_list("category", "n")
     )
-    chosen_category = form.cleaned_data.get("category") if form.is_valid() else ""
+    chosen_category = form.cleaned_data.get("category", "") if form.is_bound else ""
     category_counts = [
         {"value": value, "label": label, "count": counts.get(value, 0), "active": value == chosen_category}
         for value, label in Category.choices
@@ -303,6 +315,16 @@ def need_create(request):
         form = NeedForm(initial=initial)
         status = 200
     return render(request, "projects/need_form.html", {"form": form}, status=status)
+
+
+@require_GET
+def need_lookup(request):
+    """查询我的需求: type the tracking code, land on the need's page."""
+    form = NeedLookupForm(request.GET or None)
+    if form.is_valid():
+        return redirect("projects:need-track", tracking_code=form.need.tracking_code)
+    status = 400 if form.is_bound else 200
+    return render(request, "projects/need_lookup.html", {"form": form}, status=status)
 
 
 @require_GET
@@ -557,6 +579,10 @@ def meeting_list(request):
             distinct=True,
         ),
     ).order_by("-held_on", "-id")
+    today = timezone.localdate()
+    meetings = list(meetings)
+    for meeting in meetings:
+        meeting.past = meeting.is_past(today)
     return render(request, "projects/meeting_list.html", {"meetings": meetings})
 
 
@@ -581,15 +607,22 @@ def meeting_edit(request, pk):
     return render(request, "projects/meeting_form.html", {"form": form, "meeting": meeting})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 def meeting_window(request, pk):
-    """Open or close the adoption window (POST ``action=open|close``)."""
+    """Open or close the adoption window: GET asks to confirm, POST ``action=open|close``
+    does it. Opening one meeting closes any other that was open."""
     meeting = _get_meeting(pk)
+    if request.method == "GET":
+        others = JointMeeting.objects.filter(adoption_open=True).exclude(pk=meeting.pk)
+        context = {"meeting": meeting, "others": others, "opening": not meeting.adoption_open}
+        return render(request, "projects/meeting_window.html", context)
     opening = request.POST.get("action") == "open"
-    actions.set_adoption_window(meeting, open=opening)
+    closed = actions.set_adoption_window(meeting, open=opening)
     if opening:
         messages.success(request, _("Adoption is open: liaisons can adopt by scanning the codes."))
+        for other in closed:
+            messages.info(request, _("Adoption at “%(title)s” was closed.") % {"title": other})
     else:
         messages.success(request, _("Adoption is closed."))
     return redirect("projects:meeting-list")
@@ -625,8 +658,10 @@ def progress_photo(request, pk):
     ``/media/`` URL outlives the visibility. Browsers may keep a photo for a minute only.
     """
     photo = _get_photo_for_user(request, pk)
+    # Lists ask for the small copy; photos stored before thumbnails existed have none.
+    stored = photo.thumbnail if request.GET.get("size") == "thumb" and photo.thumbnail else photo.image
     try:
-        handle = photo.image.open("rb")
+        handle = stored.open("rb")
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type="image/jpeg")
@@ -648,6 +683,26 @@ def meeting_qr_sheet(request, pk):
 
 
 # Adoption by the liaison ----------------------------------------------------------------
+
+
+#: How many still-open projects the loser of a race is offered.
+ALTERNATIVES_SHOWN = 6
+
+
+def _other_open_projects(project, unit):
+    """Open projects with a free seat the unit has not adopted: the same category and
+    the same community first, so the loser of a race can adopt again with one tap."""
+    return list(
+        Project.objects.filter(status=Project.Status.OPEN, adopted_count__lt=F("capacity"))
+        .exclude(pk=project.pk)
+        .exclude(adoptions__unit=unit)
+        .select_related("community")
+        .annotate(
+            closeness=Case(When(category=project.category, then=Value(2)), default=Value(0))
+            + Case(When(community_id=project.community_id, then=Value(1)), default=Value(0))
+        )
+        .order_by("-closeness", "title", "pk")[:ALTERNATIVES_SHOWN]
+    )
 
 
 @login_required
@@ -676,8 +731,11 @@ def project_adopt(request, pk):
                     recorded_by=user,
                 )
                 result = "won"
+                request.session.pop("adopt_commitment", None)
             except actions.AdoptionError as exc:
                 result = str(exc.message)
+                # Kept for the one-tap adoption of another project offered to the loser.
+                request.session["adopt_commitment"] = form.cleaned_data["commitment"]
             if not request.htmx:
                 if result == "won":
                     messages.success(request, _("Adopted! Thank you for your commitment."))
@@ -687,9 +745,15 @@ def project_adopt(request, pk):
             project.refresh_from_db()
 
     own = None
+    alternatives = []
     if unit is not None:
         own = Adoption.objects.filter(project=project, unit=unit).first()
+        taken = project.status != Project.Status.OPEN or project.adopted_count >= project.capacity
+        if own is None and meeting is not None and taken:
+            alternatives = _other_open_projects(project, unit)
     context = {
+        "alternatives": alternatives,
+        "commitment": request.session.get("adopt_commitment", ""),
         "project": project,
         "meeting": meeting,
         "form": form,
@@ -710,6 +774,14 @@ def project_adopt(request, pk):
 def meeting_screen(request, pk):
     """Public page for the projector: big numbers, refreshed every 3 s by htmx."""
     return screen.render_screen("projects/meeting_screen.html", pk)
+
+
+@require_GET
+def meeting_live(request, pk):
+    """The big screen's tally for a phone: the same figures under the normal header."""
+    context = screen.screen_context(screen.screen_stats(pk))
+    context["meeting_pk"] = pk
+    return render(request, "projects/meeting_live.html", context)
 
 
 @require_GET
@@ -883,16 +955,25 @@ def renewal_drop(request, pk):
 
 @liaison_required
 def my_projects(request):
-    projects = (
+    today = timezone.localdate()
+    projects = list(
         Project.objects.filter(adoptions__unit_id=request.user.unit_id)
         .select_related("community")
         .prefetch_related("milestones")
+        .annotate(
+            overdue_count=Count(
+                "milestones",
+                filter=Q(milestones__done_on=None, milestones__due_on__lt=today),
+            )
+        )
         .order_by("-year", "title")
     )
+    # This year's projects open, earlier years folded (the newest year open if none is this year's).
+    open_from = min(today.year, projects[0].year) if projects else today.year
     return render(
         request,
         "projects/my_projects.html",
-        {"projects": projects, "done_form": MilestoneDoneForm()},
+        {"projects": projects, "done_form": MilestoneDoneForm(), "this_year": open_from},
     )
 
 

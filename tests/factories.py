@@ -106,6 +106,13 @@ class JointMeetingFactory(factory.django.DjangoModelFactory):
     held_on = datetime.date(2026, 11, 28)
     adoption_open = True
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # As the app does (projects.actions.set_adoption_window): one open meeting at a time.
+        if kwargs.get("adoption_open"):
+            model_class.objects.filter(adoption_open=True).update(adoption_open=False)
+        return super()._create(model_class, *args, **kwargs)
+
 
 class AdoptionFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -113,7 +120,7 @@ class AdoptionFactory(factory.django.DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     unit = factory.SubFactory(MemberUnitFactory)
-    meeting = factory.SubFactory(JointMeetingFactory)
+    meeting = factory.SubFactory(JointMeetingFactory, adoption_open=False)
 
 
 class MilestoneFactory(factory.django.DjangoModelFactory):

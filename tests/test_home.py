@@ -24,7 +24,7 @@ def test_it_points_to_the_live_meeting_only_while_adoption_is_open(anon):
     meeting.adoption_open = True
     meeting.save()
     html = anon.get(reverse("home")).content.decode()
-    assert reverse("projects:meeting-screen", args=[meeting.pk]) in html
+    assert reverse("projects:meeting-live", args=[meeting.pk]) in html
 
 
 def test_it_gives_each_role_its_own_shortcuts(anon, liaison_client, staff_client):

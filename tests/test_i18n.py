@@ -1,5 +1,6 @@
 """The zh_Hans catalogue is complete: every user-facing string in the code has a translation."""
 
+import re
 import shutil
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from pathlib import Path
 import polib
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -68,3 +70,23 @@ def test_the_language_switch_shows_english(anon):
 def test_an_english_browser_still_gets_chinese_until_it_switches(anon):
     html = anon.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert 'lang="zh-hans"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url_name", ["projects:need-create", "units:pairing-create", "projects:project-create"]
+)
+def test_empty_choices_say_please_choose(staff_client, url_name):
+    html = staff_client.get(reverse(url_name)).content.decode()
+    assert "---------" not in html
+    assert ">请选择…</option>" in html
+
+
+def test_the_catalogue_addresses_people_as_nin_with_full_width_colons():
+    msgstrs = [
+        text
+        for entry in polib.pofile(str(CATALOGUE))
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+    ]
+    assert [s for s in msgstrs if "你" in s] == []
+    assert [s for s in msgstrs if re.search(r"[\u4e00-\u9fff]:", s)] == []

@@ -106,6 +106,7 @@ RULES = {
     "projects:project-detail": PUBLIC,
     "projects:need-create": PUBLIC,
     "projects:need-track": PUBLIC,
+    "projects:need-lookup": PUBLIC,
     # projects: office staff triage and editing
     "projects:need-inbox": STAFF,
     "projects:need-decline": STAFF,
@@ -117,7 +118,7 @@ RULES = {
     "projects:meeting-list": STAFF,
     "projects:meeting-create": STAFF,
     "projects:meeting-edit": STAFF,
-    "projects:meeting-window": STAFF.post(),
+    "projects:meeting-window": STAFF,
     "projects:meeting-qr-sheet": STAFF,
     "projects:meeting-record": STAFF,
     "projects:meeting-withdraw": STAFF.post(),
@@ -129,6 +130,7 @@ RULES = {
     # Any liaison may adopt any open project; staff see the page (and record for units).
     "projects:project-adopt": LOGGED_IN,
     "projects:meeting-screen": PUBLIC,
+    "projects:meeting-live": PUBLIC,
     "projects:meeting-screen-stats": PUBLIC,
     # projects: the liaison's own projects and renewals
     "projects:my-projects": LIAISON,
@@ -286,7 +288,7 @@ KWARGS.update({
 for _name in [
     "meeting-edit", "meeting-window", "meeting-qr-sheet", "meeting-record", "meeting-export",
     "meeting-signing-sheet", "meeting-rollover", "meeting-renewals", "meeting-screen",
-    "meeting-screen-stats",
+    "meeting-screen-stats", "meeting-live",
 ]:  # fmt: skip
     KWARGS[f"projects:{_name}"] = lambda o: {"pk": o["meeting"].pk}
 

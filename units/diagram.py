@@ -27,6 +27,7 @@ class Node:
     angle: float = 0.0
     kind: str = ""
     count: int = 0
+    pk: int = 0
 
     @property
     def label_rotation(self):
@@ -65,6 +66,36 @@ class Layout:
     #: Links coloured by pairing health (office staff only); counts per health for the legend.
     with_health: bool = False
     health_counts: list = field(default_factory=list)
+    #: (district node, community node): the lines from each district to its communities.
+    branches: list = field(default_factory=list)
+    #: Unit categories drawn, for the legend: [(category, label)].
+    unit_kinds: list = field(default_factory=list)
+
+
+#: Where each district lies from the town centre (degrees; 0 = east, 90 = south, as in
+#: SVG). The three urban districts sit where their names say; the rural east and west
+#: areas flank the north. A district not listed here takes an even share of what is left.
+COMPASS = {"城东": 0, "城南": 90, "城西": 180, "西片": -135, "东片": -45}
+
+
+def _district_angles(districts):
+    """Each district's angle and the arc its communities spread over (to the midpoints
+    between it and its neighbours)."""
+    placed = {d.pk: math.radians(COMPASS[d.name]) for d in districts if d.name in COMPASS}
+    others = [d for d in districts if d.pk not in placed]
+    if others:
+        step = 2 * math.pi / len(districts)
+        for i, d in enumerate(others):
+            placed[d.pk] = -math.pi / 2 + (len(placed) + i) * step
+    order = sorted(placed.items(), key=lambda item: item[1])
+    arcs = {}
+    for i, (pk, angle) in enumerate(order):
+        before = order[i - 1][1] - (2 * math.pi if i == 0 else 0)
+        after = order[(i + 1) % len(order)][1] + (2 * math.pi if i == len(order) - 1 else 0)
+        if len(order) == 1:
+            before, after = angle - math.pi, angle + math.pi
+        arcs[pk] = (angle, (angle - before) / 2, (after - angle) / 2)
+    return arcs
 
 
 def _polar(radius, angle):
@@ -78,13 +109,18 @@ def _curve(a, b, pull=0.35):
     return f"M{a.x:.1f},{a.y:.1f} Q{cx:.1f},{cy:.1f} {b.x:.1f},{b.y:.1f}"
 
 
+def _counterpart_kind(pairing, node):
+    """The CSS class naming what the other side of a pairing is (unit category or community kind)."""
+    return f"unit-{node.kind}" if pairing.unit_id else f"community-{node.kind}"
+
+
 def build_layout(with_health=False):
     """Four queries, whatever the size of the network.
 
     ``with_health`` (office staff only) also reads each pairing's last visit, in the same
     query, and marks every link with the pairing's health.
     """
-    districts = list(District.objects.all())
+    districts = list(District.objects.all())  # ordered by position
     communities = list(Community.objects.filter(is_active=True).order_by("district__position", "name"))
     fields = [
         "id", "mode", "community_id", "partner_community_id",
@@ -101,23 +137,27 @@ def build_layout(with_health=False):
     for community in communities:
         by_district[community.district_id].append(community)
 
-    sector = 2 * math.pi / max(len(districts), 1)
+    arcs = _district_angles(districts)
     community_nodes = {}
-    for i, district in enumerate(districts):
-        angle = -math.pi / 2 + i * sector
+    for district in districts:
+        angle, left, right = arcs[district.pk]
         x, y = _polar(DISTRICT_RADIUS, angle)
         members = by_district.get(district.id, [])
-        layout.districts.append(
-            Node(x, y, district.name, angle, district.kind, count=len(members))
-        )
-        step = sector * 0.9 / max(len(members), 1)
-        first = angle - sector * 0.45 + step / 2
+        district_node = Node(x, y, district.name, angle, district.kind, count=len(members))
+        district_node.pk = district.pk
+        layout.districts.append(district_node)
+        # Spread the communities over the district's arc, centred on the district.
+        width = 0.9 * 2 * min(left, right) if len(members) < 4 else 0.9 * (left + right)
+        centre = angle if len(members) < 4 else angle + (right - left) / 2
+        step = width / max(len(members), 1)
+        first = centre - width / 2 + step / 2
         for j, community in enumerate(members):
             c_angle = first + j * step
             cx, cy = _polar(COMMUNITY_RADIUS, c_angle)
             node = Node(cx, cy, community.name, c_angle, community.kind)
             community_nodes[community.id] = node
             layout.communities.append(node)
+            layout.branches.append((district_node, node))
 
     # Units sit on the outer ring in the order of the communities they pair with,
     # so that most lines stay short.
@@ -157,10 +197,12 @@ def build_layout(with_health=False):
         layout.links.append(link)
         a.count += 1
         b.count += 1
-        paired_with[pairing.community_id].append((b.label, mode_labels[pairing.mode], link))
+        paired_with[pairing.community_id].append(
+            (b.label, mode_labels[pairing.mode], link, _counterpart_kind(pairing, b))
+        )
         if pairing.partner_community_id:
             paired_with[pairing.partner_community_id].append(
-                (a.label, mode_labels[pairing.mode], link)
+                (a.label, mode_labels[pairing.mode], link, "community-" + a.kind)
             )
 
     for district in districts:
@@ -175,6 +217,9 @@ def build_layout(with_health=False):
         "paired_units": len(units),
         "pairings": len(layout.links),
     }
+    categories = dict(MemberUnit.Category.choices)
+    drawn = {node.kind for node in layout.units}
+    layout.unit_kinds = [(kind, categories[kind]) for kind in categories if kind in drawn]
     modes = Counter(p.mode for p in pairings)
     layout.mode_counts = [(mode, label, modes.get(mode, 0)) for mode, label in Pairing.Mode.choices]
     if with_health:

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from zhujing.choices import PleaseChooseMixin
 
 from zhujing.categories import Category as ProjectCategory
 
@@ -62,7 +63,7 @@ class UnitFilterForm(forms.Form):
         return queryset
 
 
-class MemberUnitForm(forms.ModelForm):
+class MemberUnitForm(PleaseChooseMixin, forms.ModelForm):
     class Meta:
         model = MemberUnit
         fields = [
@@ -98,7 +99,7 @@ class DeactivateForm(forms.Form):
         return left_on
 
 
-class CommunityForm(forms.ModelForm):
+class CommunityForm(PleaseChooseMixin, forms.ModelForm):
     class Meta:
         model = Community
         fields = ["name", "kind", "district", "is_active", "signature_brand"]
@@ -111,7 +112,7 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class PairingForm(forms.ModelForm):
+class PairingForm(PleaseChooseMixin, forms.ModelForm):
     """Pick a community, then its counterpart: a member unit or a partner community.
 
     ``narrow`` limits the counterpart choices to those that can still pair with the
@@ -233,7 +234,7 @@ class PairingForm(forms.ModelForm):
 # --- Liaison forms ----------------------------------------------------------------
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(PleaseChooseMixin, forms.ModelForm):
     """Recording a visit on a phone: five fields, sensible defaults, and the 五百 services."""
 
     services = forms.TypedMultipleChoiceField(

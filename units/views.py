@@ -22,7 +22,7 @@ from zhujing.accounts.access import (
 )
 from zhujing.pagecache import cache_public_page, canonical_query
 from zhujing.params import to_id
-from zhujing.reminders.models import Reminder
+from zhujing.reminders.models import Notification, Reminder
 
 from . import diagram, stats
 from .forms import (
@@ -146,6 +146,9 @@ def unit_detail(request, pk):
         "visits": visits,
         "branches": unit.branches.order_by("name"),
         "history": _history_rows(unit),
+        "adoptions": unit.adoptions.select_related("project__community").order_by(
+            "-project__year", "project__title", "pk"
+        ),
     }
     return render(request, "units/unit_detail.html", context)
 
@@ -477,6 +480,7 @@ def visit_create(request, pk):
             visit.pairing = pairing
             visit.recorded_by = request.user
             visit.save()
+            Notification.objects.settle_visit(pairing)
             messages.success(
                 request,
                 _("Visit to %(community)s on %(date)s recorded.")
@@ -501,7 +505,7 @@ def visit_create(request, pk):
 
 
 @require_GET
-@cache_public_page
+@cache_public_page(params=("district",))
 def structure(request):
     """The "1+5+N" organisation drawn as an SVG, with the same data as text below it.
 
@@ -509,9 +513,15 @@ def structure(request):
     gets the same public page whatever they ask.
     """
     with_health = request.user.is_staff and request.GET.get("health") == "1"
-    return render(
-        request, "units/structure.html", {"layout": diagram.build_layout(with_health)}
+    layout = diagram.build_layout(with_health)
+    # ?district=<id> zooms into one district: its communities and units, named, for phones.
+    chosen = request.GET.get("district", "")
+    zoom = next(
+        (entry for entry in layout.tree if chosen.isascii() and chosen.isdigit() and entry[0].pk == int(chosen)),
+        None,
     )
+    canonical_query(request, [("district", zoom[0].pk)] if zoom else [])
+    return render(request, "units/structure.html", {"layout": layout, "zoom": zoom})
 
 
 @require_GET

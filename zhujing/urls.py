@@ -1,7 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import admin_names, views
+
+admin_names.apply()
 
 urlpatterns = [
     path("", views.home, name="home"),

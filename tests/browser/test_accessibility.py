@@ -84,6 +84,12 @@ PAGES = [
     ("need-detail", "alice", lambda o: f"/office/needs/{o['need'].pk}/"),
     ("match-decline", "alice", lambda o: f"/office/matches/{o['match'].pk}/decline/"),
     ("three-lists", "alice", "/office/lists/"),
+    ("structure-district", None, lambda o: f"/structure/?district={o['pairing'].community.district_id}"),
+    ("need-lookup", None, "/needs/track/"),
+    ("meeting-live", None, lambda o: f"/meetings/{o['meeting'].pk}/live/"),
+    ("meeting-window", "alice", lambda o: f"/office/meetings/{o['meeting'].pk}/window/"),
+    ("stats-phone", None, "/stats/"),
+    ("my-projects-phone", "bob", "/my/projects/"),
 ]
 
 

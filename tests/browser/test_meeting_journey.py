@@ -52,8 +52,10 @@ def test_it_runs_the_joint_meeting(new_browser_page, staff, liaison, unit_a):
 
     # Open the meeting's adoption window.
     office.goto("/office/meetings/")
-    office.click(f"form[action='/office/meetings/{meeting.pk}/window/'] button")
-    office.wait_for_load_state()
+    office.click(f"a[href='/office/meetings/{meeting.pk}/window/']")
+    office.wait_for_url(f"**/office/meetings/{meeting.pk}/window/")
+    office.click("form.actions button[type=submit]")  # 确定开启认领
+    office.wait_for_url("**/office/meetings/")
     meeting.refresh_from_db()
     assert meeting.adoption_open
 

@@ -43,7 +43,7 @@ def test_it_adopts_from_the_qr_link_and_the_screen_counts_it(
     phone.fill("textarea[name=commitment]", "出资安装路灯二十盏")
     phone.screenshot("adopt-form-375")
     phone.get_by_role("button", name="确认认领").click()
-    expect(phone.locator(".adopt-won")).to_contain_text("你单位已认领此项目")
+    expect(phone.locator(".adopt-won")).to_contain_text("贵单位已认领此项目")
     expect(phone.locator("#adopt-count")).to_contain_text("已认领 1 / 1")
     phone.screenshot("adopt-done-375")
     assert Adoption.objects.filter(project=project, unit=unit_a).exists()

@@ -1,8 +1,10 @@
+import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from projects.models import ProgressPhoto, ProgressUpdate, Project
@@ -53,6 +55,28 @@ def test_it_lists_projects_in_the_same_number_of_queries_at_two_sizes(unit_a, li
     for _ in range(5):
         add()
     assert_same_queries(small, get_queries(liaison_client, url))
+
+
+def test_it_marks_overdue_milestones_puts_this_year_first_and_folds_past_years(
+    unit_a, liaison_client
+):
+    this_year = timezone.localdate().year
+    current = ProjectFactory(title="今年的项目", year=this_year, status=Project.Status.ADOPTED)
+    old = ProjectFactory(title="2017年的项目", year=2017, status=Project.Status.COMPLETED)
+    for project in (current, old):
+        AdoptionFactory(project=project, unit=unit_a)
+    MilestoneFactory(project=current, title="逾期节点", due_on=timezone.localdate() - datetime.timedelta(days=3))
+    MilestoneFactory(project=current, title="未来节点", due_on=timezone.localdate() + datetime.timedelta(days=30))
+
+    body = liaison_client.get(reverse("projects:my-projects")).content.decode()
+    assert body.index("今年的项目") < body.index("2017年的项目")
+    folded = body[body.index('<details class="past-year'):]
+    assert "2017年的项目" in folded and "今年的项目" not in folded
+    overdue = body[body.index("逾期节点"):body.index("未来节点")]
+    assert "已逾期" in overdue
+    assert "已逾期" not in body[body.index("未来节点"):body.index("2017年的项目")]
+    # The evidence box waits behind a tap.
+    assert '<details class="milestone-done">' in body
 
 
 def test_it_marks_a_milestone_done_with_evidence_over_htmx(adopted, liaison_client):
@@ -160,3 +184,20 @@ def test_it_shrinks_a_large_image_and_strips_exif(adopted, liaison_client):
         assert saved.size == (1600, 1200)
         assert not saved.getexif()
     assert b"SecretCam" not in photo.image.open("rb").read()
+
+
+def test_it_stores_a_thumbnail_at_upload_and_lists_link_it_to_the_full_photo(
+    adopted, liaison_client, anon
+):
+    files = [SimpleUploadedFile("a.jpg", _image(size=(1600, 1200)), "image/jpeg")]
+    _post_update(liaison_client, adopted, files)
+    photo = ProgressPhoto.objects.get(update__project=adopted)
+    with Image.open(photo.thumbnail.path) as thumb:
+        assert thumb.format == "JPEG" and max(thumb.size) == 400
+    assert photo.thumbnail.size < photo.image.size
+
+    for html in [
+        anon.get(reverse("projects:project-detail", args=[adopted.pk])).content.decode(),
+        liaison_client.get(reverse("projects:my-project", args=[adopted.pk])).content.decode(),
+    ]:
+        assert f'href="{photo.image.url}"><img src="{photo.thumbnail.url}"' in html

@@ -3,7 +3,13 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from projects import actions, screen
-from tests.factories import JointMeetingFactory, ProjectFactory
+from tests.factories import (
+    AdoptionFactory,
+    CommunityFactory,
+    DistrictFactory,
+    JointMeetingFactory,
+    ProjectFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +67,23 @@ def test_it_shows_a_new_adoption_on_the_next_poll(anon, unit_a, django_capture_o
 
 def test_it_404s_for_an_unknown_meeting(anon):
     assert anon.get(reverse("projects:meeting-screen-stats", args=[987654])).status_code == 404
+
+
+def test_it_counts_projects_still_to_adopt_and_adoptions_per_district(anon, unit_a):
+    meeting = JointMeetingFactory()
+    south = DistrictFactory(name="城南")
+    DistrictFactory(name="西片")
+    taken = ProjectFactory(community=CommunityFactory(district=south), status="adopted", adopted_count=1)
+    AdoptionFactory(project=taken, unit=unit_a, meeting=meeting)
+    ProjectFactory()
+    ProjectFactory()
+    html = anon.get(reverse("projects:meeting-screen", args=[meeting.pk])).content.decode()
+    assert 'id="screen-remaining">2<' in html and "个项目待认领" in html
+    assert "<span>城南</span>" in html and "<span>西片</span>" in html
+
+
+def test_it_shows_phones_the_tally_under_the_normal_header(anon):
+    meeting = JointMeetingFactory(title="心联鑫联席会议")
+    html = anon.get(reverse("projects:meeting-live", args=[meeting.pk])).content.decode()
+    assert 'class="site-header"' in html and 'id="screen-stats"' in html
+    assert reverse("projects:meeting-screen", args=[meeting.pk]) in html

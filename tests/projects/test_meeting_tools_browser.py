@@ -59,8 +59,10 @@ def test_it_marks_a_milestone_done_on_a_phone(phone_page, live_server, liaison, 
     _login(page, live_server, liaison, reverse("projects:my-projects"))
 
     item = page.locator(f"#milestone-{milestone.pk}")
+    assert not item.locator("textarea").is_visible()  # the evidence box waits for a tap
+    item.locator("summary").click()
     item.locator("textarea").fill("坡道已浇筑完成，居民已使用")
-    item.get_by_role("button", name="标记完成").click()
+    item.get_by_role("button", name="标记完成", exact=True).click()
     expect(page.locator(f"#milestone-{milestone.pk} .pill-ok")).to_be_visible()
     page.screenshot("my-projects-375")
     milestone.refresh_from_db()

@@ -192,7 +192,7 @@ def test_it_lets_a_liaison_adopt_from_the_qr_link(liaison_client, unit_a):
     response = liaison_client.post(url, {"commitment": "出人出力"})
     assert response.status_code == 302
     assert Adoption.objects.filter(project=project, unit=unit_a, commitment="出人出力").exists()
-    assert "你单位已认领此项目" in liaison_client.get(url).content.decode()
+    assert "贵单位已认领此项目" in liaison_client.get(url).content.decode()
 
 
 def test_it_tells_the_loser_already_taken_not_an_error_page(liaison_client, unit_b):
@@ -301,11 +301,15 @@ def test_it_prints_sheets_in_the_same_number_of_queries_at_two_sizes(staff_clien
     add()
     from django.core.cache import cache
 
+    from zhujing import pagecache
+
     cache.clear()
+    pagecache._forget_version()  # each size reads the data version once, whatever the clock
     small = [get_queries(staff_client, url) for url in urls]
     for _ in range(5):
         add()
     cache.clear()
+    pagecache._forget_version()
     for before, after in zip(small, [get_queries(staff_client, url) for url in urls], strict=True):
         assert_same_queries(before, after)
 
@@ -366,3 +370,57 @@ def test_it_links_an_open_projects_page_to_the_adopt_page(anon):
     assert adopt in anon.get(reverse("projects:project-detail", args=[project.pk])).content.decode()
     body = anon.get(reverse("projects:project-detail", args=[full.pk])).content.decode()
     assert reverse("projects:project-adopt", args=[full.pk]) not in body
+
+
+def test_it_offers_the_loser_other_open_projects_same_category_first(liaison_client, unit_a, unit_b):
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=1, category="culture")
+    same_category = ProjectFactory(title="社区合唱团", category="culture")
+    other_category = ProjectFactory(title="便民理发", category="convenience")
+    ProjectFactory(title="已满的项目", category="culture", status=Project.Status.ADOPTED)
+    AdoptionFactory(project=ProjectFactory(title="本单位已认领", category="culture"), unit=unit_a)
+    actions.adopt(project, unit_b, meeting)
+    url = reverse("projects:project-adopt", args=[project.pk])
+
+    html = liaison_client.post(url, {"commitment": "出资一万元"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "已被认领" in html
+    assert html.index("社区合唱团") < html.index("便民理发")
+    assert "已满的项目" not in html and "本单位已认领" not in html
+    assert 'name="commitment" value="出资一万元"' in html
+
+    # One tap adopts the offered project with the commitment already written.
+    liaison_client.post(reverse("projects:project-adopt", args=[same_category.pk]), {"commitment": "出资一万元"})
+    assert Adoption.objects.filter(project=same_category, unit=unit_a, commitment="出资一万元").exists()
+    assert not Adoption.objects.filter(project=other_category).exists()
+
+
+def test_the_database_refuses_a_second_open_meeting():
+    from django.db import IntegrityError, transaction
+
+    JointMeetingFactory(adoption_open=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        JointMeeting.objects.create(title="另一个会议", held_on="2025-11-28", adoption_open=True)
+
+
+def test_it_asks_to_confirm_and_opening_one_meeting_closes_the_other(staff_client):
+    last = JointMeetingFactory(title="2025年联席会议", held_on="2025-11-28", adoption_open=True)
+    this = JointMeetingFactory(title="2026年联席会议", held_on="2026-11-28", adoption_open=False)
+    JointMeeting.objects.filter(pk=last.pk).update(adoption_open=True)  # as before the rule
+    url = reverse("projects:meeting-window", args=[this.pk])
+
+    page = staff_client.get(url).content.decode()
+    assert "确定开启认领吗" in page and "2025年联席会议" in page
+    this.refresh_from_db()
+    assert this.adoption_open is False  # looking at the question changes nothing
+
+    staff_client.post(url, {"action": "open"})
+    assert list(JointMeeting.objects.filter(adoption_open=True)) == [this]
+
+
+def test_it_shows_past_meetings_their_result_not_a_primary_open_button(staff_client, unit_a):
+    past = JointMeetingFactory(title="2017年联席会议", held_on="2017-11-28", adoption_open=False)
+    AdoptionFactory(meeting=past, unit=unit_a)
+    html = staff_client.get(reverse("projects:meeting-list")).content.decode()
+    card = html[html.index("2017年联席会议"):]
+    assert "认领结果" in card[:600] or "结果" in card[:600]
+    assert "btn btn-primary" not in card.split("</article>")[0]

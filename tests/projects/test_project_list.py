@@ -127,3 +127,33 @@ def test_it_answers_a_history_restore_with_the_whole_page(anon):
     response = anon.get(URL, HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
     assert "<html" in response.content.decode()
     assert "HX-Request" in response["Vary"]
+
+
+def test_it_composes_the_category_chip_with_the_district_select(anon):
+    south, east = DistrictFactory(name="城南"), DistrictFactory(name="城东")
+    in_south = CommunityFactory(district=south, name="南圩居民区")
+    in_east = CommunityFactory(district=east, name="东林村")
+    ProjectFactory(title="南部文化", category="culture", community=in_south)
+    ProjectFactory(title="南部便民", category="convenience", community=in_south)
+    ProjectFactory(title="东部文化", category="culture", community=in_east)
+
+    response = anon.get(URL, {"category": "culture", "district": south.pk}, HTTP_HX_REQUEST="true")
+    assert _titles(response) == {"南部文化"}
+    html = response.content.decode()
+    # The swapped part carries the form, so the selects show the state of the URL.
+    assert '<option value="culture" selected>' in html
+    assert f'<option value="{south.pk}" selected>' in html
+    # The district narrows the community list.
+    assert "南圩居民区</option>" in html and "东林村</option>" not in html
+
+
+def test_it_drops_only_a_community_outside_the_chosen_district(anon):
+    south, east = DistrictFactory(name="城南"), DistrictFactory(name="城东")
+    in_south = CommunityFactory(district=south)
+    in_east = CommunityFactory(district=east)
+    ProjectFactory(title="南部文化", category="culture", community=in_south)
+    ProjectFactory(title="南部便民", category="convenience", community=in_south)
+    ProjectFactory(title="东部文化", category="culture", community=in_east)
+
+    response = anon.get(URL, {"category": "culture", "district": south.pk, "community": in_east.pk})
+    assert _titles(response) == {"南部文化"}

@@ -190,3 +190,40 @@ def test_a_milestone_reminder_links_to_the_units_project_page(overdue, liaison, 
     milestone = overdue.subject_type.get_object_for_this_type(pk=overdue.subject_id)
     assert entry.link == reverse("projects:my-project", args=[milestone.project_id])
     assert liaison_client.get(entry.link).status_code == 200
+
+
+def test_office_staff_get_one_escalation_notice_a_day_however_many_pairings(
+    staff, liaison, pairing_due_on, today
+):
+    for i in range(12):
+        pairing_due_on(today - D(20 + i))
+    sweep_and_enqueue(today)
+    for reminder in Reminder.objects.all():
+        delivery.deliver(reminder.pk)
+    for reminder in Reminder.objects.all():  # delivered again: still exactly once
+        assert delivery.deliver(reminder.pk) == delivery.Outcome.ALREADY_DONE
+    notices = Notification.objects.filter(user=staff)
+    assert notices.count() == 1
+    assert "12" in notices.get().title
+    # Each pairing's escalation is still recorded as sent, for the pairing-health page.
+    per_pairing = Reminder.objects.filter(recipient=staff, kind=Reminder.Kind.VISIT_ESCALATION).exclude(due_on=today)
+    assert per_pairing.count() == 12 and not per_pairing.filter(sent_at=None).exists()
+    # The next sweep the same day adds nothing.
+    assert sweep_and_enqueue(today)[0] == 0
+
+
+def test_recording_the_visit_settles_its_overdue_notice(liaison, liaison_client, pairing_due_on, today):
+    pairing = pairing_due_on(today - D(3))
+    other = pairing_due_on(today - D(4))
+    sweep_and_enqueue(today)
+    for reminder in Reminder.objects.filter(recipient=liaison):
+        delivery.deliver(reminder.pk)
+    assert Notification.objects.filter(user=liaison).unread().count() == 2
+
+    response = liaison_client.post(
+        reverse("units:visit-create", args=[pairing.pk]),
+        {"visited_on": today.isoformat(), "channel": "onsite", "visitors": "小李", "households_visited": 2, "activities": "走访慰问困难群众"},
+    )
+    assert response.status_code == 302
+    unread = Notification.objects.filter(user=liaison).unread()
+    assert [n.reminder.subject_id for n in unread] == [other.pk]

@@ -62,7 +62,11 @@ def test_it_counts_from_the_last_visit(liaison, pairing_due_on, today):
 def test_it_escalates_to_office_staff_at_the_grace_boundary(staff, liaison, pairing_due_on, today):
     pairing_due_on(today - D(14))
     sweep_and_enqueue(today)
-    assert kinds_for(staff) == [(Kind.VISIT_ESCALATION, today - D(14))]
+    # One row for the pairing (the record), one for the day's summary notice.
+    assert kinds_for(staff) == [
+        (Kind.VISIT_ESCALATION, today - D(14)),
+        (Kind.VISIT_ESCALATION, today),
+    ]
     assert kinds_for(liaison) == [(Kind.VISIT_OVERDUE, today - D(14))]
 
 

@@ -33,6 +33,7 @@ def test_it_enters_a_pairing_and_shows_it_on_the_structure_page(
     page.click("form.form button[type=submit]")
     page.wait_for_url(live_server.url + reverse("home"))
 
+    page.click("summary.menu-button")  # on a phone the menu opens first
     page.click(f"nav a[href='{reverse('units:pairing-create')}']")
     page.wait_for_url("**" + reverse("units:pairing-create"))
     assert page.locator("h1").inner_text() == "新建结对"

@@ -2,9 +2,11 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import (
+    AdoptionFactory,
     CommunityFactory,
     DistrictFactory,
     PairingFactory,
+    ProjectFactory,
     UserFactory,
     VisitFactory,
 )
@@ -90,3 +92,30 @@ def test_it_shows_changes_with_names_and_labels(staff_client, unit_a):
     history = body[body.index("变更记录"):]
     assert "城东" in history
     assert "辖区单位" in history
+
+
+def test_it_lists_the_units_adopted_projects_by_year_with_flat_queries(staff_client, unit_a):
+    url = reverse("units:unit-detail", args=[unit_a.pk])
+    AdoptionFactory(unit=unit_a, project=ProjectFactory(title="老年助餐点", year=2025))
+    small = get_queries(staff_client, url)
+    for n in range(8):
+        AdoptionFactory(unit=unit_a, project=ProjectFactory(title=f"便民项目{n}", year=2026))
+    large = get_queries(staff_client, url)
+    assert_same_queries(small, large)
+
+    body = staff_client.get(url).content.decode()
+    assert body.index("2026 年") < body.index("便民项目0") < body.index("2025 年") < body.index("老年助餐点")
+
+
+def test_it_puts_leaving_and_deleting_apart_below_the_units_facts(staff_client, unit_a):
+    body = staff_client.get(reverse("units:unit-detail", args=[unit_a.pk])).content.decode()
+    assert body.index("变更记录") < body.index("标记为已退出") and body.index("变更记录") < body.index("删除…")
+    assert '<label for="left-on">退出日期</label>' in body
+
+
+def test_it_heads_the_name_columns_as_names_of_units_and_communities(staff_client, unit_a):
+    CommunityFactory()
+    units = staff_client.get(reverse("units:unit-list")).content.decode()
+    communities = staff_client.get(reverse("units:community-list")).content.decode()
+    assert "单位名称" in units and "村居名称" in communities
+    assert "姓名" not in units and "姓名" not in communities

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.factories import MemberUnitFactory
+from tests.factories import MemberUnitFactory, PairingFactory
 from units.stats import membership_by_year
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +48,15 @@ def test_its_query_count_does_not_grow(anon, size, django_assert_max_num_queries
         MemberUnitFactory(joined_year=1997 + i % 25)
     with django_assert_max_num_queries(8):
         anon.get(reverse("units:stats"))
+
+
+def test_it_nests_city_and_district_organs_under_organs_and_keeps_programmes_apart(anon):
+    MemberUnitFactory(category="organ", level="city")
+    MemberUnitFactory(category="social_org", level="")
+    PairingFactory(programme="double_hundred")
+    html = anon.get(reverse("units:stats")).content.decode()
+    organs, social = html.index("市、区级机关"), html.index("新社会组织")
+    assert organs < html.index("其中市级") < social
+    modes_total = html.index("合计", html.index("结对共建模式"))
+    assert modes_total < html.index("双百结对")
+

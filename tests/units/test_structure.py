@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import CommunityFactory, DistrictFactory, MemberUnitFactory, PairingFactory
+from units import diagram
 from units.models import District, Pairing
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +72,40 @@ def test_it_keeps_every_node_inside_the_picture(anon):
     for node in layout.districts + layout.communities + layout.units:
         assert 0 < node.x < layout.size and 0 < node.y < layout.size
     assert len(District.objects.all()) == 5
+
+
+def test_it_places_the_districts_by_compass_and_joins_them_to_their_communities(anon):
+    south, east = DistrictFactory(name="城南"), DistrictFactory(name="城东")
+    CommunityFactory(district=south)
+    CommunityFactory(district=east)
+    layout = diagram.build_layout()
+    nodes = {d.label: d for d in layout.districts}
+    assert nodes["城南"].y > diagram.CENTRE + 100  # below the council: south
+    assert nodes["城东"].x > diagram.CENTRE + 100  # right of it: east
+    assert len(layout.branches) == 2
+
+
+def test_it_zooms_into_a_district_with_its_units_named(anon, unit_a):
+    pairing = PairingFactory(unit=unit_a)
+    district = pairing.community.district
+    html = anon.get(reverse("units:structure"), {"district": district.pk}).content.decode()
+    zoom = html[html.index('id="zoom"'):html.index("</section>", html.index('id="zoom"'))]
+    assert pairing.community.name in zoom and unit_a.name in zoom
+
+
+def test_its_legend_explains_every_unit_colour_and_line(anon, unit_a, unit_b):
+    PairingFactory(unit=unit_a)
+    PairingFactory(unit=unit_b)
+    html = anon.get(reverse("units:structure")).content.decode()
+    legend = html[html.index('class="legend"'):]
+    for text in ["市、区级机关", "辖区单位", "片区—村居", "联席会议—片区", "农村片区"]:
+        assert text in legend, text
+
+
+def test_the_district_zoom_survives_the_public_page_cache(anon, settings, unit_a):
+    settings.PUBLIC_PAGE_CACHE = True
+    pairing = PairingFactory(unit=unit_a)
+    url = reverse("units:structure") + f"?district={pairing.community.district_id}"
+    response = anon.get(url)
+    assert response.status_code == 200 and 'id="zoom"' in response.content.decode()
+    assert anon.get(url).status_code == 200

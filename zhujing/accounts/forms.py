@@ -3,11 +3,12 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from units.models import MemberUnit
+from zhujing.choices import PleaseChooseMixin
 
 from .models import User
 
 
-class LiaisonCreateForm(UserCreationForm):
+class LiaisonCreateForm(PleaseChooseMixin, UserCreationForm):
     """Office staff open an account for a member unit's liaison."""
 
     class Meta:

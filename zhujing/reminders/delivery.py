@@ -21,7 +21,7 @@ from units.models import Pairing
 
 from .channels import active_channels
 from .models import Reminder
-from .sweep import digest_figures
+from .sweep import digest_figures, escalated_pairings
 
 logger = logging.getLogger(__name__)
 Kind = Reminder.Kind
@@ -45,6 +45,8 @@ def still_due(reminder, subject):
     """A reminder whose subject changed since the sweep is dropped, not sent."""
     if subject is None or not reminder.recipient.is_active:
         return False
+    if is_escalation_summary(reminder, subject):
+        return bool(escalated_pairings(reminder.due_on))
     if reminder.kind in (Kind.MILESTONE_DUE, Kind.MILESTONE_OVERDUE):
         return subject.done_on is None and subject.due_on == reminder.due_on
     if reminder.kind in (Kind.VISIT_DUE, Kind.VISIT_OVERDUE, Kind.VISIT_ESCALATION):
@@ -54,6 +56,40 @@ def still_due(reminder, subject):
     if reminder.kind == Kind.MEETING:
         return subject.held_on == reminder.due_on
     return True
+
+
+def is_escalation_summary(reminder, subject):
+    """The day's one escalation notice to an office worker (its subject is the worker)."""
+    return reminder.kind == Kind.VISIT_ESCALATION and not isinstance(subject, Pairing)
+
+
+def is_grouped(reminder, subject):
+    """A single pairing's escalation: recorded, but told through the day's summary."""
+    return reminder.kind == Kind.VISIT_ESCALATION and isinstance(subject, Pairing)
+
+
+#: How many long-overdue pairings the summary names; the link shows them all.
+ESCALATION_SUMMARY_NAMES = 10
+
+
+def compose_escalation_summary(today):
+    rows = escalated_pairings(today)
+    pairings = Pairing.objects.select_related("community", "unit", "partner_community").in_bulk(
+        [pk for pk, _due in rows[:ESCALATION_SUMMARY_NAMES]]
+    )
+    lines = [
+        _("%(pairing)s: due %(date)s") % {"pairing": pairings[pk], "date": date_format(due, "DATE_FORMAT")}
+        for pk, due in rows[:ESCALATION_SUMMARY_NAMES]
+        if pk in pairings
+    ]
+    more = len(rows) - len(lines)
+    if more > 0:
+        lines.append(_("… and %(n)d more") % {"n": more})
+    return Message(
+        _("%(n)d pairings long overdue for a visit") % {"n": len(rows)},
+        "\n".join(lines),
+        reverse("units:pairing-health"),
+    )
 
 
 def _visit_form(pairing):
@@ -144,6 +180,8 @@ COMPOSERS = {
 
 
 def compose(reminder, subject):
+    if is_escalation_summary(reminder, subject):
+        return compose_escalation_summary(reminder.due_on)
     return COMPOSERS[reminder.kind](subject, date_format(reminder.due_on, "DATE_FORMAT"))
 
 
@@ -176,7 +214,8 @@ def deliver(pk):
         return Outcome.CANCELLED
     with translation.override(settings.LANGUAGE_CODE):
         message = compose(reminder, subject)
-    for channel in active_channels():
+    channels = [] if is_grouped(reminder, subject) else active_channels()
+    for channel in channels:
         if channel.name in reminder.delivered_channels:
             continue
         try:

@@ -132,6 +132,18 @@ class NotificationQuerySet(models.QuerySet):
     def mark_all_read(self, user):
         return self.filter(user=user).unread().update(read_at=timezone.now())
 
+    def settle_visit(self, pairing):
+        """A visit was recorded: its 'visit due/overdue' notices are done, read or not."""
+        return (
+            self.unread()
+            .filter(
+                reminder__kind__in=[Reminder.Kind.VISIT_DUE, Reminder.Kind.VISIT_OVERDUE],
+                reminder__subject_type=ContentType.objects.get_for_model(type(pairing)),
+                reminder__subject_id=pairing.pk,
+            )
+            .update(read_at=timezone.now())
+        )
+
 
 class Notification(models.Model):
     """An entry in a user's in-app inbox."""

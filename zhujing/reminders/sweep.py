@@ -82,6 +82,17 @@ def open_milestones_due_by(day):
     )
 
 
+def is_escalated(due, today):
+    """Overdue by the grace period or more: the office is told."""
+    return (today - due).days >= settings.REMINDER_VISIT_ESCALATE_DAYS
+
+
+def escalated_pairings(today):
+    """The pairings long overdue today, as (pairing id, due date), worst first."""
+    rows = [(pk, due) for pk, _unit, due in pairings_with_next_visit(today) if is_escalated(due, today)]
+    return sorted(rows, key=lambda row: row[1])
+
+
 def _liaisons_by_unit():
     User = get_user_model()
     by_unit = defaultdict(list)
@@ -98,12 +109,13 @@ def _office_staff():
 
 def due_reminders(today):
     """Every reminder that should exist today, as (recipient, kind, content type, id, due)."""
-    ct = ContentType.objects.get_for_models(Pairing, Milestone, JointMeeting)
+    User = get_user_model()
+    ct = ContentType.objects.get_for_models(Pairing, Milestone, JointMeeting, User)
     pairing_ct, milestone_ct, meeting_ct = ct[Pairing].pk, ct[Milestone].pk, ct[JointMeeting].pk
     liaisons = _liaisons_by_unit()
     staff = _office_staff()
 
-    escalate = settings.REMINDER_VISIT_ESCALATE_DAYS
+    escalated = []
 
     def visit_reminders(row):
         pairing_id, unit_id, due = row
@@ -113,11 +125,19 @@ def due_reminders(today):
         kind = VISIT_KIND[standing]
         for user_id in liaisons.get(unit_id, ()):
             yield user_id, kind, pairing_ct, pairing_id, due
-        if (today - due).days >= escalate:
+        if is_escalated(due, today):
+            escalated.append(pairing_id)
+            # Recorded per pairing (the health page shows when each was escalated) but
+            # delivered as one summary a day: see ESCALATION_SUMMARY below.
             for user_id in staff:
                 yield user_id, Kind.VISIT_ESCALATION, pairing_ct, pairing_id, due
 
     yield from _isolated(pairings_with_next_visit(today), "pairing", visit_reminders)
+    if escalated:
+        # One escalation notice per office worker per day, about the recipient itself,
+        # listing every long-overdue pairing: sixty pairings make one inbox entry, not sixty.
+        for user_id in staff:
+            yield user_id, Kind.VISIT_ESCALATION, ct[User].pk, user_id, today
 
     def milestone_reminders(row):
         milestone_id, due, unit_id = row
