@@ -31,12 +31,20 @@ browser:
 	    echo "browser tests need: sudo apt-get install chromium fonts-noto-cjk"; \
 	  fi; \
 	fi
-	@# axe-core for the accessibility checks, pinned by tests/browser/package-lock.json.
-	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
+	@# Java for the Nu Html Checker (vnu) that checks every page's markup.
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "the HTML check needs: sudo apt-get install default-jre-headless"; \
+	  fi; \
+	fi
+	@# axe-core and vnu-jar, pinned by tests/browser/package-lock.json.
+	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] || [ ! -f tests/browser/node_modules/vnu-jar/build/dist/vnu.jar ]; then \
 	  if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
 	  fi; \
-	  npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "accessibility checks need npm"; \
+	  npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --silent || echo "accessibility checks need npm"; \
 	fi
 
 ## Run the app with demo data on the embedded default (SQLite, filesystem broker).
