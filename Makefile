@@ -50,6 +50,7 @@ browser:
 ## Run the app with demo data on the embedded default (SQLite, filesystem broker).
 run: messages
 	$(PY) manage.py migrate --noinput
+	STATIC_HASHED=1 $(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo
 	$(PY) manage.py rundev $(HOST)
 
