@@ -7,9 +7,10 @@ see it. Objects in URLs belong to unit_a (bob's unit), so carol (unit_b) must be
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from projects.models import Project, RenewalProposal
+from projects.models import ProgressPhoto, Project, RenewalProposal
 from tests.factories import (
     AdoptionFactory,
     JointMeetingFactory,
@@ -134,6 +135,8 @@ RULES = {
     "projects:my-renewals": LIAISON,
     "projects:renewal-confirm": UNIT_A_LIAISON.post(),
     "projects:renewal-drop": UNIT_A_LIAISON.post(),
+    # A progress photo of a public project: as public as its project.
+    "projects:progress-photo": PUBLIC,
 }
 
 
@@ -155,7 +158,12 @@ def objects(unit_a, liaison):
     )
     need = NeedFactory(community=pairing.community)
     notification = Notification.objects.create(user=liaison, title="测试提醒")
+    photo = ProgressPhoto.objects.create(
+        update=project.updates.create(text="进展"),
+        image=SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
+    )
     return {
+        "photo": photo,
         "notification": notification,
         "pairing": pairing,
         "project": project,
@@ -188,6 +196,7 @@ KWARGS = {
     "accounts:user-reactivate": lambda o: {"pk": o["liaison"].pk},
     "projects:project-detail": lambda o: {"pk": o["project"].pk},
     "projects:project-qr": lambda o: {"pk": o["project"].pk},
+    "projects:progress-photo": lambda o: {"pk": o["photo"].pk},
     "projects:project-adopt": lambda o: {"pk": o["project"].pk},
     "projects:project-edit": lambda o: {"pk": o["project"].pk},
     "projects:project-transition": lambda o: {"pk": o["project"].pk},
