@@ -59,7 +59,7 @@ run: messages
 dev: messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py rundev --reload $(HOST)
+	STATIC_HASHED=0 $(PY) manage.py rundev --reload $(HOST)
 
 ## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
 test: messages browser
