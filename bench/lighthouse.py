@@ -37,8 +37,8 @@ DEMO_LOGIN = ("caizheng", "zhujing-demo-2026")
 
 
 def start_default_install(port):
-    """The default install as `make run` serves it (DEBUG on, SQLite, collected static
-    files), on a scratch database with the demo data."""
+    """The default install as `make run` serves it (gunicorn, DEBUG on, SQLite, collected
+    static files), on a scratch database with the demo data."""
     scratch = Path(tempfile.mkdtemp(prefix="zhujing-lighthouse-"))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(SQLITE_PATH=str(scratch / "db.sqlite3"), STATIC_HASHED="1")
@@ -47,8 +47,10 @@ def start_default_install(port):
                     ["load_demo"]):
         subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True,
                        stdout=subprocess.DEVNULL)
+    # gunicorn, as `make run` serves (its Celery worker is not needed to read pages).
     server = subprocess.Popen(
-        [PY, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        [PY, "-m", "gunicorn", "zhujing.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
