@@ -20,6 +20,7 @@ from tests.factories import (
     ProjectFactory,
 )
 from tests.urlwalk import app_routes
+from records.models import Contribution
 from zhujing.reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -137,6 +138,22 @@ RULES = {
     "projects:renewal-drop": UNIT_A_LIAISON.post(),
     # A progress photo of a public project: as public as its project.
     "projects:progress-photo": PUBLIC,
+    # records: contributions, the year-end assessment, the unit's record, the annual report
+    "records:contribution-create-project": UNIT_A_LIAISON,
+    "records:contribution-create-pairing": UNIT_A_LIAISON,
+    "records:my-contributions": LIAISON,
+    "records:contribution-edit": UNIT_A_OR_STAFF,
+    "records:contribution-evidence": UNIT_A_OR_STAFF,
+    "records:contribution-list": STAFF,
+    "records:contribution-confirm": STAFF.post(),
+    "records:assessment": STAFF,
+    "records:assessment-export": STAFF,
+    "records:assessment-finalise": STAFF.post(),
+    "records:assessment-rate": STAFF,
+    "records:unit-record": UNIT_A_OR_STAFF,
+    "records:unit-record-pdf": UNIT_A_OR_STAFF,
+    "records:annual-report": PUBLIC,
+    "records:annual-report-pdf": PUBLIC,
 }
 
 
@@ -158,11 +175,16 @@ def objects(unit_a, liaison):
     )
     need = NeedFactory(community=pairing.community)
     notification = Notification.objects.create(user=liaison, title="测试提醒")
+    contribution = Contribution.objects.create(
+        unit=unit_a, project=adopted, kind=Contribution.Kind.FUNDS, amount=100,
+        evidence=SimpleUploadedFile("e.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
+    )
     photo = ProgressPhoto.objects.create(
         update=project.updates.create(text="进展"),
         image=SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
     )
     return {
+        "contribution": contribution,
         "photo": photo,
         "notification": notification,
         "pairing": pairing,
@@ -213,6 +235,23 @@ KWARGS = {
         "adoption_pk": o["adoption"].pk,
     },
 }
+
+YEAR = 2026
+KWARGS.update({
+    "records:contribution-create-project": lambda o: {"pk": o["adopted"].pk},
+    "records:contribution-create-pairing": lambda o: {"pk": o["pairing"].pk},
+    "records:contribution-edit": lambda o: {"pk": o["contribution"].pk},
+    "records:contribution-evidence": lambda o: {"pk": o["contribution"].pk},
+    "records:contribution-confirm": lambda o: {"pk": o["contribution"].pk},
+    "records:assessment": lambda o: {"year": YEAR},
+    "records:assessment-export": lambda o: {"year": YEAR},
+    "records:assessment-finalise": lambda o: {"year": YEAR},
+    "records:assessment-rate": lambda o: {"year": YEAR, "unit_pk": o["unit"].pk},
+    "records:unit-record": lambda o: {"pk": o["unit"].pk, "year": YEAR},
+    "records:unit-record-pdf": lambda o: {"pk": o["unit"].pk, "year": YEAR},
+    "records:annual-report": lambda o: {"year": YEAR},
+    "records:annual-report-pdf": lambda o: {"year": YEAR},
+})  # fmt: skip
 
 #: Every other route's "pk" is the meeting's.
 for _name in [

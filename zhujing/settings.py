@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "units",
     "projects",
     "zhujing.reminders",
+    "records",
     "zhujing.freshness",
     "demo",
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("projects.urls")),
     path("", include("zhujing.reminders.urls")),
+    path("", include("records.urls")),
     # No /media/: progress photos are served by projects:progress-photo, which applies
     # the project's visibility.
 ]

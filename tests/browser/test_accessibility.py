@@ -4,6 +4,8 @@ axe is injected as a script, so these pages are opened with the CSP bypassed; th
 journeys check the same pages with the CSP enforced.
 """
 
+import datetime
+
 import pytest
 
 from tests.browser.axe import serious_violations
@@ -19,6 +21,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.browser
+
+THIS_YEAR = datetime.date.today().year
 
 #: (name, who is logged in, path or a function of the fixture objects)
 PAGES = [
@@ -60,6 +64,13 @@ PAGES = [
     ("pairing-edit", "alice", lambda o: f"/registry/pairings/{o['pairing'].pk}/edit/"),
     ("pairing-health", "alice", "/registry/pairings/health/"),
     ("structure-health", "alice", "/structure/?health=1"),
+    ("contribution-form", "bob", lambda o: f"/my/projects/{o['adopted'].pk}/contributions/new/"),
+    ("my-contributions", "bob", "/my/contributions/"),
+    ("contributions", "alice", "/office/contributions/"),
+    ("assessment", "alice", f"/office/assessment/{THIS_YEAR}/"),
+    ("assessment-rate", "alice", lambda o: f"/office/assessment/{THIS_YEAR}/units/{o['pairing'].unit_id}/"),
+    ("unit-record", "bob", lambda o: f"/registry/units/{o['pairing'].unit_id}/record/{THIS_YEAR}/"),
+    ("annual-report", None, f"/reports/{THIS_YEAR}/"),
 ]
 
 
