@@ -31,12 +31,20 @@ browser:
 	    echo "browser tests need: sudo apt-get install chromium fonts-noto-cjk"; \
 	  fi; \
 	fi
-	@# axe-core for the accessibility checks, pinned by tests/browser/package-lock.json.
-	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then \
+	@# Java for the Nu Html Checker (vnu) that checks every page's markup.
+	@if ! command -v java >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; \
+	  else \
+	    echo "the HTML check needs: sudo apt-get install default-jre-headless"; \
+	  fi; \
+	fi
+	@# axe-core and vnu-jar, pinned by tests/browser/package-lock.json.
+	@if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ] || [ ! -f tests/browser/node_modules/vnu-jar/build/dist/vnu.jar ]; then \
 	  if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
 	  fi; \
-	  npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "accessibility checks need npm"; \
+	  npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --silent || echo "accessibility checks need npm"; \
 	fi
 
 # Debian's pango and CJK fonts for WeasyPrint's PDFs (the unit's record, the annual report).
@@ -53,6 +61,7 @@ pdf:
 ## served by gunicorn (4 workers x 4 threads) with one Celery worker and one beat.
 run: messages pdf
 	$(PY) manage.py migrate --noinput
+	STATIC_HASHED=1 $(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo
 	$(PY) manage.py rundev $(HOST)
 
@@ -60,7 +69,7 @@ run: messages pdf
 dev: messages pdf
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py rundev --reload $(HOST)
+	STATIC_HASHED=0 $(PY) manage.py rundev --reload $(HOST)
 
 ## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
 test: messages browser pdf

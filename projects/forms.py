@@ -32,7 +32,9 @@ def grouped_communities(queryset, empty_label):
 class ProjectFilterForm(forms.Form):
     """The board's filters. Every field is optional; bad values are simply ignored."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"), required=False, max_length=100, widget=forms.SearchInput
+    )
     district = forms.ModelChoiceField(
         label=_("district"), queryset=District.objects.all(), required=False,
         empty_label=_("All districts"),
@@ -47,9 +49,7 @@ class ProjectFilterForm(forms.Form):
 
     def __init__(self, *args, years=(), include_drafts=False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "placeholder": _("Search projects")}
-        )
+        self.fields["q"].widget.attrs["placeholder"] = _("Search projects")
         district = (self.data.get("district") or "") if self.is_bound else ""
         if district.isascii() and district.isdigit():
             # Choosing a district narrows the community list to its villages and areas.
@@ -111,7 +111,7 @@ class NeedForm(PleaseChooseMixin, forms.ModelForm):
         fields = ["community", "category", "text", "contact_name", "contact_phone"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 5, "maxlength": 1000}),
-            "contact_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+            "contact_phone": forms.TelInput(attrs={"autocomplete": "tel"}),
         }
         help_texts = {
             "text": _("What would make life in your community better? At most 1000 characters."),
@@ -370,11 +370,17 @@ class RenewalDropForm(forms.Form):
 
 
 class MilestoneDoneForm(forms.Form):
+    """Mark one milestone done. A page lists many open milestones, each with this form:
+    the milestone's prefix keeps their ids (and names) apart."""
+
     evidence = forms.CharField(
         label=_("What was done"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, milestone, **kwargs):
+        super().__init__(*args, prefix=f"milestone-{milestone.pk}", **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -953,6 +953,14 @@ def renewal_drop(request, pk):
 # The liaison portal -----------------------------------------------------------------------
 
 
+def _with_done_forms(milestones):
+    """Give each open milestone its own empty "mark done" form, which its partial shows."""
+    for milestone in milestones:
+        if not milestone.is_done:
+            milestone.done_form = MilestoneDoneForm(milestone=milestone)
+    return milestones
+
+
 @liaison_required
 def my_projects(request):
     today = timezone.localdate()
@@ -968,12 +976,12 @@ def my_projects(request):
         )
         .order_by("-year", "title")
     )
+    for project in projects:
+        _with_done_forms(project.milestones.all())
     # This year's projects open, earlier years folded (the newest year open if none is this year's).
     open_from = min(today.year, projects[0].year) if projects else today.year
     return render(
-        request,
-        "projects/my_projects.html",
-        {"projects": projects, "done_form": MilestoneDoneForm(), "this_year": open_from},
+        request, "projects/my_projects.html", {"projects": projects, "this_year": open_from}
     )
 
 
@@ -990,7 +998,7 @@ def my_project(request, pk):
         )
         messages.success(request, _("Progress update posted."))
         return redirect("projects:my-project", pk=project.pk)
-    milestones = list(project.milestones.all())
+    milestones = _with_done_forms(list(project.milestones.all()))
     return render(
         request,
         "projects/my_project.html",
@@ -998,7 +1006,6 @@ def my_project(request, pk):
             "project": project,
             "milestones": milestones,
             "form": form,
-            "done_form": MilestoneDoneForm(),
             "updates": project.updates.prefetch_related("photos")[:10],
             "can_complete": actions.can_complete(project),
         },
@@ -1009,18 +1016,15 @@ def my_project(request, pk):
 @liaison_required
 def milestone_done(request, pk):
     milestone = _get_milestone_for_liaison(request, pk)
-    form = MilestoneDoneForm(request.POST)
+    form = MilestoneDoneForm(request.POST, milestone=milestone)
     if form.is_valid() and not milestone.is_done:
         actions.complete_milestone(milestone, evidence=form.cleaned_data["evidence"])
         milestone.refresh_from_db()
         if not request.htmx:
             messages.success(request, _("Milestone marked as done."))
     if request.htmx:
-        return render(
-            request,
-            "projects/my_project.html#milestone",
-            {"milestone": milestone, "done_form": form if form.errors else MilestoneDoneForm()},
-        )
+        milestone.done_form = form if form.errors else MilestoneDoneForm(milestone=milestone)
+        return render(request, "projects/my_project.html#milestone", {"milestone": milestone})
     if form.errors:
         messages.error(request, _("Describe what was done to mark the milestone done."))
     return redirect("projects:my-project", pk=milestone.project_id)

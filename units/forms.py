@@ -27,9 +27,7 @@ class UnitFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Name or party organisation")}
-        ),
+        widget=forms.SearchInput(attrs={"placeholder": _("Name or party organisation")}),
     )
     category = forms.ChoiceField(
         label=_("Category"),
@@ -112,6 +110,15 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+
+def without_hidden_initial(form, *names):
+    """Drop the hidden "initial-" copy Django adds for a model field whose default is a
+    callable (today's date). The form never asks has_changed(), and Django 5.2 gives the
+    hidden copy the visible field's aria-describedby, which HTML forbids on hidden inputs."""
+    for name in names:
+        form.fields[name].show_hidden_initial = False
+
+
 class PairingForm(PleaseChooseMixin, forms.ModelForm):
     """Pick a community, then its counterpart: a member unit or a partner community.
 
@@ -145,6 +152,7 @@ class PairingForm(PleaseChooseMixin, forms.ModelForm):
 
     def __init__(self, *args, narrow=False, **kwargs):
         super().__init__(*args, **kwargs)
+        without_hidden_initial(self, "started_on")
         self.fields["community"].queryset = Community.objects.filter(
             is_active=True
         ).select_related("district")
@@ -261,6 +269,7 @@ class VisitForm(PleaseChooseMixin, forms.ModelForm):
     def __init__(self, *args, pairing, **kwargs):
         self.pairing = pairing
         super().__init__(*args, **kwargs)
+        without_hidden_initial(self, "visited_on")
         self.fields["visitors"].widget.attrs["autocomplete"] = "name"
 
     def clean_visited_on(self):

@@ -64,9 +64,14 @@ INSTALLED_APPS = [
     "demo",
 ]
 
+# Compress HTML in the app (Django's GZipMiddleware, with its BREACH padding) unless a
+# reverse proxy in front does it (COMPRESS_HTML=0 in docker-compose): see the README.
+COMPRESS_HTML = env_bool("COMPRESS_HTML", True)
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    *(["django.middleware.gzip.GZipMiddleware"] if COMPRESS_HTML else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhujing.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -247,13 +252,19 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Hashed static files (cached for a year, immutable) with gzip and brotli copies that
+# WhiteNoise serves with Content-Encoding. Production always collects them (the image
+# does); `make run` collects them too (STATIC_HASHED=1), so the default install serves
+# them the same way. A checkout that never collected serves the originals from static/;
+# STATIC_HASHED=0 does too, for editing CSS without collecting again.
+STATIC_HASHED = env_bool("STATIC_HASHED", not DEBUG or (STATIC_ROOT / "staticfiles.json").exists())
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "zhujing.storage.HashedStaticFilesStorage"
+            if STATIC_HASHED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }

@@ -83,7 +83,7 @@ def test_it_marks_a_milestone_done_with_evidence_over_htmx(adopted, liaison_clie
     milestone = MilestoneFactory(project=adopted)
     response = liaison_client.post(
         reverse("projects:milestone-done", args=[milestone.pk]),
-        {"evidence": "已开展两次法律讲座"},
+        {f"milestone-{milestone.pk}-evidence": "已开展两次法律讲座"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
@@ -98,7 +98,10 @@ def test_it_marks_a_milestone_done_with_evidence_over_htmx(adopted, liaison_clie
 
 def test_it_wants_evidence_to_mark_a_milestone_done(adopted, liaison_client):
     milestone = MilestoneFactory(project=adopted)
-    liaison_client.post(reverse("projects:milestone-done", args=[milestone.pk]), {"evidence": ""})
+    liaison_client.post(
+        reverse("projects:milestone-done", args=[milestone.pk]),
+        {f"milestone-{milestone.pk}-evidence": ""},
+    )
     milestone.refresh_from_db()
     assert not milestone.is_done
 
@@ -112,7 +115,10 @@ def test_it_lets_the_liaison_complete_a_project_when_all_milestones_are_done(
     adopted.refresh_from_db()
     assert adopted.status == Project.Status.ADOPTED
 
-    liaison_client.post(reverse("projects:milestone-done", args=[milestone.pk]), {"evidence": "完成"})
+    liaison_client.post(
+        reverse("projects:milestone-done", args=[milestone.pk]),
+        {f"milestone-{milestone.pk}-evidence": "完成"},
+    )
     assert "标记项目已完成" in liaison_client.get(
         reverse("projects:my-project", args=[adopted.pk])
     ).content.decode()
