@@ -32,6 +32,7 @@ from zhujing.accounts.access import (
     wants_partial,
 )
 from zhujing.pagecache import cache_public_page
+from zhujing.sharedcache import cache_signed_in_page
 
 from . import actions, exports, screen
 from .forms import (
@@ -127,6 +128,7 @@ def _get_need_for_staff(pk):
 
 @require_GET
 @cache_public_page
+@cache_signed_in_page
 def project_list(request):
     include_drafts = is_office_staff(request.user)
     visible = Project.objects.all() if include_drafts else Project.objects.public()
@@ -176,6 +178,7 @@ def project_list(request):
 
 @require_GET
 @cache_public_page
+@cache_signed_in_page
 def project_detail(request, pk):
     project = _get_project_for_user(request, pk)
     adoptions = list(project.adoptions.select_related("unit").order_by("recorded_at", "id"))
@@ -265,6 +268,7 @@ def need_track(request, tracking_code):
 
 @staff_required
 @require_GET
+@cache_signed_in_page
 def need_inbox(request):
     form = NeedFilterForm(request.GET or None)
     linkable = Project.objects.exclude(
@@ -804,6 +808,7 @@ def renewal_drop(request, pk):
 
 
 @liaison_required
+@cache_signed_in_page(per_unit=True)
 def my_projects(request):
     projects = (
         Project.objects.filter(adoptions__unit_id=request.user.unit_id)

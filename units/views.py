@@ -20,6 +20,7 @@ from zhujing.accounts.access import (
     wants_partial,
 )
 from zhujing.pagecache import cache_public_page
+from zhujing.sharedcache import cache_signed_in_page
 from zhujing.reminders.models import Reminder
 
 from . import diagram, stats
@@ -69,6 +70,7 @@ def _active_pairings_count(field):
 
 
 @staff_required
+@cache_signed_in_page
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     units = form.filter(
@@ -368,6 +370,7 @@ def pairing_health(request):
 
 
 @staff_required
+@cache_signed_in_page
 def community_list(request):
     communities = (
         Community.objects.select_related("district")
@@ -445,6 +448,7 @@ def _get_pairing_for_user(request, pk):
 
 @liaison_required
 @require_GET
+@cache_signed_in_page(per_unit=True)
 def my_pairings(request):
     unit = request.user.unit
     today = timezone.localdate()
