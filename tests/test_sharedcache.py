@@ -129,3 +129,15 @@ def test_it_never_shares_a_page_that_shows_a_flash_message(staff_client):
     colleague = _client_for(UserFactory(username="dave", is_staff=True, display_name="党建办小李"))
     page, _ = _get(colleague, reverse("projects:need-inbox"))
     assert "message-success" not in page.content.decode()
+
+
+def test_it_shows_each_request_the_users_current_unread_count(liaison, liaison_client):
+    from zhujing.reminders.models import Notification
+
+    _get(liaison_client, reverse("projects:project-list"))
+    before, _ = _get(liaison_client, reverse("projects:project-list"))
+    Notification.objects.create(user=liaison, title="测试新通知")
+    after, _ = _get(liaison_client, reverse("projects:project-list"))
+    assert after["X-Page-Cache"] == "hit"
+    assert 'class="badge"' not in before.content.decode()
+    assert 'class="badge"' in after.content.decode()

@@ -5,7 +5,8 @@ staff member sees the same registry. What differs per person is the header navig
 (name, unread badge, pending-needs badge, logout form) and the CSRF token. So the body is
 rendered once per *audience* and cached, the header is cut out of it, and every request
 renders only ``components/nav.html`` (a few queries, a few hundred template nodes) and puts
-it and its own CSRF token back in.
+it and its own CSRF token back in. The header itself is memoised per process by
+everything it shows (language, path, name, role, unread and pending counts).
 
 The audience is the role (office staff, liaison) and, for pages about one unit
 (``per_unit=True``: my pairings, my projects), the liaison's unit. Keys sit on the public
@@ -20,6 +21,8 @@ name still shows outside it (so a per-user detail can never reach someone else).
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -66,8 +69,49 @@ def _no_messages(request):
     return len(get_messages(request)) == 0
 
 
+#: Rendered headers (without their CSRF token) by everything that shapes them: rendering
+#: nav.html cost more than the rest of a cached page. Per process, bounded.
+NAV_MEMO_SIZE = 2048
+_nav_memo = OrderedDict()
+_nav_lock = threading.Lock()
+
+
+def _nav_state(request):
+    """Everything components/nav.html shows, as a key: any change renders it anew."""
+    from projects.templatetags.board import pending_needs_count
+
+    from zhujing.reminders.context_processors import unread_notifications
+
+    user = request.user
+    staff = is_office_staff(user)
+    return (
+        getattr(request, "LANGUAGE_CODE", ""),
+        request.path,
+        user.pk,
+        str(user),
+        staff,
+        is_liaison(user),
+        user.is_superuser,
+        unread_notifications(request).get("unread_notifications"),
+        pending_needs_count() if staff else None,
+    )
+
+
 def _nav(request):
-    return render_to_string(NAV_TEMPLATE, request=request)
+    """The user's header with a placeholder for the CSRF token."""
+    state = _nav_state(request)
+    with _nav_lock:
+        nav = _nav_memo.get(state)
+        if nav is not None:
+            _nav_memo.move_to_end(state)
+            return nav
+    html = render_to_string(NAV_TEMPLATE, request=request)
+    nav = _without_tokens(html, pagecache._TOKEN.findall(html))
+    with _nav_lock:
+        _nav_memo[state] = nav
+        while len(_nav_memo) > NAV_MEMO_SIZE:
+            _nav_memo.popitem(last=False)
+    return nav
 
 
 def _without_tokens(html, tokens):
@@ -88,7 +132,6 @@ def _shared_copy(request, response):
         return None
     html = _without_tokens(html, tokens)
     nav = _nav(request)
-    nav = _without_tokens(nav, pagecache._TOKEN.findall(nav))
     if html.count(nav) != 1:
         return None
     html = html.replace(nav, NAV_PLACEHOLDER)
@@ -123,8 +166,8 @@ def cache_signed_in_page(view=None, *, per_unit=False):
                 return view(request, *args, **kwargs)
             if hit is not None:
                 html, headers, vary = hit
-                html = html.replace(pagecache.PLACEHOLDER, get_token(request))
-                response = HttpResponse(html.replace(NAV_PLACEHOLDER, _nav(request), 1))
+                html = html.replace(NAV_PLACEHOLDER, _nav(request), 1)
+                response = HttpResponse(html.replace(pagecache.PLACEHOLDER, get_token(request)))
                 for name, value in headers.items():
                     response[name] = value
                 if vary:
