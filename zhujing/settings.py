@@ -292,6 +292,10 @@ PERMISSIONS_POLICY = (
 )
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Every signed-in page reads the session: from Redis when there is one, so it costs no
+# database query; the database stays the record, and a cache failure falls back to it.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_SAMESITE = "Lax"
 # htmx reads the token from <body data-hx-headers>, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
