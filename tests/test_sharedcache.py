@@ -141,3 +141,21 @@ def test_it_shows_each_request_the_users_current_unread_count(liaison, liaison_c
     assert after["X-Page-Cache"] == "hit"
     assert 'class="badge"' not in before.content.decode()
     assert 'class="badge"' in after.content.decode()
+
+
+def test_it_shows_staff_a_new_pending_need_on_the_next_page(staff_client, django_capture_on_commit_callbacks):
+    _get(staff_client, reverse("projects:project-list"))
+    before, _ = _get(staff_client, reverse("projects:project-list"))
+    with django_capture_on_commit_callbacks(execute=True):
+        NeedFactory(status="pending")
+    after, queries = _get(staff_client, reverse("projects:project-list"))
+    assert 'class="badge"' not in before.content.decode()
+    assert 'class="badge"' in after.content.decode()
+
+
+def test_it_serves_a_staff_page_from_the_shared_copy_with_one_query(staff_client):
+    _get(staff_client, reverse("units:unit-list"))
+    _get(staff_client, reverse("units:unit-list"))
+    page, queries = _get(staff_client, reverse("units:unit-list"))
+    assert page["X-Page-Cache"] == "hit"
+    assert len(queries) <= 1, str(queries)  # the user (with the unread count); no session, no count

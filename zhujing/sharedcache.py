@@ -76,10 +76,22 @@ _nav_memo = OrderedDict()
 _nav_lock = threading.Lock()
 
 
-def _nav_state(request):
-    """Everything components/nav.html shows, as a key: any change renders it anew."""
+_pending = {"version": None, "count": None}
+
+
+def _pending_needs():
+    """The staff badge's count, read again only when the data version moves (a need's
+    save bumps it), instead of a COUNT query on every staff page."""
     from projects.templatetags.board import pending_needs_count
 
+    version = pagecache.current_version()
+    if _pending["version"] != version:
+        _pending.update(version=version, count=pending_needs_count())
+    return _pending["count"]
+
+
+def _nav_state(request):
+    """Everything components/nav.html shows, as a key: any change renders it anew."""
     from zhujing.reminders.context_processors import unread_notifications
 
     user = request.user
@@ -93,7 +105,7 @@ def _nav_state(request):
         is_liaison(user),
         user.is_superuser,
         unread_notifications(request).get("unread_notifications"),
-        pending_needs_count() if staff else None,
+        _pending_needs() if staff else None,
     )
 
 
