@@ -8,6 +8,10 @@ renders only ``components/nav.html`` (a few queries, a few hundred template node
 it and its own CSRF token back in. The header itself is memoised per process by
 everything it shows (language, path, name, role, unread and pending counts).
 
+Keys and parameters follow the public cache (``pagecache._key``): a page is stored only
+when the view reported (``canonical_query``) the validated values it used and they are
+what was asked, so the number of copies is bounded by the data.
+
 The audience is the role (office staff, liaison) and, for pages about one unit
 (``per_unit=True``: my pairings, my projects), the liaison's unit. Keys sit on the public
 page cache's data version (``pagecache.current_version``, bumped after every committed
@@ -188,14 +192,19 @@ def cache_signed_in_page(view=None, *, per_unit=False):
                 return response
             response = view(request, *args, **kwargs)
             html = _shared_copy(request, response) if _no_messages(request) else None
-            if html is not None:
+            # The public cache's rule on parameters: stored only when the view used exactly
+            # the validated values asked for, so junk parameters cannot multiply copies.
+            asked = pagecache._asked_query(request)
+            if html is not None and getattr(request, "_page_cache_query", "") == asked:
                 headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
                 vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
                 try:
-                    cache.set(key, (html, headers, vary), pagecache._ttl())
+                    stored = cache.set(key, (html, headers, vary), pagecache._ttl())
                 except Exception:
                     logger.warning("signed-in page cache unavailable", exc_info=True)
-                response["X-Page-Cache"] = "miss"
+                    stored = False
+                if stored is not False:
+                    response["X-Page-Cache"] = "miss"
             return response
 
         return wrapped
