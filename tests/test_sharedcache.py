@@ -1,7 +1,5 @@
 """Signed-in pages from a shared copy: fast for everyone, each header their own."""
 
-import contextlib
-
 import pytest
 from django.urls import reverse
 
@@ -13,20 +11,9 @@ from tests.factories import (
     ProjectFactory,
 )
 from tests.queries import capture_queries
-from zhujing import pagecache
+from tests.test_pagecache import _page_cache_on  # noqa: F401 - the same fresh cache, autouse
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PUBLIC_PAGE_CACHE = True
-    # A new version now (bump_version waits for a commit that a test never makes), so
-    # nothing cached by another test or an earlier run is reachable.
-    pagecache._bump()
-    yield
-    with contextlib.suppress(Exception):
-        pagecache.bump_version()
 
 
 def _get(client, url, status=200):
