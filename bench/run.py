@@ -13,7 +13,7 @@ Environment (all optional): BENCH_DATABASE_URL (or just BENCH_DB_NAME, default
 zhujing_bench; the name must end in "bench"), BENCH_REDIS_URL, BENCH_PORT (8105),
 BENCH_SECONDS per scenario (15), BENCH_USERS concurrent clients (24), BENCH_WORKERS
 (2*cores+1), BENCH_THREADS per worker (2), BENCH_SCALE of the data set (1.0),
-BENCH_RUN_WORKERS (4) and BENCH_RUN_THREADS (4) for the SQLite surge, BENCH_SQLITE_SCALE
+BENCH_RUN_WORKERS and BENCH_RUN_THREADS for the SQLite surge (as `make run`: 4 x 4), BENCH_SQLITE_SCALE
 (1.0), BENCH_ONLY (comma-separated scenario keys, for a quick look; the surges always run).
 """
 
@@ -46,9 +46,10 @@ CORES = os.cpu_count() or 1
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * CORES + 1)))
 THREADS = int(os.environ.get("BENCH_THREADS", "2"))
 SCALE = os.environ.get("BENCH_SCALE", "1.0")
-#: `make run`'s server: gunicorn with these workers and threads in front of SQLite.
-RUN_WORKERS = int(os.environ.get("BENCH_RUN_WORKERS", "4"))
-RUN_THREADS = int(os.environ.get("BENCH_RUN_THREADS", "4"))
+#: `make run`'s server: gunicorn with these workers and threads in front of SQLite, read from
+#: the same variables as `manage.py rundev` (WEB_CONCURRENCY, WEB_THREADS; 4 x 4 by default).
+RUN_WORKERS = int(os.environ.get("BENCH_RUN_WORKERS", os.environ.get("WEB_CONCURRENCY", "4")))
+RUN_THREADS = int(os.environ.get("BENCH_RUN_THREADS", os.environ.get("WEB_THREADS", "4")))
 SQLITE_SCALE = os.environ.get("BENCH_SQLITE_SCALE", "1.0")
 SQLITE_PATH = WORK / "zhujing-sqlite-bench"  # bench_data wipes only names ending in "bench"
 ONLY = [k for k in os.environ.get("BENCH_ONLY", "").split(",") if k]
