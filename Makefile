@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install messages makemessages browser demo bench clean
+.PHONY: run dev test install messages makemessages browser pdf demo bench clean
 
 $(VENV)/.installed: pyproject.toml
 	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
@@ -39,14 +39,31 @@ browser:
 	  npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "accessibility checks need npm"; \
 	fi
 
-## Run the app with demo data on the embedded default (SQLite, filesystem broker).
-run: messages
+# Debian's pango and CJK fonts for WeasyPrint's PDFs (the unit's record, the annual report).
+pdf:
+	@if ! ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "PDFs need: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk"; \
+	  fi; \
+	fi
+
+## Run the app with demo data on the embedded default (SQLite, filesystem broker),
+## served by gunicorn (4 workers x 4 threads) with one Celery worker and one beat.
+run: messages pdf
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py rundev $(HOST)
 
+## The same with Django's runserver, which reloads on every code change.
+dev: messages pdf
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py rundev --reload $(HOST)
+
 ## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
-test: messages browser
+test: messages browser pdf
 	$(PY) -m pytest $(ARGS)
 
 ## Benchmark on PostgreSQL + Redis with gunicorn and locust (not part of `make test`).

@@ -7,9 +7,10 @@ see it. Objects in URLs belong to unit_a (bob's unit), so carol (unit_b) must be
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from projects.models import Project, RenewalProposal
+from projects.models import ProgressPhoto, Project, RenewalProposal
 from tests.factories import (
     AdoptionFactory,
     JointMeetingFactory,
@@ -19,6 +20,7 @@ from tests.factories import (
     ProjectFactory,
 )
 from tests.urlwalk import app_routes
+from records.models import Contribution
 from zhujing.reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +136,24 @@ RULES = {
     "projects:my-renewals": LIAISON,
     "projects:renewal-confirm": UNIT_A_LIAISON.post(),
     "projects:renewal-drop": UNIT_A_LIAISON.post(),
+    # A progress photo of a public project: as public as its project.
+    "projects:progress-photo": PUBLIC,
+    # records: contributions, the year-end assessment, the unit's record, the annual report
+    "records:contribution-create-project": UNIT_A_LIAISON,
+    "records:contribution-create-pairing": UNIT_A_LIAISON,
+    "records:my-contributions": LIAISON,
+    "records:contribution-edit": UNIT_A_OR_STAFF,
+    "records:contribution-evidence": UNIT_A_OR_STAFF,
+    "records:contribution-list": STAFF,
+    "records:contribution-confirm": STAFF.post(),
+    "records:assessment": STAFF,
+    "records:assessment-export": STAFF,
+    "records:assessment-finalise": STAFF.post(),
+    "records:assessment-rate": STAFF,
+    "records:unit-record": UNIT_A_OR_STAFF,
+    "records:unit-record-pdf": UNIT_A_OR_STAFF,
+    "records:annual-report": PUBLIC,
+    "records:annual-report-pdf": PUBLIC,
 }
 
 
@@ -155,7 +175,17 @@ def objects(unit_a, liaison):
     )
     need = NeedFactory(community=pairing.community)
     notification = Notification.objects.create(user=liaison, title="测试提醒")
+    contribution = Contribution.objects.create(
+        unit=unit_a, project=adopted, kind=Contribution.Kind.FUNDS, amount=100,
+        evidence=SimpleUploadedFile("e.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
+    )
+    photo = ProgressPhoto.objects.create(
+        update=project.updates.create(text="进展"),
+        image=SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
+    )
     return {
+        "contribution": contribution,
+        "photo": photo,
         "notification": notification,
         "pairing": pairing,
         "project": project,
@@ -188,6 +218,7 @@ KWARGS = {
     "accounts:user-reactivate": lambda o: {"pk": o["liaison"].pk},
     "projects:project-detail": lambda o: {"pk": o["project"].pk},
     "projects:project-qr": lambda o: {"pk": o["project"].pk},
+    "projects:progress-photo": lambda o: {"pk": o["photo"].pk},
     "projects:project-adopt": lambda o: {"pk": o["project"].pk},
     "projects:project-edit": lambda o: {"pk": o["project"].pk},
     "projects:project-transition": lambda o: {"pk": o["project"].pk},
@@ -204,6 +235,23 @@ KWARGS = {
         "adoption_pk": o["adoption"].pk,
     },
 }
+
+YEAR = 2026
+KWARGS.update({
+    "records:contribution-create-project": lambda o: {"pk": o["adopted"].pk},
+    "records:contribution-create-pairing": lambda o: {"pk": o["pairing"].pk},
+    "records:contribution-edit": lambda o: {"pk": o["contribution"].pk},
+    "records:contribution-evidence": lambda o: {"pk": o["contribution"].pk},
+    "records:contribution-confirm": lambda o: {"pk": o["contribution"].pk},
+    "records:assessment": lambda o: {"year": YEAR},
+    "records:assessment-export": lambda o: {"year": YEAR},
+    "records:assessment-finalise": lambda o: {"year": YEAR},
+    "records:assessment-rate": lambda o: {"year": YEAR, "unit_pk": o["unit"].pk},
+    "records:unit-record": lambda o: {"pk": o["unit"].pk, "year": YEAR},
+    "records:unit-record-pdf": lambda o: {"pk": o["unit"].pk, "year": YEAR},
+    "records:annual-report": lambda o: {"year": YEAR},
+    "records:annual-report-pdf": lambda o: {"year": YEAR},
+})  # fmt: skip
 
 #: Every other route's "pk" is the meeting's.
 for _name in [

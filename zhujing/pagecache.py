@@ -7,9 +7,9 @@ cached with a placeholder where the token was, and each visitor gets their own t
 back in. Signed-in users, pages with flash messages and anything but a plain 200 answer
 bypass the cache.
 
-Freshness: every save or delete of a registry or project model (``units``, ``projects``)
-bumps a version counter in the database (``zhujing.freshness``) as soon as the write
-commits, and the version is part of every key. Each process rereads it at
+Freshness: every save or delete of a registry, project or record model (``units``,
+``projects``, ``records``) bumps a version counter in the database (``zhujing.freshness``)
+as soon as the write commits, and the version is part of every key. Each process rereads it at
 most once a second (``VERSION_MEMO_SECONDS``), and the writing process at once after its
 commit, so a new adoption shows within a second. Redis down, restarted with its old data or
 flushed: the cache can only miss, never serve a page older than the last committed write.
@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 
 VERSION_NAME = "public-pages"
 PLACEHOLDER = "__csrf-token-placeholder__"
-WATCHED_APPS = {"units", "projects"}
+WATCHED_APPS = {"units", "projects", "records"}
 _TOKEN = re.compile(
     r'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{32,64})"'
 )
@@ -84,6 +84,7 @@ def bump_version():
     queue behind it. A reader between the commit and the bump caches the new data under the
     old version, which is harmless: it is no older than the write.
     """
+    _forget_version()
     after_commit(_bump)
 
 

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from . import views
 
@@ -14,7 +12,7 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("projects.urls")),
     path("", include("zhujing.reminders.urls")),
-    # Progress photos are public and small; the app serves them itself so the
-    # intranet deployment needs no separate file server.
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),
+    path("", include("records.urls")),
+    # No /media/: progress photos are served by projects:progress-photo, which applies
+    # the project's visibility.
 ]

@@ -4,6 +4,8 @@ axe is injected as a script, so these pages are opened with the CSP bypassed; th
 journeys check the same pages with the CSP enforced.
 """
 
+import datetime
+
 import pytest
 
 from tests.browser.axe import serious_violations
@@ -19,6 +21,8 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.browser
+
+THIS_YEAR = datetime.date.today().year
 
 #: (name, who is logged in, path or a function of the fixture objects)
 PAGES = [
@@ -60,6 +64,13 @@ PAGES = [
     ("pairing-edit", "alice", lambda o: f"/registry/pairings/{o['pairing'].pk}/edit/"),
     ("pairing-health", "alice", "/registry/pairings/health/"),
     ("structure-health", "alice", "/structure/?health=1"),
+    ("contribution-form", "bob", lambda o: f"/my/projects/{o['adopted'].pk}/contributions/new/"),
+    ("my-contributions", "bob", "/my/contributions/"),
+    ("contributions", "alice", "/office/contributions/"),
+    ("assessment", "alice", f"/office/assessment/{THIS_YEAR}/"),
+    ("assessment-rate", "alice", lambda o: f"/office/assessment/{THIS_YEAR}/units/{o['pairing'].unit_id}/"),
+    ("unit-record", "bob", lambda o: f"/registry/units/{o['pairing'].unit_id}/record/{THIS_YEAR}/"),
+    ("annual-report", None, f"/reports/{THIS_YEAR}/"),
 ]
 
 
@@ -103,3 +114,22 @@ def test_it_has_an_accessible_lockout_page(new_browser_page, liaison):
     assert "登录尝试次数过多" in page.content()
     page.screenshot("lockout")
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    "name, path, status, width",
+    [
+        ("bad-request-phone", "/needs/track/%00/", 400, 375),
+        ("bad-request-desk", "/needs/track/%00/", 400, 1366),
+        ("not-found-phone", "/projects/999999/", 404, 375),
+        ("not-found-desk", "/projects/999999/", 404, 1366),
+    ],
+)
+def test_its_error_pages_are_chinese_and_accessible(new_browser_page, db, name, path, status, width):
+    page = new_browser_page(width=width, height=812, bypass_csp=True)
+    response = page.goto(path)
+    assert response.status == status
+    page.screenshot(name)
+    assert "返回首页" in page.content()
+    assert serious_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

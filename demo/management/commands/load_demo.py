@@ -6,10 +6,11 @@ class Command(BaseCommand):
     help = "Loads the demo data: the article's facts plus clearly marked samples. Safe to run again."
 
     def handle(self, *args, **options):
-        from demo import loader
+        from demo import loader, records
 
         with transaction.atomic():
             logins = loader.load(self.stdout)
+            records.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("Demo logins (username / password):")
         for username, password, role in logins:

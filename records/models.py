@@ -1,0 +1,264 @@
+"""Each unit's record: what it put in (contributions) and its year-end assessment."""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.models import FOUNDING_YEAR, today
+
+
+def evidence_photo_path(instance, filename):
+    return f"contributions/{instance.unit_id}/{secrets.token_hex(8)}.jpg"
+
+
+class ContributionQuerySet(models.QuerySet):
+    def in_year(self, year):
+        return self.filter(contributed_on__year=year)
+
+    def totals(self):
+        """Sums by kind, in one query: what a project page or a report shows."""
+        kinds = Contribution.Kind
+        s = models.Sum
+        return self.order_by().aggregate(
+            funds=s("amount", filter=Q(kind=kinds.FUNDS)),
+            volunteer_people=s("people", filter=Q(kind=kinds.VOLUNTEER_HOURS)),
+            volunteer_hours=s("hours", filter=Q(kind=kinds.VOLUNTEER_HOURS)),
+            goods_count=models.Count("id", filter=Q(kind=kinds.GOODS)),
+            goods_value=s("amount", filter=Q(kind=kinds.GOODS)),
+            venue_count=models.Count("id", filter=Q(kind=kinds.VENUE)),
+            total=models.Count("id"),
+        )
+
+
+class Contribution(models.Model):
+    """投入: what a unit put into a project, or into a pairing on its visits."""
+
+    class Kind(models.TextChoices):
+        FUNDS = "funds", _("funds")
+        VOLUNTEER_HOURS = "volunteer_hours", _("volunteer service")
+        GOODS = "goods", _("goods")
+        VENUE = "venue", _("venue")
+
+    class Status(models.TextChoices):
+        RECORDED = "recorded", _("awaiting confirmation")
+        CONFIRMED = "confirmed", _("confirmed")
+
+    unit = models.ForeignKey(
+        "units.MemberUnit",
+        verbose_name=_("member unit"),
+        on_delete=models.PROTECT,
+        related_name="contributions",
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+    )
+    pairing = models.ForeignKey(
+        "units.Pairing",
+        verbose_name=_("pairing"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contributions",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.DecimalField(
+        _("amount (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Funds given, or the estimated value of goods or a venue."),
+    )
+    people = models.PositiveIntegerField(
+        _("volunteers (person-times)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(100000)],
+    )
+    hours = models.DecimalField(
+        _("volunteer hours"),
+        max_digits=8,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    description = models.CharField(_("what was given"), max_length=200, blank=True)
+    contributed_on = models.DateField(_("date"), default=today)
+    note = models.TextField(_("note"), max_length=1000, blank=True)
+    evidence = models.ImageField(
+        _("evidence photo"), upload_to=evidence_photo_path, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.RECORDED
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-contributed_on", "-id"]
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project__isnull=False, pairing__isnull=True)
+                | Q(project__isnull=True, pairing__isnull=False),
+                name="contribution_to_project_xor_pairing",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="recorded", confirmed_at__isnull=True)
+                | Q(status="confirmed", confirmed_at__isnull=False),
+                name="contribution_confirmed_at_iff_confirmed",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "contributed_on"], name="contribution_unit_date")]
+
+    def __str__(self):
+        return f"{self.unit} · {self.get_kind_display()} · {self.contributed_on}"
+
+    @property
+    def target(self):
+        return self.project if self.project_id else self.pairing
+
+    @property
+    def is_locked(self):
+        """A confirmed contribution is locked: only office staff correct it, with a reason."""
+        return self.status == self.Status.CONFIRMED
+
+    def clean(self):
+        errors = {}
+        kinds = self.Kind
+        if self.kind == kinds.FUNDS and not self.amount:
+            errors["amount"] = _("Enter the amount of funds in yuan.")
+        elif self.kind == kinds.VOLUNTEER_HOURS:
+            if not self.people:
+                errors["people"] = _("Enter how many volunteers (person-times) took part.")
+            if not self.hours:
+                errors["hours"] = _("Enter the volunteer hours.")
+        elif self.kind == kinds.GOODS:
+            if not self.description.strip():
+                errors["description"] = _("Describe the goods given.")
+            if self.amount is None:
+                errors["amount"] = _("Enter the goods' estimated value in yuan.")
+        elif self.kind == kinds.VENUE and not self.description.strip():
+            errors["description"] = _("Describe the venue provided.")
+        if errors:
+            raise ValidationError(errors)
+
+    def confirm(self, by):
+        """Office staff confirm the row; it is locked from then on. Claims it once."""
+        now = timezone.now()
+        claimed = Contribution.objects.filter(pk=self.pk, status=self.Status.RECORDED).update(
+            status=self.Status.CONFIRMED, confirmed_by=by, confirmed_at=now
+        )
+        if claimed:
+            self.status, self.confirmed_by, self.confirmed_at = self.Status.CONFIRMED, by, now
+            # The update above bypasses save(): record the change in the history by hand.
+            self._change_reason = "confirmed"
+            self.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+        return bool(claimed)
+
+
+class AnnualAssessment(models.Model):
+    """年度考评: one unit's year, as the office finalised it (a snapshot), rated and remarked."""
+
+    class Rating(models.TextChoices):
+        EXCELLENT = "excellent", _("excellent")
+        GOOD = "good", _("good")
+        PASS = "pass", _("pass")
+        FAIL = "fail", _("needs improvement")
+
+    unit = models.ForeignKey(
+        "units.MemberUnit",
+        verbose_name=_("member unit"),
+        on_delete=models.PROTECT,
+        related_name="assessments",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(FOUNDING_YEAR), MaxValueValidator(2100)]
+    )
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
+    remark = models.TextField(_("remark"), max_length=1000, blank=True)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finalised by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "unit__name"]
+        verbose_name = _("annual assessment")
+        verbose_name_plural = _("annual assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_assessment_per_unit_year")
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.year}"
+
+    @property
+    def is_final(self):
+        return self.finalised_at is not None
+
+
+class AssessmentFinalisation(models.Model):
+    """Each time the office finalises (or re-finalises) a year: who, when, how many units."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("finalised by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    finalised_at = models.DateTimeField(_("finalised at"), auto_now_add=True)
+    unit_count = models.PositiveIntegerField(_("units"), default=0)
+
+    class Meta:
+        ordering = ["-finalised_at", "-id"]
+        verbose_name = _("finalisation of a year")
+        verbose_name_plural = _("finalisations of a year")
+
+    def __str__(self):
+        return f"{self.year} @ {self.finalised_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,132 @@
+"""What the unit's record and the council's annual report show, in a fixed number of queries.
+
+Nothing here names a person: the public report shows units, communities and projects, and
+counts; liaisons' names, phones and emails never appear.
+"""
+
+from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+
+from projects.models import Adoption, Category, ProgressPhoto, Project
+from units.models import District, MemberUnit, Visit
+from units.stats import membership_by_year
+
+from . import charts
+from .assessment import units_of_year
+from .models import Contribution
+
+TOP_PROJECTS = 6
+PHOTOS_PER_PROJECT = 3
+GROWTH_YEARS = 30
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _photos_by_project(project_ids, per_project):
+    photos = {}
+    for photo in (
+        ProgressPhoto.objects.filter(update__project_id__in=project_ids)
+        .select_related("update")
+        .order_by("-update__created_at", "id")
+    ):
+        bucket = photos.setdefault(photo.update.project_id, [])
+        if len(bucket) < per_project:
+            bucket.append(photo)
+    return photos
+
+
+def unit_year(unit, year):
+    """One unit's year: its projects with photos, its visits and its contributions."""
+    adoptions = list(
+        Adoption.objects.filter(unit=unit, project__year=year)
+        .select_related("project__community")
+        .order_by("project__title", "id")
+    )
+    photos = _photos_by_project([a.project_id for a in adoptions], PHOTOS_PER_PROJECT)
+    for adoption in adoptions:
+        adoption.photos = photos.get(adoption.project_id, [])
+    contributions = (
+        Contribution.objects.filter(unit=unit)
+        .in_year(year)
+        .select_related("project", "pairing__community")
+        .order_by("contributed_on", "id")
+    )
+    return {
+        "adoptions": adoptions,
+        "visits": Visit.objects.filter(pairing__unit=unit, visited_on__year=year)
+        .select_related("pairing__community")
+        .order_by("visited_on", "id"),
+        "contributions": contributions,
+        "totals": Contribution.objects.filter(unit=unit).in_year(year).totals(),
+    }
+
+
+def annual_report(year):
+    """The network's year: adoptions, completions, visits, contributions, growth, top projects."""
+    adoptions = Adoption.objects.filter(project__year=year).exclude(
+        project__status=Project.Status.DRAFT
+    )
+    kinds = dict(
+        adoptions.order_by().values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    by_category = dict(
+        adoptions.order_by().values_list("project__category").annotate(n=Count("id"))
+    )
+    by_district = dict(
+        adoptions.order_by()
+        .values_list("project__community__district_id")
+        .annotate(n=Count("id"))
+    )
+    districts = list(District.objects.order_by("position", "name"))
+
+    projects = Project.objects.public().filter(year=year)
+    project_counts = projects.order_by().aggregate(
+        total=Count("id"),
+        completed=Count("id", filter=Q(status=Project.Status.COMPLETED)),
+    )
+
+    visits = Visit.objects.filter(visited_on__year=year)
+    by_month = dict(
+        visits.order_by()
+        .annotate(month=ExtractMonth("visited_on"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+    )
+
+    growth_rows = (
+        MemberUnit.objects.annotate(left_year=ExtractYear("left_on"))
+        .values_list("joined_year", "left_year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    growth = [(y, total) for y, total, _ in membership_by_year(growth_rows, year)][-GROWTH_YEARS:]
+
+    top = list(
+        projects.select_related("community")
+        .annotate(
+            value=Coalesce(Sum("contributions__amount"), Value(0), output_field=MONEY),
+            contribution_count=Count("contributions"),
+        )
+        .order_by("-value", "-contribution_count", "status", "title")[:TOP_PROJECTS]
+    )
+    photos = _photos_by_project([p.pk for p in top], 1)
+    for project in top:
+        project.photo = (photos.get(project.pk) or [None])[0]
+
+    return {
+        "year": year,
+        "units": units_of_year(year).count(),
+        "projects": project_counts["total"],
+        "completed": project_counts["completed"],
+        "adoptions": sum(kinds.values()),
+        "adoptions_new": kinds.get(Adoption.Kind.NEW, 0),
+        "adoptions_renewal": kinds.get(Adoption.Kind.RENEWAL, 0),
+        "visits": sum(by_month.values()),
+        "totals": Contribution.objects.in_year(year).totals(),
+        "category_chart": charts.bars(
+            [(label, by_category.get(value, 0)) for value, label in Category.choices]
+        ),
+        "district_chart": charts.bars([(d.name, by_district.get(d.pk, 0)) for d in districts]),
+        "month_chart": charts.columns([(m, by_month.get(m, 0)) for m in range(1, 13)]),
+        "growth_chart": charts.columns(growth, every=5),
+        "top_projects": top,
+    }

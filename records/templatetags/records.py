@@ -1,0 +1,11 @@
+from django import template
+
+from records.models import Contribution
+
+register = template.Library()
+
+
+@register.inclusion_tag("records/_project_totals.html")
+def contribution_totals(project):
+    """What the adopting units put into a project, by kind: totals only, never who entered it."""
+    return {"totals": Contribution.objects.filter(project=project).totals()}

@@ -1,0 +1,452 @@
+"""Contributions, the year-end assessment, the unit's record and the annual report."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects.models import Project
+from projects.views import _get_project_for_liaison  # one rule: a project the unit adopted
+from units.models import FOUNDING_YEAR, MemberUnit, Pairing
+from zhujing.accounts.access import (
+    is_office_staff,
+    liaison_required,
+    member_required,
+    staff_required,
+)
+from zhujing.exports import xlsx_response
+from zhujing.pagecache import cache_public_page, current_version
+
+from . import assessment, report
+from .forms import AssessmentFilterForm, AssessmentRatingForm, ContributionForm, CorrectionForm
+from .models import AnnualAssessment, AssessmentFinalisation, Contribution
+from .pdf import pdf_bytes_response, pdf_response, render_pdf
+
+CONTRIBUTIONS_PER_PAGE = 50
+
+
+def _year(year):
+    """A year the network could have a record for: founding year to next year."""
+    if not FOUNDING_YEAR <= year <= timezone.localdate().year + 1:
+        raise Http404
+    return year
+
+
+def _get_unit_for_record(request, pk):
+    """Office staff see every unit's record; a liaison only their own unit's."""
+    units = MemberUnit.objects.select_related("district")
+    if is_office_staff(request.user):
+        return get_object_or_404(units, pk=pk)
+    if request.user.unit_id != pk:
+        raise Http404
+    return get_object_or_404(units, pk=pk)
+
+
+def _get_pairing_for_liaison(request, pk):
+    return get_object_or_404(
+        Pairing.objects.select_related("community"),
+        pk=pk,
+        unit_id=request.user.unit_id,
+        status=Pairing.Status.ACTIVE,
+    )
+
+
+def _get_contribution_for_user(request, pk):
+    """Staff reach every contribution; a liaison only their own unit's."""
+    contributions = Contribution.objects.select_related(
+        "unit", "project__community", "pairing__community"
+    )
+    if is_office_staff(request.user):
+        return get_object_or_404(contributions, pk=pk)
+    return get_object_or_404(contributions, pk=pk, unit_id=request.user.unit_id)
+
+
+# --- Contributions ----------------------------------------------------------------------
+
+
+def _kind_refresh(request, form_class, contribution):
+    """htmx: the fields for the kind just chosen (the kind alone travels, no CSRF token)."""
+    form = form_class(initial={"kind": request.GET.get("kind")}, instance=contribution)
+    return render(request, "records/contribution_form.html#kind-fields", {"form": form})
+
+
+def _with_kind_refresh(request, form):
+    form.fields["kind"].widget.attrs.update(
+        {"data-hx-get": request.path, "data-hx-trigger": "change",
+         "data-hx-target": "#kind-fields", "data-hx-swap": "outerHTML"}
+    )  # fmt: skip
+    return form
+
+
+def _contribution_create(request, project=None, pairing=None):
+    contribution = Contribution(unit_id=request.user.unit_id, project=project, pairing=pairing)
+    if request.htmx and request.method == "GET":
+        return _kind_refresh(request, ContributionForm, contribution)
+    form = ContributionForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"contributed_on": timezone.localdate(), "kind": Contribution.Kind.FUNDS},
+        instance=contribution,
+    )
+    if request.method == "POST" and form.is_valid():
+        contribution = form.save(commit=False)
+        contribution.recorded_by = request.user
+        contribution.save()
+        messages.success(
+            request,
+            _("Contribution recorded: %(what)s. The office will confirm it.")
+            % {"what": contribution.get_kind_display()},
+        )
+        return redirect("records:my-contributions")
+    return render(
+        request,
+        "records/contribution_form.html",
+        {"form": _with_kind_refresh(request, form), "target": project or pairing},
+    )
+
+
+@liaison_required
+@require_http_methods(["GET", "POST"])
+def contribution_create_for_project(request, pk):
+    return _contribution_create(request, project=_get_project_for_liaison(request, pk))
+
+
+@liaison_required
+@require_http_methods(["GET", "POST"])
+def contribution_create_for_pairing(request, pk):
+    return _contribution_create(request, pairing=_get_pairing_for_liaison(request, pk))
+
+
+@liaison_required
+@require_GET
+def my_contributions(request):
+    contributions = (
+        Contribution.objects.filter(unit_id=request.user.unit_id)
+        .select_related("project", "pairing__community")
+    )
+    page = Paginator(contributions, CONTRIBUTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/my_contributions.html",
+        {
+            "page": page,
+            "projects": Project.objects.filter(adoptions__unit_id=request.user.unit_id)
+            .exclude(status=Project.Status.CANCELLED)
+            .order_by("-year", "title")[:20],
+            "pairings": Pairing.objects.filter(
+                unit_id=request.user.unit_id, status=Pairing.Status.ACTIVE
+            ).select_related("community"),
+            "year": timezone.localdate().year,
+        },
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def contribution_edit(request, pk):
+    """A liaison edits their unit's row until the office confirms it; office staff correct
+    any row, with a reason that goes into its history."""
+    contribution = _get_contribution_for_user(request, pk)
+    staff = is_office_staff(request.user)
+    if not staff and contribution.is_locked:
+        return render(
+            request, "records/contribution_locked.html", {"contribution": contribution}, status=403
+        )
+    form_class = CorrectionForm if staff else ContributionForm
+    if request.htmx and request.method == "GET":
+        return _kind_refresh(request, form_class, contribution)
+    form = form_class(request.POST or None, request.FILES or None, instance=contribution)
+    if request.method == "POST" and form.is_valid():
+        contribution = form.save(commit=False)
+        if staff:
+            contribution._change_reason = form.cleaned_data["reason"]
+        contribution.save()
+        messages.success(request, _("Contribution saved."))
+        if staff:
+            return redirect("records:contribution-list")
+        return redirect("records:my-contributions")
+    history = contribution.history.select_related("history_user")[:20] if staff else None
+    return render(
+        request,
+        "records/contribution_form.html",
+        {
+            "form": _with_kind_refresh(request, form),
+            "contribution": contribution,
+            "target": contribution.target,
+            "history": history,
+        },
+    )
+
+
+@member_required
+@require_GET
+def contribution_evidence(request, pk):
+    """A contribution's evidence photo: for office staff and the unit's own liaisons only."""
+    contribution = _get_contribution_for_user(request, pk)
+    if not contribution.evidence:
+        raise Http404
+    try:
+        handle = contribution.evidence.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@staff_required
+@require_GET
+def contribution_list(request):
+    status = request.GET.get("status", Contribution.Status.RECORDED)
+    contributions = Contribution.objects.select_related(
+        "unit", "project", "pairing__community", "recorded_by"
+    )
+    if status in Contribution.Status.values:
+        contributions = contributions.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(contributions, CONTRIBUTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/contribution_list.html",
+        {
+            "page": page,
+            "status": status,
+            "query": f"status={status or 'all'}",
+            "statuses": Contribution.Status.choices,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def contribution_confirm(request, pk):
+    contribution = _get_contribution_for_user(request, pk)
+    if contribution.confirm(by=request.user):
+        messages.success(request, _("Contribution confirmed and locked."))
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect("records:contribution-list")
+
+
+# --- The year-end assessment ---------------------------------------------------------------
+
+
+def _assessment_rows(year, units):
+    """Each unit with its figures: the snapshot once finalised, live before; a fixed
+    number of queries whatever the number of units."""
+    units = list(units.select_related("district").order_by("name"))
+    assessments = {
+        a.unit_id: a
+        for a in AnnualAssessment.objects.filter(year=year, unit_id__in=[u.pk for u in units])
+    }
+    live_needed = [u.pk for u in units if not getattr(assessments.get(u.pk), "is_final", False)]
+    live = assessment.compute_figures(year, live_needed) if live_needed else {}
+    rows = []
+    for unit in units:
+        record = assessments.get(unit.pk)
+        figures = record.figures if record is not None and record.is_final else live[unit.pk]
+        figures = {**assessment.empty_figures(), **figures}
+        figures["adopted"] = figures["adopted_new"] + figures["adopted_renewal"]
+        rows.append({"unit": unit, "figures": figures, "assessment": record})
+    return rows
+
+
+RATING_ORDER = {value: i for i, value in enumerate(reversed(AnnualAssessment.Rating.values))}
+
+
+def _sort(rows, key, descending):
+    if key in ("", "name", None):
+        return rows  # already by name
+
+    def value(row):
+        if key == "rating":
+            return RATING_ORDER.get(getattr(row["assessment"], "rating", ""), -1)
+        figure = row["figures"].get(key)
+        return -1 if figure is None else figure
+
+    return sorted(rows, key=value, reverse=descending)
+
+
+def _assessment_table(request, year):
+    form = AssessmentFilterForm(request.GET or None)
+    rows = _assessment_rows(year, form.filter(assessment.units_of_year(year)))
+    sort = form.cleaned_data.get("sort") if form.is_valid() else ""
+    descending = form.cleaned_data.get("descending") if form.is_valid() else False
+    return form, _sort(rows, sort, descending)
+
+
+@staff_required
+@require_GET
+def assessment_table(request, year):
+    year = _year(year)
+    form, rows = _assessment_table(request, year)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "records/assessment.html",
+        {
+            "year": year,
+            "form": form,
+            "rows": rows,
+            "query": query,
+            "finalisations": list(
+                AssessmentFinalisation.objects.filter(year=year).select_related("finalised_by")[:5]
+            ),
+            "years": range(timezone.localdate().year, FOUNDING_YEAR - 1, -1)[:10],
+        },
+    )
+
+
+def _rating_label(record):
+    return record.get_rating_display() if record is not None and record.rating else ""
+
+
+@staff_required
+@require_GET
+def assessment_export(request, year):
+    year = _year(year)
+    _form, rows = _assessment_table(request, year)
+    header = [
+        _("member unit"), _("category"), _("district"), _("new adoptions"), _("renewals"),
+        _("completed"), _("milestones on time (%)"), _("visits made"), _("visits expected"),
+        _("visits against cadence (%)"), _("funds (yuan)"), _("volunteers (person-times)"),
+        _("volunteer hours"), _("goods"), _("goods value (yuan)"), _("venues"),
+        _("awaiting confirmation"), _("rating"), _("remark"), _("finalised at"),
+    ]  # fmt: skip
+    body = []
+    for row in rows:
+        f, unit, record = row["figures"], row["unit"], row["assessment"]
+        final = record is not None and record.is_final
+        body.append(
+            [
+                unit.name, unit.get_category_display(), unit.district.name if unit.district else "",
+                f["adopted_new"], f["adopted_renewal"], f["completed"],
+                f["milestones_on_time_pct"], f["visits_made"], f["visits_expected"],
+                f["visits_pct"], f["funds"], f["volunteer_people"], f["volunteer_hours"],
+                f["goods_count"], f["goods_value"], f["venue_count"],
+                f["contributions_pending"], _rating_label(record),
+                record.remark if record is not None else "",
+                timezone.localtime(record.finalised_at).strftime("%Y-%m-%d %H:%M") if final else "",
+            ]
+        )  # fmt: skip
+    widths = [30, 14, 10] + [10] * 14 + [10, 40, 18]
+    title = _("Assessment %(year)s") % {"year": year}
+    return xlsx_response(f"assessment-{year}.xlsx", [(title, header, body, widths)])
+
+
+@staff_required
+@require_POST
+def assessment_finalise(request, year):
+    year = _year(year)
+    finalisation = assessment.finalise_year(year, by=request.user)
+    messages.success(
+        request,
+        _("Year %(year)s finalised: the figures of %(n)s units are stored.")
+        % {"year": year, "n": finalisation.unit_count},
+    )
+    return redirect("records:assessment", year=year)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def assessment_rate(request, year, unit_pk):
+    year = _year(year)
+    unit = get_object_or_404(MemberUnit, pk=unit_pk)
+    record = AnnualAssessment.objects.filter(unit=unit, year=year).first() or AnnualAssessment(
+        unit=unit, year=year
+    )
+    form = AssessmentRatingForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, _("Rating for “%(unit)s” saved.") % {"unit": unit.name})
+        return redirect("records:assessment", year=year)
+    return render(
+        request, "records/assessment_rate.html", {"form": form, "unit": unit, "year": year}
+    )
+
+
+# --- The unit's record ---------------------------------------------------------------------
+
+
+def _unit_record_context(unit, year):
+    rows = _assessment_rows(year, MemberUnit.objects.filter(pk=unit.pk))
+    row = rows[0] if rows else {"figures": assessment.empty_figures(), "assessment": None}
+    return {
+        "unit": unit,
+        "year": year,
+        "figures": row["figures"],
+        "assessment": row["assessment"],
+        **report.unit_year(unit, year),
+    }
+
+
+@member_required
+@require_GET
+def unit_record(request, pk, year):
+    year = _year(year)
+    unit = _get_unit_for_record(request, pk)
+    context = _unit_record_context(unit, year)
+    first = max(unit.joined_year, FOUNDING_YEAR)
+    context["years"] = range(timezone.localdate().year, first - 1, -1)
+    return render(request, "records/unit_record.html", context)
+
+
+@member_required
+@require_GET
+def unit_record_pdf(request, pk, year):
+    year = _year(year)
+    unit = _get_unit_for_record(request, pk)
+    return pdf_response(
+        f"unit-{unit.pk}-record-{year}.pdf",
+        "records/unit_record_print.html",
+        _unit_record_context(unit, year),
+        request,
+    )
+
+
+# --- The annual report ---------------------------------------------------------------------
+
+
+def _report_context(request, year):
+    context = report.annual_report(year)
+    context["staff_version"] = is_office_staff(request.user)
+    if context["staff_version"]:
+        context["rows"] = _assessment_rows(year, assessment.units_of_year(year))
+    return context
+
+
+@require_GET
+@cache_public_page
+def annual_report(request, year):
+    year = _year(year)
+    return render(request, "records/annual_report.html", _report_context(request, year))
+
+
+@require_GET
+def annual_report_pdf(request, year):
+    """Anyone may download the public report, so its PDF (a second of CPU to typeset) is
+    made once per change of the data and language, and kept in the cache like the pages."""
+    year = _year(year)
+    filename = f"annual-report-{year}.pdf"
+    template = "records/annual_report_print.html"
+    if is_office_staff(request.user) or not getattr(settings, "PUBLIC_PAGE_CACHE", True):
+        return pdf_response(filename, template, _report_context(request, year), request)
+    key = f"annual-report-pdf:{current_version()}:{get_language()}:{year}"
+    content = cache.get(key)  # the cache fails soft (zhujing.cache): down means a miss
+    if content is None:
+        content = render_pdf(template, _report_context(request, year), request)
+        cache.set(key, content, getattr(settings, "PUBLIC_PAGE_TTL", 300))
+    return pdf_bytes_response(filename, content)
