@@ -115,6 +115,27 @@ def save_meeting(form):
     return form.save()  # the save bumps the data version
 
 
+_TAKEN_STATUSES = (
+    Project.Status.OPEN,
+    Project.Status.ADOPTED,
+    Project.Status.IN_PROGRESS,
+    Project.Status.COMPLETED,
+)
+
+
+def _raise_not_claimed(status):
+    if status in _TAKEN_STATUSES:
+        raise AlreadyTaken()
+    raise ProjectNotOpen()
+
+
+def _refuse(project, unit):
+    """Why a project without a free seat refuses this unit."""
+    if Adoption.objects.filter(project_id=project.pk, unit_id=unit.pk).exists():
+        raise AlreadyAdoptedByUnit()
+    _raise_not_claimed(project.status)
+
+
 def adopt(
     project,
     unit,
@@ -139,6 +160,11 @@ def adopt(
             raise WindowClosed()
     if not unit.is_active:
         raise UnitInactive()
+    if project.status != Project.Status.OPEN or project.adopted_count >= project.capacity:
+        # Full as read a moment ago: refuse without taking the row lock. In a surge
+        # most tries are for projects already taken, and each would queue behind the
+        # winner's transaction for nothing. (A seat freed since then is taken next try.)
+        _refuse(project, unit)
 
     with transaction.atomic():
         if Adoption.objects.filter(project_id=project.pk, unit_id=unit.pk).exists():
@@ -148,14 +174,7 @@ def adopt(
         ).update(adopted_count=F("adopted_count") + 1, updated_at=timezone.now())
         if claimed == 0:
             current = Project.objects.filter(pk=project.pk).values("status").first()
-            if current and current["status"] in (
-                Project.Status.OPEN,
-                Project.Status.ADOPTED,
-                Project.Status.IN_PROGRESS,
-                Project.Status.COMPLETED,
-            ):
-                raise AlreadyTaken()
-            raise ProjectNotOpen()
+            _raise_not_claimed(current["status"] if current else None)
         try:
             with transaction.atomic():
                 adoption = Adoption.objects.create(

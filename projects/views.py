@@ -47,6 +47,7 @@ from zhujing.accounts.access import (
 )
 from zhujing.pagecache import cache_public_page, canonical_query
 from zhujing.params import to_id, to_ids
+from zhujing.sharedcache import cache_signed_in_page
 
 from . import actions, exports, lists, matching, screen
 from .forms import (
@@ -177,6 +178,7 @@ def _board_canonical_query(form, page, request):
 
 @require_GET
 @cache_public_page(params=BOARD_PARAMS)
+@cache_signed_in_page
 def project_list(request):
     include_drafts = is_office_staff(request.user)
     visible = Project.objects.all() if include_drafts else Project.objects.public()
@@ -227,6 +229,7 @@ def project_list(request):
 
 @require_GET
 @cache_public_page
+@cache_signed_in_page
 def project_detail(request, pk):
     project = _get_project_for_user(request, pk)
     adoptions = list(project.adoptions.select_related("unit").order_by("recorded_at", "id"))
@@ -344,6 +347,7 @@ def need_track(request, tracking_code):
 @staff_required
 @never_cache
 @require_GET
+@cache_signed_in_page
 def need_inbox(request):
     form = NeedFilterForm(request.GET or None)
     linkable = Project.objects.exclude(
@@ -962,6 +966,7 @@ def _with_done_forms(milestones):
 
 
 @liaison_required
+@cache_signed_in_page(per_unit=True)
 def my_projects(request):
     today = timezone.localdate()
     projects = list(

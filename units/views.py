@@ -23,6 +23,7 @@ from zhujing.accounts.access import (
 from zhujing.pagecache import cache_public_page, canonical_query
 from zhujing.params import to_id
 from zhujing.reminders.models import Notification, Reminder
+from zhujing.sharedcache import cache_signed_in_page
 
 from . import diagram, stats
 from .forms import (
@@ -73,6 +74,7 @@ def _active_pairings_count(field):
 
 
 @staff_required
+@cache_signed_in_page
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     units = form.filter(
@@ -370,6 +372,7 @@ def pairing_health(request):
 
 
 @staff_required
+@cache_signed_in_page
 def community_list(request):
     communities = (
         Community.objects.select_related("district")
@@ -447,6 +450,7 @@ def _get_pairing_for_user(request, pk):
 
 @liaison_required
 @require_GET
+@cache_signed_in_page(per_unit=True)
 def my_pairings(request):
     unit = request.user.unit
     today = timezone.localdate()

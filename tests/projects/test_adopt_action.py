@@ -147,3 +147,19 @@ def test_it_completes_a_project_only_when_every_milestone_is_done(unit_a):
     project.refresh_from_db()
     assert project.status == Project.Status.COMPLETED
 
+
+
+def test_it_refuses_a_project_it_read_as_full_without_writing(unit_a, unit_b, liaison):
+    from tests.queries import capture_queries
+
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=1)
+    actions.adopt(project, unit_a, meeting)
+    project = Project.objects.get(pk=project.pk)  # as the view reads it: full
+
+    with capture_queries() as queries, pytest.raises(actions.AlreadyTaken):
+        actions.adopt(project, unit_b, meeting, recorded_by=liaison)
+    # In a surge most tries are for taken projects: none may queue on the row lock.
+    assert not [q for q in queries.captured if q["sql"].lstrip().upper().startswith("UPDATE")], str(queries)
+    with pytest.raises(actions.AlreadyAdoptedByUnit):
+        actions.adopt(project, unit_a, meeting, recorded_by=liaison)

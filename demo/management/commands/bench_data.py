@@ -73,8 +73,9 @@ class Command(BaseCommand):
             "surge": [p.pk for p in loaded.surge_projects],
         }
         scenarios = {}
-        for scenario in [*targets.SCENARIOS, targets.SURGE]:
-            pks = objects["surge" if scenario is targets.SURGE else scenario.kwargs] if scenario.kwargs else [None]
+        surges = (targets.SURGE, targets.SURGE_SQLITE)
+        for scenario in [*targets.SCENARIOS, *surges]:
+            pks = objects["surge" if scenario in surges else scenario.kwargs] if scenario.kwargs else [None]
             try:
                 paths = [
                     reverse(scenario.route, kwargs={"pk": pk} if pk else None) for pk in pks
@@ -95,6 +96,9 @@ class Command(BaseCommand):
                 "user": scenario.user,
                 "target_ratio": scenario.target_ratio,
                 "form": form,
+                "repeat": scenario.repeat,
+                "surge": scenario in surges,
+                "p95_ms_max": scenario.p95_ms_max,
             }
         return {
             "cookie_names": {
