@@ -263,3 +263,25 @@ class VisitForm(forms.ModelForm):
         if households > 1000:
             raise forms.ValidationError(_("That is more households than one visit can reach."))
         return households
+
+
+class RegistryImportForm(forms.Form):
+    """The registry workbook to preview; its content is checked by units.dataio."""
+
+    file = forms.FileField(
+        label=_("Registry workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    def clean_file(self):
+        from .dataio import MAX_UPLOAD_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB; split it or remove what is not registry data.")
+                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload

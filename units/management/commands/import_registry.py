@@ -1,0 +1,52 @@
+"""Import communities, member units and pairings from an XLSX workbook (all or nothing)."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
+
+from units import dataio
+
+
+class Command(BaseCommand):
+    help = (
+        "Imports the registry from an XLSX workbook (sheets 村居, 成员单位, 结对, or one file "
+        "per kind). Prints the preview; writes nothing if any row fails or with --dry-run."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", metavar="FILE.xlsx")
+        parser.add_argument("--dry-run", action="store_true", help="preview only, write nothing")
+        parser.add_argument("--user", help="the username the history records as the importer")
+
+    def handle(self, *args, files, dry_run, user, **options):
+        translation.activate("zh-hans")
+        importer = None
+        if user:
+            importer = get_user_model().objects.filter(username=user).first()
+            if importer is None:
+                raise CommandError(f"no user {user!r}")
+        failed = False
+        for name in files:
+            path = Path(name)
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise CommandError(f"{name}: {exc.strerror}") from None
+            try:
+                preview = dataio.run_import(
+                    data, user=importer, file_name=path.name, commit=not dry_run
+                )
+            except dataio.FileError as exc:
+                raise CommandError(f"{name}: {exc}") from None
+            self.stdout.write(dataio.preview_text(preview))
+            if preview.error_count:
+                failed = True
+                self.stdout.write(self.style.ERROR(f"{name}: 有错误，未写入任何数据。"))
+            elif preview.committed:
+                self.stdout.write(self.style.SUCCESS(f"{name}: 已导入。"))
+            else:
+                self.stdout.write(f"{name}: 预览（--dry-run），未写入。")
+        if failed:
+            raise CommandError("导入失败：请改正上面的错误后重试。")
