@@ -19,6 +19,7 @@ from tests.factories import (
     ProjectFactory,
 )
 from tests.urlwalk import app_routes
+from zhujing.opendata.models import CalendarFeed
 from zhujing.reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -133,6 +134,22 @@ RULES = {
     "projects:my-renewals": LIAISON,
     "projects:renewal-confirm": UNIT_A_LIAISON.post(),
     "projects:renewal-drop": UNIT_A_LIAISON.post(),
+    # units: registry import and export
+    "units:registry-import": STAFF,
+    "units:registry-import-confirm": STAFF.post(),
+    "units:registry-template": STAFF,
+    "units:registry-export": STAFF,
+    # opendata: open files and calendar feeds
+    "opendata:index": PUBLIC,
+    "opendata:projects-csv": PUBLIC,
+    "opendata:projects-json": PUBLIC,
+    "opendata:structure-json": PUBLIC,
+    "opendata:stats-json": PUBLIC,
+    "opendata:public-calendar": PUBLIC,
+    # The secret address is the credential: whoever holds bob's URL gets bob's feed.
+    "opendata:private-calendar": PUBLIC,
+    "opendata:my-calendar": LIAISON,
+    "opendata:my-calendar-reset": LIAISON.post(),
 }
 
 
@@ -154,7 +171,9 @@ def objects(unit_a, liaison):
     )
     need = NeedFactory(community=pairing.community)
     notification = Notification.objects.create(user=liaison, title="测试提醒")
+    feed = CalendarFeed.objects.create(user=liaison)
     return {
+        "feed": feed,
         "notification": notification,
         "pairing": pairing,
         "project": project,
@@ -185,6 +204,8 @@ KWARGS = {
     "accounts:password-reset": lambda o: {"pk": o["liaison"].pk},
     "accounts:user-deactivate": lambda o: {"pk": o["liaison"].pk},
     "accounts:user-reactivate": lambda o: {"pk": o["liaison"].pk},
+    "units:registry-export": lambda o: {"kind": "units", "fmt": "xlsx"},
+    "opendata:private-calendar": lambda o: {"token": o["feed"].token},
     "projects:project-detail": lambda o: {"pk": o["project"].pk},
     "projects:project-qr": lambda o: {"pk": o["project"].pk},
     "projects:project-adopt": lambda o: {"pk": o["project"].pk},

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "units",
     "projects",
     "zhujing.reminders",
+    "zhujing.opendata",
 ]
 
 MIDDLEWARE = [

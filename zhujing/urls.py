@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("units.urls")),
     path("", include("projects.urls")),
     path("", include("zhujing.reminders.urls")),
+    path("", include("zhujing.opendata.urls")),
     # Progress photos are public and small; the app serves them itself so the
     # intranet deployment needs no separate file server.
     path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),
