@@ -25,6 +25,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 import tablib
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone, translation
@@ -243,6 +244,7 @@ class KeyLoader(BaseInstanceLoader):
         self.by_id = {obj.pk: obj for obj in resource.get_queryset()}
         self.by_key = {resource.natural_key(obj): obj for obj in self.by_id.values()}
         self.model = model
+        resource.loader = self
 
     def get_instance(self, row):
         pk = self.resource.fields["id"].clean(row) if ID_COLUMN in row else None
@@ -261,7 +263,10 @@ class KeyLoader(BaseInstanceLoader):
 class RegistryResource(resources.ModelResource):
     """What the three kinds share: keys, duplicate rows, who imported, saving safely."""
 
-    id = fields.Field(attribute="id", column_name=ID_COLUMN, widget=WholeNumberWidget())
+    # Read by KeyLoader to find the record; never written to it (readonly).
+    id = fields.Field(
+        attribute="id", column_name=ID_COLUMN, widget=WholeNumberWidget(), readonly=True
+    )
 
     def __init__(self, user=None, file_name="", **kwargs):
         super().__init__(**kwargs)
@@ -313,6 +318,37 @@ class RegistryResource(resources.ModelResource):
         if self.user is not None:
             instance._history_user = self.user
         instance._change_reason = _("Imported from %(file)s") % {"file": self.file_name}
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's own checks, with what needs a query per row done from memory.
+
+        Related records were found by name (so they exist), names are checked against the
+        records loaded once, and the database constraints stay the backstop at save.
+        """
+        errors = dict(import_validation_errors or {})
+        relations = [f for f in instance._meta.concrete_fields if f.is_relation]
+        for f in relations:
+            if not f.null and getattr(instance, f.attname) is None and f.name not in errors:
+                errors[f.name] = [f.error_messages["blank"]]
+        try:
+            instance.full_clean(
+                exclude=set(errors) | {f.name for f in relations},
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        for name, message in self.check_clashes(instance).items():
+            errors.setdefault(name, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def check_clashes(self, instance):
+        """Another record already has this one's name."""
+        other = self.loader.by_key.get(self.natural_key(instance))
+        if other is not None and other.pk != instance.pk:
+            return {"name": _("Another record already has this name (ID %(id)s).") % {"id": other.pk}}
+        return {}
 
     def do_instance_save(self, instance, is_create):
         # A savepoint per row: a constraint the checks missed fails this row only.
@@ -530,21 +566,31 @@ class PairingResource(RegistryResource):
         if instance.started_on is None:
             instance.started_on = timezone.localdate()
 
-    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
-        super().validate_instance(instance, import_validation_errors, validate_unique)
+    def check_clashes(self, instance):
         if instance.status != Pairing.Status.ACTIVE:
-            return
-        clash = Pairing.objects.filter(
-            community=instance.community_id,
-            unit=instance.unit_id,
-            partner_community=instance.partner_community_id,
-            status=Pairing.Status.ACTIVE,
-        ).exclude(pk=instance.pk)
-        if clash.exists():
-            raise ValueError(
-                _("%(community)s already has an active pairing with %(counterpart)s.")
+            return {}
+        key = (instance.community_id, instance.unit_id, instance.partner_community_id)
+        active = self.active_pairs()
+        if active.get(key, instance.pk) != instance.pk:
+            return {
+                NON_FIELD_ERRORS: _("%(community)s already has an active pairing with %(counterpart)s.")
                 % {"community": instance.community, "counterpart": instance.counterpart}
-            )
+            }
+        return {}
+
+    def active_pairs(self):
+        if not hasattr(self, "_active"):
+            self._active = {
+                (p.community_id, p.unit_id, p.partner_community_id): p.pk
+                for p in self.loader.by_id.values()
+                if p.status == Pairing.Status.ACTIVE
+            }
+        return self._active
+
+    def after_save_instance(self, instance, row, **kwargs):
+        if instance.status == Pairing.Status.ACTIVE:
+            key = (instance.community_id, instance.unit_id, instance.partner_community_id)
+            self.active_pairs()[key] = instance.pk
 
 
 RESOURCES = {COMMUNITIES: CommunityResource, UNITS: UnitResource, PAIRINGS: PairingResource}
@@ -561,9 +607,15 @@ class Sheet:
     row_numbers: list
 
 
+def _file_fields(resource):
+    """The columns an import reads: the ID and every field that is not export-only."""
+    return [
+        f for f in resource.get_import_fields() if not f.readonly or f.column_name == ID_COLUMN
+    ]
+
+
 def _headers_of(kind):
-    resource = RESOURCES[kind]()
-    return [f.column_name for f in resource.get_import_fields() if not f.readonly]
+    return [f.column_name for f in _file_fields(RESOURCES[kind]())]
 
 
 def _kind_of(title, headers):
@@ -875,10 +927,7 @@ def template_sheets():
             (SHEET_TITLES[kind], headers, [[examples[kind].get(h, "") for h in headers]],
              [8] + [16] * (len(headers) - 1))
         )  # fmt: skip
-        resource = RESOURCES[kind]()
-        for f in resource.get_import_fields():
-            if f.readonly:
-                continue
+        for f in _file_fields(RESOURCES[kind]()):
             allowed = ""
             if isinstance(f.widget, ChoiceWidget):
                 allowed = "、".join(f.widget.labels())

@@ -89,6 +89,21 @@ def test_it_shows_changed_fields_old_and_new_and_leaves_unchanged_rows(staff_cli
     assert ("党组织名称", "金山区财政局党支部", "—") in changed.changes
 
 
+def test_rows_without_an_id_match_by_name_and_change_nothing(staff_client, town):
+    data = xlsx(
+        {
+            "成员单位": [UNIT_HEADERS, unit_row("新华物业公司", district="城南")],
+            "结对": [PAIRING_HEADERS, pairing_row("南圩居民区", unit="新华物业公司")],
+        }
+    )
+    staff_client.post(CONFIRM, {"token": _upload(staff_client, data).context["token"]})
+    preview = _upload(staff_client, data).context["preview"]
+    assert [s.counts for s in preview.sheets] == [
+        {"new": 0, "changed": 0, "unchanged": 1, "error": 0},
+        {"new": 0, "changed": 0, "unchanged": 1, "error": 0},
+    ]
+
+
 def test_it_renames_a_record_matched_by_its_id(staff_client, staff, town):
     unit = MemberUnitFactory(name="旧名称", category="enterprise", level="", joined_year=2020)
     data = xlsx({"成员单位": [UNIT_HEADERS, unit_row("新名称", **{"编号": unit.pk})]})
@@ -96,6 +111,15 @@ def test_it_renames_a_record_matched_by_its_id(staff_client, staff, town):
     staff_client.post(CONFIRM, {"token": token})
     unit.refresh_from_db()
     assert unit.name == "新名称"
+
+
+def test_renaming_to_another_records_name_is_an_error(staff_client, town):
+    MemberUnitFactory(name="朱泾法庭", category="stationed", level="")
+    unit = MemberUnitFactory(name="旧名称", category="enterprise", level="", joined_year=2020)
+    data = xlsx({"成员单位": [UNIT_HEADERS, unit_row("朱泾法庭", **{"编号": unit.pk})]})
+    (row,) = _upload(staff_client, data).context["preview"].sheets[0].rows
+    assert row.status == "error"
+    assert "已有记录使用这个名称" in row.errors[0]
 
 
 def test_it_previews_five_kinds_of_bad_rows_with_their_row_numbers_and_writes_nothing(
