@@ -133,7 +133,7 @@ def test_the_index_lists_every_file_with_its_licence_and_dictionary(anon, networ
     for name in ["projects.csv", "projects.json", "structure.json", "stats.json", "calendar.ics"]:
         assert name in html
     assert "CC BY 4.0" in html and "数据最近更新" in html
-    assert "<code>needs_answered</code>" in html
+    assert "<code>needs_answered</code> 回应的需求" in html
 
 
 @pytest.mark.parametrize("size", [2, 20])
