@@ -966,17 +966,17 @@ def preview_text(preview):
     """The preview as plain text lines, for the command line."""
     lines = []
     for sheet in preview.sheets:
-        counts = sheet.counts
         lines.append(
-            f"{sheet.title}: 新增 {counts[NEW]}，修改 {counts[CHANGED]}，"
-            f"未变 {counts[UNCHANGED]}，错误 {counts[ERROR]}"
+            _("%(sheet)s: %(new)s new, %(changed)s changed, %(unchanged)s unchanged, %(error)s errors")
+            % {"sheet": sheet.title, **sheet.counts}
         )
         for row in sheet.shown_rows:
+            where = _("row %(number)s, %(label)s") % {"number": row.number, "label": row.label}
             if row.status == ERROR:
-                lines.append(f"  第 {row.number} 行 {row.label}：" + "；".join(row.errors))
+                what = "；".join(row.errors)
             elif row.status == CHANGED:
-                changes = "；".join(f"{c}：{old} → {new}" for c, old, new in row.changes)
-                lines.append(f"  第 {row.number} 行 {row.label} 修改：{changes}")
+                what = "；".join(f"{c}：{old} → {new}" for c, old, new in row.changes)
             else:
-                lines.append(f"  第 {row.number} 行 {row.label} 新增")
+                what = _("new")
+            lines.append(f"  {where}：{what}")
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from units import dataio
 
@@ -43,10 +44,12 @@ class Command(BaseCommand):
             self.stdout.write(dataio.preview_text(preview))
             if preview.error_count:
                 failed = True
-                self.stdout.write(self.style.ERROR(f"{name}: 有错误，未写入任何数据。"))
+                message = _("%(file)s: rows have errors; nothing was written.")
+                self.stdout.write(self.style.ERROR(message % {"file": name}))
             elif preview.committed:
-                self.stdout.write(self.style.SUCCESS(f"{name}: 已导入。"))
+                message = _("%(file)s: imported.")
+                self.stdout.write(self.style.SUCCESS(message % {"file": name}))
             else:
-                self.stdout.write(f"{name}: 预览（--dry-run），未写入。")
+                self.stdout.write(_("%(file)s: preview only (--dry-run); nothing was written.") % {"file": name})
         if failed:
-            raise CommandError("导入失败：请改正上面的错误后重试。")
+            raise CommandError(_("The import failed: correct the errors above and try again."))
