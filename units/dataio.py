@@ -347,7 +347,8 @@ class RegistryResource(resources.ModelResource):
         """Another record already has this one's name."""
         other = self.loader.by_key.get(self.natural_key(instance))
         if other is not None and other.pk != instance.pk:
-            return {"name": _("Another record already has this name (ID %(id)s).") % {"id": other.pk}}
+            message = _("Another record already has this name (ID %(id)s).")
+            return {"name": message % {"id": other.pk}}
         return {}
 
     def do_instance_save(self, instance, is_create):
@@ -573,7 +574,9 @@ class PairingResource(RegistryResource):
         active = self.active_pairs()
         if active.get(key, instance.pk) != instance.pk:
             return {
-                NON_FIELD_ERRORS: _("%(community)s already has an active pairing with %(counterpart)s.")
+                NON_FIELD_ERRORS: _(
+                    "%(community)s already has an active pairing with %(counterpart)s."
+                )
                 % {"community": instance.community, "counterpart": instance.counterpart}
             }
         return {}
@@ -636,19 +639,26 @@ def _cell_value(cell):
     return cell.value
 
 
+def _not_xlsx():
+    return _(
+        "This is not an Excel workbook (.xlsx). Save it from Excel or WPS as .xlsx and try again."
+    )
+
+
 def read_workbook(data):
     """The registry sheets of an XLSX file, or ``FileError`` saying what is wrong."""
     if not data:
         raise FileError(_("The file is empty."))
     if len(data) > MAX_UPLOAD_BYTES:
         raise FileError(
-            _("The file is larger than %(size)s MB; split it or remove what is not registry data.")
+            _(
+                "The file is larger than %(size)s MB; split it or remove what is not "
+                "registry data."
+            )
             % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
     if not data.startswith(XLSX_MAGIC):
-        raise FileError(
-            _("This is not an Excel workbook (.xlsx). Save it from Excel or WPS as .xlsx and try again.")
-        )
+        raise FileError(_not_xlsx())
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
@@ -657,9 +667,7 @@ def read_workbook(data):
     except FileError:
         raise
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError):
-        raise FileError(
-            _("This is not an Excel workbook (.xlsx). Save it from Excel or WPS as .xlsx and try again.")
-        ) from None
+        raise FileError(_not_xlsx()) from None
     except Exception:  # openpyxl raises many kinds of errors on damaged files
         logger.warning("unreadable workbook", exc_info=True)
         raise FileError(_("The workbook is damaged and cannot be read.")) from None
@@ -684,13 +692,19 @@ def read_workbook(data):
             )
         for merged in worksheet.merged_cells.ranges:
             raise FileError(
-                _("The sheet “%(sheet)s” has merged cells (%(range)s): unmerge them, one value per cell.")
+                _(
+                    "The sheet “%(sheet)s” has merged cells (%(range)s): "
+                    "unmerge them, one value per cell."
+                )
                 % {"sheet": worksheet.title, "range": merged.coord}
             )
         missing = [h for h in _required_headers(kind) if h not in headers]
         if missing:
             raise FileError(
-                _("The sheet “%(sheet)s” lacks the columns %(columns)s; download the template to see them.")
+                _(
+                    "The sheet “%(sheet)s” lacks the columns %(columns)s; "
+                    "download the template to see them."
+                )
                 % {"sheet": worksheet.title, "columns": "、".join(missing)}
             )
         keep = [i for i, h in enumerate(headers) if h]
@@ -848,7 +862,8 @@ def run_import(data, *, user=None, file_name="", commit=False):
                 rows.append(_row_preview(resource, sheet, index, row_result, row))
             for error in result.base_errors:
                 logger.warning("import of %s failed: %r", sheet.kind, error.error)
-                raise FileError(_("The sheet “%(sheet)s” could not be read.") % {"sheet": sheet.title})
+                message = _("The sheet “%(sheet)s” could not be read.")
+                raise FileError(message % {"sheet": sheet.title})
             previews.append(SheetPreview(sheet.kind, sheet.title, rows))
         preview = Preview(previews)
         if commit and not preview.error_count:
@@ -942,9 +957,15 @@ def template_sheets():
             notes.append([SHEET_TITLES[kind], f.column_name, required, allowed])
     with translation.override("zh-hans"):
         intro = [
-            _("Fill in one row per record. Leave 编号 empty for new records: rows with an ID update that record, others match by name."),
+            _(
+                "Fill in one row per record. Leave 编号 empty for new records: rows with an "
+                "ID update that record, others match by name."
+            ),
             _("Replace or delete the example rows (marked 【模板示例】) before importing."),
-            _("Pairings name the community and either a member unit or a partner community; an empty mode is filled with the only one that fits."),
+            _(
+                "Pairings name the community and either a member unit or a partner "
+                "community; an empty mode is filled with the only one that fits."
+            ),
         ]
     note_rows = [[line, "", "", ""] for line in intro] + [["", "", "", ""]] + notes
     sheets.append(("填写说明", ["工作表", "列", "必填", "允许的值"], note_rows, [40, 16, 8, 60]))
@@ -967,7 +988,10 @@ def preview_text(preview):
     lines = []
     for sheet in preview.sheets:
         lines.append(
-            _("%(sheet)s: %(new)s new, %(changed)s changed, %(unchanged)s unchanged, %(error)s errors")
+            _(
+                "%(sheet)s: %(new)s new, %(changed)s changed, %(unchanged)s unchanged, "
+                "%(error)s errors"
+            )
             % {"sheet": sheet.title, **sheet.counts}
         )
         for row in sheet.shown_rows:

@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhujing.exports import XLSX_CONTENT_TYPE
+
 from .models import Community, District, MemberUnit, Pairing, Visit
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,28}$")
@@ -271,7 +273,7 @@ class RegistryImportForm(forms.Form):
     file = forms.FileField(
         label=_("Registry workbook (.xlsx)"),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+            attrs={"accept": ".xlsx," + XLSX_CONTENT_TYPE}
         ),
     )
 
@@ -281,7 +283,10 @@ class RegistryImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                _("The file is larger than %(size)s MB; split it or remove what is not registry data.")
+                _(
+                    "The file is larger than %(size)s MB; split it or remove what is not "
+                    "registry data."
+                )
                 % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         return upload

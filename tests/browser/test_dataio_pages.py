@@ -2,7 +2,6 @@
 and a desk: nothing scrolls sideways, the preview passes axe-core, and the screenshots are
 kept for review."""
 
-
 import pytest
 
 from tests.browser.axe import serious_violations

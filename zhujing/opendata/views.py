@@ -7,7 +7,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -127,10 +126,9 @@ def my_calendar(request):
     if feed.is_revoked:
         feed.reset()
     url = request.build_absolute_uri(reverse("opendata:private-calendar", args=[feed.token]))
+    webcal = "webcal://" + url.split("://", 1)[1]
     response = render(
-        request,
-        "opendata/my_calendar.html",
-        {"feed": feed, "feed_url": url, "webcal_url": url.replace("https://", "webcal://", 1).replace("http://", "webcal://", 1)},
+        request, "opendata/my_calendar.html", {"feed": feed, "feed_url": url, "webcal_url": webcal}
     )
     response["Cache-Control"] = "private, no-store"
     return response

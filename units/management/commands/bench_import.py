@@ -4,6 +4,7 @@ Nothing is kept: the workbook is made up, and everything runs in a transaction t
 rolled back at the end.
 """
 
+import io
 import time
 
 from django.core.management.base import BaseCommand
@@ -61,8 +62,6 @@ class Command(BaseCommand):
                 (dataio.PAIRINGS, pairings),
             ]
         ]
-        import io
-
         buffer = io.BytesIO()
         exports.workbook(sheets).save(buffer)
         data = buffer.getvalue()
@@ -82,5 +81,6 @@ class Command(BaseCommand):
         preview = dataio.run_import(data, file_name="bench.xlsx")
         self.stdout.write(
             f"preview of the same {rows} rows again: {time.perf_counter() - started:.2f} s "
-            f"({preview.total(dataio.UNCHANGED)} unchanged, {preview.total(dataio.CHANGED)} changed, {preview.error_count} errors)"
+            f"({preview.total(dataio.UNCHANGED)} unchanged, "
+            f"{preview.total(dataio.CHANGED)} changed, {preview.error_count} errors)"
         )

@@ -50,6 +50,7 @@ class Command(BaseCommand):
                 message = _("%(file)s: imported.")
                 self.stdout.write(self.style.SUCCESS(message % {"file": name}))
             else:
-                self.stdout.write(_("%(file)s: preview only (--dry-run); nothing was written.") % {"file": name})
+                message = _("%(file)s: preview only (--dry-run); nothing was written.")
+                self.stdout.write(message % {"file": name})
         if failed:
             raise CommandError(_("The import failed: correct the errors above and try again."))
