@@ -34,6 +34,7 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
 from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
 from zhujing import exports
@@ -45,7 +46,7 @@ logger = logging.getLogger(__name__)
 #: An upload larger than this is refused before it is opened.
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 #: What the XLSX (a zip) may unpack to: a zip bomb stops here.
-MAX_UNZIPPED_BYTES = 80 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
 #: Rows per sheet: the registry is a few hundred; more is a mistake or junk.
 MAX_ROWS = 5000
 XLSX_MAGIC = b"PK\x03\x04"
@@ -129,6 +130,13 @@ class DateWidget(widgets.Widget):
         value = _plain(value)
         if value in (None, ""):
             return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            try:  # a date cell formatted as a number: Excel's serial day count
+                value = from_excel(value)
+            except (ValueError, OverflowError, TypeError):
+                raise ValueError(
+                    _("“%(value)s” is not a date; write it as 2024-03-01.") % {"value": value}
+                ) from None
         if isinstance(value, datetime.datetime):
             value = value.date()
         elif not isinstance(value, datetime.date):
@@ -281,6 +289,10 @@ class RegistryResource(resources.ModelResource):
         clean_model_instances = True
         skip_html_diff = True
         use_transactions = False
+
+    def get_instance(self, instance_loader, row):
+        # The library gives up when the ID column is missing; without it rows match by name.
+        return instance_loader.get_instance(row)
 
     def natural_key(self, obj):
         return obj.name

@@ -1,5 +1,6 @@
 """Importing the registry from Excel: preview first, then every row or none."""
 
+import datetime
 import io
 
 import pytest
@@ -102,6 +103,24 @@ def test_rows_without_an_id_match_by_name_and_change_nothing(staff_client, town)
         {"new": 0, "changed": 0, "unchanged": 1, "error": 0},
         {"new": 0, "changed": 0, "unchanged": 1, "error": 0},
     ]
+
+
+def test_a_sheet_without_the_id_column_matches_by_name(staff_client, town):
+    MemberUnitFactory(name="朱泾法庭", category="stationed", level="", joined_year=2003)
+    headers = [h for h in UNIT_HEADERS if h != "编号"]
+    row = unit_row("朱泾法庭", "辖区单位", year=2004)[1:]
+    preview = _upload(staff_client, xlsx({"成员单位": [headers, row]})).context["preview"]
+    (changed,) = preview.sheets[0].rows
+    assert (changed.status, ("加入年份", 2003, 2004) in changed.changes) == ("changed", True)
+
+
+def test_a_date_written_as_excels_day_number_is_read_as_a_date(staff_client, town):
+    MemberUnitFactory(name="新华物业公司", category="enterprise", level="")
+    row = pairing_row("南圩居民区", unit="新华物业公司", started=45352)
+    data = xlsx({"结对": [PAIRING_HEADERS, row]})
+    token = _upload(staff_client, data).context["token"]
+    staff_client.post(CONFIRM, {"token": token})
+    assert Pairing.objects.get().started_on == datetime.date(2024, 3, 1)
 
 
 def test_it_renames_a_record_matched_by_its_id(staff_client, staff, town):
