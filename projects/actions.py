@@ -1,4 +1,5 @@
-"""Writes that span several models: adoption at the joint meeting, renewals, milestones.
+"""Writes that span several models: projects and their needs, the adoption window,
+adoption at the joint meeting, renewals, milestones and progress.
 
 Each action runs in one transaction; side effects (the big screen's cache) happen after
 commit. "At most ``capacity`` adopters" holds on PostgreSQL and SQLite alike because the
@@ -6,13 +7,23 @@ seat is claimed by one conditional UPDATE of the project's counter: it returns 0
 project is full, and the UNIQUE(project, unit) constraint catches a double click.
 """
 
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Adoption, JointMeeting, Milestone, Project, RenewalProposal
+from zhujing.accounts.access import is_office_staff
+
+from .models import (
+    Adoption,
+    JointMeeting,
+    Milestone,
+    ProgressPhoto,
+    ProgressUpdate,
+    Project,
+    RenewalProposal,
+)
+from .screen import invalidate_screen
 
 
 class AdoptionError(Exception):
@@ -46,17 +57,46 @@ class UnitInactive(AdoptionError):
     message = _("This member unit is no longer active.")
 
 
-def screen_cache_key(meeting_id):
-    return f"meeting-screen:{meeting_id}"
+# --- Projects and their needs ------------------------------------------------------------
 
 
-def invalidate_screen(meeting_id):
-    if meeting_id:
-        cache.delete(screen_cache_key(meeting_id))
+def create_project(form, *, by):
+    """A new draft project from a valid ProjectForm; the needs it answers are accepted."""
+    with transaction.atomic():
+        project = form.save(commit=False)
+        project.created_by = by
+        project.status = Project.Status.DRAFT
+        project.save()
+        for need in form.cleaned_data["needs"]:
+            need.accept(project, by=by)
+    return project
 
 
-def _is_staff(user):
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+def edit_project(form, milestones, *, by):
+    """Save a valid ProjectForm and its milestone formset; newly linked needs are accepted."""
+    with transaction.atomic():
+        project = form.save()
+        milestones.save()
+        for need in form.cleaned_data["needs"]:
+            need.accept(project, by=by)
+    return project
+
+
+# --- The joint meeting ----------------------------------------------------------------------
+
+
+def set_adoption_window(meeting, *, open):
+    """Open or close a meeting's adoption window; the big screen shows it at once."""
+    JointMeeting.objects.filter(pk=meeting.pk).update(adoption_open=open)
+    meeting.adoption_open = open
+    transaction.on_commit(lambda: invalidate_screen(meeting.pk))
+
+
+def save_meeting(form):
+    """Save a valid JointMeetingForm; the big screen shows the new title or date at once."""
+    meeting = form.save()
+    transaction.on_commit(lambda: invalidate_screen(meeting.pk))
+    return meeting
 
 
 def adopt(
@@ -73,8 +113,11 @@ def adopt(
     """认领: ``unit`` takes one seat of ``project`` at ``meeting``. Returns the Adoption.
 
     Raises an AdoptionError subclass when the adoption is refused; nothing is written then.
+    With no meeting whose window is open (``meeting`` None), the window is closed.
     """
-    if check_window and meeting is not None and not _is_staff(recorded_by):
+    if meeting is None:
+        raise WindowClosed()
+    if check_window and not is_office_staff(recorded_by):
         # Read the flag fresh: the window may have been closed a second ago.
         if not JointMeeting.objects.filter(pk=meeting.pk, adoption_open=True).exists():
             raise WindowClosed()
@@ -115,7 +158,7 @@ def adopt(
         Project.objects.filter(
             pk=project.pk, status=Project.Status.OPEN, adopted_count__gte=F("capacity")
         ).update(status=Project.Status.ADOPTED)
-        transaction.on_commit(lambda: invalidate_screen(meeting.pk if meeting else None))
+        transaction.on_commit(lambda: invalidate_screen(meeting.pk))
     project.refresh_from_db(fields=["adopted_count", "status"])
     return adoption
 
@@ -127,7 +170,7 @@ def withdraw(adoption, *, by):
     history table keeps who removed it and when. A renewal confirmed through it goes
     back to awaiting the unit. An adoption a later year builds on cannot be withdrawn.
     """
-    if not _is_staff(by):
+    if not is_office_staff(by):
         raise AdoptionError(_("Only office staff can withdraw an adoption."))
     meeting_id = adoption.meeting_id
     try:
@@ -302,12 +345,14 @@ def complete_project(project):
     return project
 
 
-def adopting_liaisons(project):
-    """The active liaisons of the active units that adopted ``project`` (for reminders)."""
-    from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        is_active=True,
-        unit__is_active=True,
-        unit__adoptions__project=project,
-    ).distinct()
+# --- Progress (项目进展) ----------------------------------------------------------------------
+
+
+def post_progress(project, *, text, photos, by):
+    """A public progress note with its photos (already re-encoded by the form)."""
+    with transaction.atomic():
+        update = ProgressUpdate.objects.create(project=project, text=text, author=by)
+        for photo in photos:
+            ProgressPhoto.objects.create(update=update, image=photo)
+    return update

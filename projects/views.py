@@ -1,33 +1,66 @@
-from django.shortcuts import get_object_or_404, redirect, render  # noqa: F401
+"""Views of the projects app: the public board, needs, project editing, the joint
+meeting, adoption, renewals and the liaison portal.
 
-# --- Public board, needs, staff triage and project editing -------------------------
-# Imports for this section live here so the two halves of the module merge cleanly.
-from django.conf import settings
+Each view parses its input with a form, calls a model method or an action
+(``projects.actions``) and renders; objects are loaded through one helper per need.
+"""
+
+import qrcode
+import qrcode.image.svg
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Prefetch, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from zhujing.accounts.access import is_office_staff, staff_required
+from units.models import MemberUnit
+from zhujing.accounts.access import (
+    client_ip,
+    is_liaison,
+    is_office_staff,
+    liaison_required,
+    staff_required,
+    wants_partial,
+)
 from zhujing.pagecache import cache_public_page
 
+from . import actions, exports, screen
 from .forms import (
+    AdoptForm,
     DeclineForm,
+    JointMeetingForm,
     LinkNeedForm,
+    MilestoneDoneForm,
     MilestoneFormSet,
     NeedFilterForm,
     NeedForm,
+    ProgressUpdateForm,
     ProjectFilterForm,
     ProjectForm,
+    RecordForm,
+    RenewalConfirmForm,
+    RenewalDropForm,
     TransitionForm,
 )
-from .models import Adoption, Category, InvalidTransition, Need, Project
+from .models import (
+    Adoption,
+    Category,
+    InvalidTransition,
+    JointMeeting,
+    Milestone,
+    Need,
+    Project,
+    RenewalProposal,
+)
 
 BOARD_PAGE_SIZE = 20
 ARCHIVE_PAGE_SIZE = 50
@@ -37,11 +70,11 @@ NEED_RATE_LIMIT = 5
 NEED_RATE_WINDOW = 60 * 60
 
 
-def _wants_partial(request):
-    """An htmx swap asks for the partial; a boost or a history restore needs the page."""
-    return bool(request.htmx) and not request.htmx.boosted and not (
-        request.htmx.history_restore_request
-    )
+def _query_without_page(request):
+    """The list's GET parameters without ``page``, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _adoptions_with_units():
@@ -66,6 +99,26 @@ def _get_project_for_user(request, pk):
     if not is_office_staff(request.user):
         projects = projects.public()
     return get_object_or_404(projects, pk=pk)
+
+
+def _get_project_for_staff(pk):
+    """Office staff edit any project, drafts included."""
+    return get_object_or_404(Project.objects.select_related("community"), pk=pk)
+
+
+def _get_adoptable_project(pk):
+    """Where a QR code leads: any project past its draft and not cancelled."""
+    return get_object_or_404(
+        Project.objects.select_related("community").exclude(
+            status__in=[Project.Status.DRAFT, Project.Status.CANCELLED]
+        ),
+        pk=pk,
+    )
+
+
+def _get_open_project(pk):
+    """Only an open project has a QR code."""
+    return get_object_or_404(Project, pk=pk, status=Project.Status.OPEN)
 
 
 def _get_need_for_staff(pk):
@@ -103,7 +156,7 @@ def project_list(request):
     query_without_category.pop("category", None)
 
     template_name = "projects/project_list.html"
-    if _wants_partial(request):
+    if wants_partial(request):
         template_name += "#results"
     response = render(
         request,
@@ -163,23 +216,13 @@ def project_archive(request):
         .order_by("-year", "title", "pk")
     )
     page = Paginator(projects, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "projects/project_archive.html", {"page": page})
-
-
-def _client_ip(request):
-    """The client's address. Behind ``NUM_PROXIES`` trusted reverse proxies, the address the
-    nearest of them saw (X-Forwarded-For can be forged, so only trusted hops are used)."""
-    proxies = settings.NUM_PROXIES
-    if proxies:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [h for h in hops if h]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    return render(
+        request, "projects/project_archive.html", {"page": page, "query": _query_without_page(request)}
+    )
 
 
 def _need_rate_key(request):
-    return f"need-rate:{_client_ip(request)}"
+    return f"need-rate:{client_ip(request) or 'unknown'}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -241,10 +284,8 @@ def need_inbox(request):
     page = Paginator(
         needs.order_by("pending_first", "-submitted_at", "-pk"), NEED_INBOX_PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     template_name = "projects/need_inbox.html"
-    if _wants_partial(request):
+    if wants_partial(request):
         template_name += "#results"
     response = render(
         request,
@@ -252,7 +293,7 @@ def need_inbox(request):
         {
             "form": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": _query_without_page(request),
             "pending_count": Need.objects.filter(status=Need.Status.PENDING).count(),
         },
     )
@@ -320,13 +361,7 @@ def project_create(request):
     if request.method == "POST":
         form = ProjectForm(request.POST)
         if form.is_valid():
-            with transaction.atomic():
-                project = form.save(commit=False)
-                project.created_by = request.user
-                project.status = Project.Status.DRAFT
-                project.save()
-                for need in form.cleaned_data["needs"]:
-                    need.accept(project, by=request.user)
+            project = actions.create_project(form, by=request.user)
             messages.success(request, _("The project was saved as a draft."))
             return redirect("projects:project-edit", pk=project.pk)
     else:
@@ -350,16 +385,12 @@ def project_create(request):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def project_edit(request, pk):
-    project = get_object_or_404(Project.objects.select_related("community"), pk=pk)
+    project = _get_project_for_staff(pk)
     form = ProjectForm(request.POST or None, instance=project)
     formset = _milestone_formset(request, project)
     if request.method == "POST":
         if form.is_valid() and formset.is_valid():
-            with transaction.atomic():
-                form.save()
-                formset.save()
-                for need in form.cleaned_data["needs"]:
-                    need.accept(project, by=request.user)
+            actions.edit_project(form, formset, by=request.user)
             messages.success(request, _("The project was saved."))
             return redirect("projects:project-edit", pk=project.pk)
     return render(
@@ -377,7 +408,7 @@ def project_edit(request, pk):
 @staff_required
 @require_POST
 def project_transition(request, pk):
-    project = get_object_or_404(Project, pk=pk)
+    project = _get_project_for_staff(pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Unknown status."))
@@ -402,58 +433,8 @@ def project_transition(request, pk):
     return redirect("projects:project-edit", pk=project.pk)
 
 
+
 # --- Joint meeting, adoption, renewals and the liaison portal -----------------------
-# Imports for this section live here so the two halves of the module merge cleanly.
-import datetime  # noqa: E402
-
-import qrcode  # noqa: E402
-import qrcode.image.svg  # noqa: E402
-from django.contrib import messages  # noqa: E402
-from django.contrib.auth.decorators import login_required  # noqa: E402
-from django.core.cache import cache  # noqa: E402
-from django.core.exceptions import PermissionDenied  # noqa: E402
-from django.db import transaction  # noqa: E402
-from django.db.models import Count, Q  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.template.loader import render_to_string  # noqa: E402
-from django.urls import reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.translation import gettext as _  # noqa: E402
-from django.views.decorators.http import require_GET, require_POST  # noqa: E402
-from django_htmx.http import HttpResponseClientRedirect  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
-
-from units.models import MemberUnit  # noqa: E402
-from zhujing.accounts.access import (  # noqa: E402
-    is_liaison,
-    is_office_staff,
-    liaison_required,
-    staff_required,
-)
-
-from . import actions  # noqa: E402
-from .meeting_forms import (  # noqa: E402
-    AdoptForm,
-    JointMeetingForm,
-    MilestoneDoneForm,
-    ProgressUpdateForm,
-    RecordForm,
-    RenewalConfirmForm,
-    RenewalDropForm,
-)
-from .models import (  # noqa: E402
-    Adoption,
-    Category,
-    JointMeeting,
-    Milestone,
-    ProgressPhoto,
-    ProgressUpdate,
-    Project,
-    RenewalProposal,
-)
-
-SCREEN_TTL = 10  # seconds; adoptions also invalidate the cache at once
-RECENT_ON_SCREEN = 8
 
 
 def _get_meeting(pk):
@@ -534,8 +515,7 @@ def meeting_edit(request, pk):
     meeting = _get_meeting(pk)
     form = JointMeetingForm(request.POST or None, instance=meeting)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        actions.invalidate_screen(meeting.pk)
+        actions.save_meeting(form)
         messages.success(request, _("Joint meeting saved."))
         return redirect("projects:meeting-list")
     return render(request, "projects/meeting_form.html", {"form": form, "meeting": meeting})
@@ -547,8 +527,7 @@ def meeting_window(request, pk):
     """Open or close the adoption window (POST ``action=open|close``)."""
     meeting = _get_meeting(pk)
     opening = request.POST.get("action") == "open"
-    JointMeeting.objects.filter(pk=meeting.pk).update(adoption_open=opening)
-    actions.invalidate_screen(meeting.pk)
+    actions.set_adoption_window(meeting, open=opening)
     if opening:
         messages.success(request, _("Adoption is open: liaisons can adopt by scanning the codes."))
     else:
@@ -566,7 +545,7 @@ def _adopt_url(request, project):
 @require_GET
 def project_qr(request, pk):
     """An SVG QR code pointing at the project's adopt page (open projects only)."""
-    project = get_object_or_404(Project, pk=pk, status=Project.Status.OPEN)
+    project = _get_open_project(pk)
     image = qrcode.make(
         _adopt_url(request, project),
         image_factory=qrcode.image.svg.SvgPathImage,
@@ -600,12 +579,7 @@ def project_adopt(request, pk):
     staff = is_office_staff(user)
     if not staff and not is_liaison(user):
         raise PermissionDenied
-    project = get_object_or_404(
-        Project.objects.select_related("community").exclude(
-            status__in=[Project.Status.DRAFT, Project.Status.CANCELLED]
-        ),
-        pk=pk,
-    )
+    project = _get_adoptable_project(pk)
     meeting = _open_meeting()
     unit = user.unit if is_liaison(user) else None
     form = AdoptForm(request.POST or None)
@@ -616,8 +590,6 @@ def project_adopt(request, pk):
             raise PermissionDenied
         if form.is_valid():
             try:
-                if meeting is None:
-                    raise actions.WindowClosed()
                 actions.adopt(
                     project,
                     unit,
@@ -656,80 +628,16 @@ def project_adopt(request, pk):
 # The big screen -------------------------------------------------------------------------
 
 
-def _screen_stats(meeting_pk):
-    """Totals for the projector, from the cache; one rebuild per TTL or adoption."""
-    key = actions.screen_cache_key(meeting_pk)
-    stats = cache.get(key)
-    if stats is not None:
-        return stats
-    meeting = _get_meeting(meeting_pk)
-    adoptions = Adoption.objects.filter(meeting=meeting)
-    per_category = dict(
-        adoptions.values_list("project__category").annotate(n=Count("id")).order_by()
-    )
-    recent = [
-        {
-            "unit": a.unit.name,
-            "project": a.project.title,
-            "renewal": a.kind == Adoption.Kind.RENEWAL,
-        }
-        for a in adoptions.select_related("unit", "project").order_by("-recorded_at", "-id")[
-            :RECENT_ON_SCREEN
-        ]
-    ]
-    stats = {
-        "meeting_pk": meeting.pk,
-        "title": meeting.title,
-        "held_on": meeting.held_on.isoformat(),
-        "adoption_open": meeting.adoption_open,
-        "units": adoptions.values("unit").distinct().count(),
-        "projects": adoptions.values("project").distinct().count(),
-        "adoptions": adoptions.count(),
-        "by_category": [(value, per_category.get(value, 0)) for value in Category.values],
-        "recent": recent,
-        "at": timezone.now().isoformat(),
-    }
-    cache.set(key, stats, SCREEN_TTL)
-    return stats
-
-
-def _screen_context(stats):
-    labels = dict(Category.choices)
-    top = max([n for _v, n in stats["by_category"]] + [1])
-    return {
-        "stats": stats,
-        "held_on": datetime.date.fromisoformat(stats["held_on"]),
-        "categories": [
-            {"value": v, "label": labels[v], "count": n, "max": top}
-            for v, n in stats["by_category"]
-        ],
-    }
-
-
-def _render_screen(template, pk):
-    # Rendered without the request: no context processor looks at request.user, so a
-    # signed-in projector costs no session or user query either.
-    # The rendered HTML is cached too, keyed by the stats' build time: a poll that finds
-    # both costs two cache reads and no template rendering.
-    stats = _screen_stats(pk)
-    key = f"{actions.screen_cache_key(pk)}:html:{stats['at']}:{template}:{get_language()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(template, _screen_context(stats))
-        cache.set(key, html, SCREEN_TTL)
-    return HttpResponse(html)
-
-
 @require_GET
 def meeting_screen(request, pk):
     """Public page for the projector: big numbers, refreshed every 3 s by htmx."""
-    return _render_screen("projects/meeting_screen.html", pk)
+    return screen.render_screen("projects/meeting_screen.html", pk)
 
 
 @require_GET
 def meeting_screen_stats(request, pk):
     """The polled fragment; no database query while the cache is warm."""
-    return _render_screen("projects/meeting_screen.html#stats", pk)
+    return screen.render_screen("projects/meeting_screen.html#stats", pk)
 
 
 # Staff records, exports -------------------------------------------------------------------
@@ -802,52 +710,9 @@ def meeting_withdraw(request, pk, adoption_pk):
     return redirect("projects:meeting-record", pk=pk)
 
 
-def _meeting_adoptions(meeting):
-    return meeting.adoptions.select_related("unit", "project__community").order_by(
-        "recorded_at", "id"
-    )
-
-
 @staff_required
 def meeting_export(request, pk):
-    meeting = _get_meeting(pk)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = str(meeting.held_on.year)
-    sheet.append(
-        [
-            _("No."),
-            _("Member unit"),
-            _("Project"),
-            _("Community"),
-            _("Category"),
-            _("Kind"),
-            _("Commitment"),
-            _("Recorded at"),
-        ]
-    )
-    for n, a in enumerate(_meeting_adoptions(meeting), start=1):
-        sheet.append(
-            [
-                n,
-                a.unit.name,
-                a.project.title,
-                a.project.community.name,
-                str(a.project.get_category_display()),
-                str(a.get_kind_display()),
-                a.commitment,
-                timezone.localtime(a.recorded_at).strftime("%Y-%m-%d %H:%M"),
-            ]
-        )
-    for column, width in zip("ABCDEFGH", (6, 28, 28, 16, 12, 10, 50, 18), strict=True):
-        sheet.column_dimensions[column].width = width
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"adoptions-{meeting.held_on.isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    book.save(response)
-    return response
+    return exports.meeting_xlsx(_get_meeting(pk))
 
 
 @staff_required
@@ -856,7 +721,7 @@ def meeting_signing_sheet(request, pk):
     return render(
         request,
         "projects/meeting_signing_sheet.html",
-        {"meeting": meeting, "adoptions": _meeting_adoptions(meeting)},
+        {"meeting": meeting, "adoptions": exports.meeting_adoptions(meeting)},
     )
 
 
@@ -958,12 +823,12 @@ def my_project(request, pk):
     project = _get_project_for_liaison(request, pk)
     form = ProgressUpdateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            update = ProgressUpdate.objects.create(
-                project=project, text=form.cleaned_data["text"], author=request.user
-            )
-            for photo in form.cleaned_data["photos"]:
-                ProgressPhoto.objects.create(update=update, image=photo)
+        actions.post_progress(
+            project,
+            text=form.cleaned_data["text"],
+            photos=form.cleaned_data["photos"],
+            by=request.user,
+        )
         messages.success(request, _("Progress update posted."))
         return redirect("projects:my-project", pk=project.pk)
     milestones = list(project.milestones.all())

@@ -132,18 +132,23 @@ def chromium_browser(monkeypatch):
 
 
 class BrowserPage:
-    """A page on the live server that collects console errors (CSP violations included)
-    and saves screenshots to test-artifacts/."""
+    """A page on the live server that collects errors and saves screenshots to
+    test-artifacts/. ``console_errors`` has the console's (CSP violations included);
+    ``errors`` adds uncaught exceptions and HTTP answers of 400 and more. Anything else is
+    Playwright's page (``.page``, for ``expect``)."""
 
     def __init__(self, page, base_url):
         self.page = page
         self.base_url = base_url
         self.errors = []
-        page.on(
-            "console",
-            lambda msg: msg.type == "error"
-            and self.errors.append(f"{msg.text} ({msg.location.get('url', '')})"),
-        )
+        self.console_errors = []
+
+        def on_console(msg):
+            if msg.type == "error":
+                self.console_errors.append(msg.text)
+                self.errors.append(f"{msg.text} ({msg.location.get('url', '')})")
+
+        page.on("console", on_console)
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
         page.on(
             "response",
@@ -154,9 +159,18 @@ class BrowserPage:
         """A path on the live server, or a full URL (e.g. the one a QR code encodes)."""
         return self.page.goto(path if path.startswith("http") else self.base_url + path)
 
-    def screenshot(self, name):
+    def screenshot(self, name, full_page=True):
         ARTIFACTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+    def sign_in_as(self, user):
+        """A signed-in session for ``user`` without the login form."""
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        self.page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": self.base_url}]
+        )
 
     def login(self, username, password):
         self.goto("/accounts/login/")
@@ -180,6 +194,7 @@ def new_browser_page(chromium_browser, live_server, transactional_db):
             locale="zh-CN",
             bypass_csp=bypass_csp,
         )
+        context.set_default_timeout(15_000)
         contexts.append(context)
         return BrowserPage(context.new_page(), live_server.url)
 
@@ -192,43 +207,3 @@ def new_browser_page(chromium_browser, live_server, transactional_db):
 def phone_page(new_browser_page):
     """A phone-sized page (375x812) with the CSP enforced."""
     return new_browser_page()
-
-
-@pytest.fixture
-def browser_context(chromium_browser, live_server, transactional_db):
-    """A phone-sized (375×812) context on ``chromium_browser``."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    context = chromium_browser.new_context(
-        viewport={"width": 375, "height": 812}, locale="zh-CN", device_scale_factor=2
-    )
-    context.set_default_timeout(15_000)
-    yield context
-    context.close()
-
-
-@pytest.fixture
-def browser_page(browser_context, live_server):
-    """One page of ``browser_context``. Console errors (CSP violations among them) are
-    collected in ``page.console_errors``."""
-    page = browser_context.new_page()
-    page.console_errors = []
-    page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
-    page.live_server = live_server
-    return page
-
-
-@pytest.fixture
-def artifacts_dir():
-    """Screenshots go to test-artifacts/ at the project root."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
-
-
-def login_in_browser(page, user):
-    """Give the browser page a signed-in session for ``user``."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies(
-        [{"name": cookie.key, "value": cookie.value, "url": page.live_server.url}]
-    )

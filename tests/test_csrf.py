@@ -33,8 +33,8 @@ def test_it_refuses_a_post_without_the_csrf_token(route, staff, caplog):
 
 
 def _body_token(html):
-    match = re.search(r"<body hx-headers='([^']*)'", html)
-    assert match, "the <body> has no hx-headers"
+    match = re.search(r"<body data-hx-headers='([^']*)'", html)
+    assert match, "the <body> has no data-hx-headers"
     return json.loads(match.group(1))["X-CSRFToken"]
 
 

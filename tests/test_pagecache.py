@@ -5,12 +5,11 @@ import json
 import re
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import CommunityFactory, PairingFactory
+from tests.queries import capture_queries
 from zhujing import pagecache
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +26,15 @@ def _page_cache_on(settings):
 
 
 def _get(client, url):
-    with CaptureQueriesContext(connection) as ctx:
+    with capture_queries() as queries:
         response = client.get(url)
     assert response.status_code == 200
-    return response, len(ctx.captured_queries)
+    return response, len(queries)
 
 
 def _token(response):
     html = response.content.decode()
-    return json.loads(re.search(r"<body hx-headers='([^']*)'", html).group(1))["X-CSRFToken"]
+    return json.loads(re.search(r"<body data-hx-headers='([^']*)'", html).group(1))["X-CSRFToken"]
 
 
 def test_it_serves_the_second_anonymous_visitor_from_the_cache():

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
@@ -519,6 +519,7 @@ class PairingResource(RegistryResource):
     next_due = fields.Field(
         column_name="下次走访", readonly=True, dehydrate_method="dehydrate_next_due"
     )
+    health = fields.Field(column_name="活跃度", readonly=True, dehydrate_method="dehydrate_health")
 
     class Meta(RegistryResource.Meta):
         model = Pairing
@@ -527,7 +528,7 @@ class PairingResource(RegistryResource):
             "agreement_signed_on", "visit_cadence_days", "status", "ended_on", "note",
         ]  # fmt: skip
         import_order = fields
-        export_order = fields + ["last_visited_on", "next_due"]
+        export_order = fields + ["last_visited_on", "next_due", "health"]
         fields = export_order
 
     def get_queryset(self):
@@ -561,9 +562,12 @@ class PairingResource(RegistryResource):
         return f"{_plain_text(row.get('村居'))} – {counterpart}"
 
     def dehydrate_next_due(self, pairing):
+        return pairing.next_due if pairing.status == Pairing.Status.ACTIVE else None
+
+    def dehydrate_health(self, pairing):
         if pairing.status != Pairing.Status.ACTIVE:
-            return None
-        return pairing.next_visit_due(getattr(pairing, "last_visited_on", None))
+            return ""
+        return _zh(pairing.get_health_display())
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
@@ -899,7 +903,7 @@ def units_queryset(queryset=None):
 def pairings_queryset():
     return (
         Pairing.objects.select_related("community", "unit", "partner_community")
-        .annotate(last_visited_on=Max("visits__visited_on"))
+        .with_last_visit()
         .order_by("community__name", "id")
     )
 

@@ -45,6 +45,9 @@ class Link:
     path: str
     mode: str
     title: str
+    #: The pairing's health (``Pairing.Health``) when the layout was built with health.
+    health: str = ""
+    health_label: str = ""
 
 
 @dataclass
@@ -57,8 +60,11 @@ class Layout:
     links: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     mode_counts: list = field(default_factory=list)
-    #: The same network as text: [(district, [(community, [(counterpart, mode label)])])].
+    #: The same network as text: [(district, [(community, [(counterpart, mode label, link)])])].
     tree: list = field(default_factory=list)
+    #: Links coloured by pairing health (office staff only); counts per health for the legend.
+    with_health: bool = False
+    health_counts: list = field(default_factory=list)
 
 
 def _polar(radius, angle):
@@ -72,21 +78,25 @@ def _curve(a, b, pull=0.35):
     return f"M{a.x:.1f},{a.y:.1f} Q{cx:.1f},{cy:.1f} {b.x:.1f},{b.y:.1f}"
 
 
-def build_layout():
-    """Three queries, whatever the size of the network."""
+def build_layout(with_health=False):
+    """Four queries, whatever the size of the network.
+
+    ``with_health`` (office staff only) also reads each pairing's last visit, in the same
+    query, and marks every link with the pairing's health.
+    """
     districts = list(District.objects.all())
     communities = list(Community.objects.filter(is_active=True).order_by("district__position", "name"))
-    pairings = list(
-        Pairing.objects.filter(status=Pairing.Status.ACTIVE)
-        .select_related("unit")
-        .only(
-            "id", "mode", "community_id", "partner_community_id",
-            "unit__id", "unit__name", "unit__category",
-        )
-        .order_by("id")
-    )
+    fields = [
+        "id", "mode", "community_id", "partner_community_id",
+        "unit__id", "unit__name", "unit__category",
+    ]
+    pairings = Pairing.objects.filter(status=Pairing.Status.ACTIVE).select_related("unit")
+    if with_health:
+        fields += ["started_on", "visit_cadence_days"]
+        pairings = pairings.with_last_visit()
+    pairings = list(pairings.only(*fields).order_by("id"))
 
-    layout = Layout()
+    layout = Layout(with_health=with_health)
     by_district = defaultdict(list)
     for community in communities:
         by_district[community.district_id].append(community)
@@ -140,12 +150,18 @@ def build_layout():
         if a is None or b is None:
             continue
         pull = 0.6 if pairing.partner_community_id else 0.15
-        layout.links.append(Link(_curve(a, b, pull), pairing.mode, f"{a.label} – {b.label}"))
+        link = Link(_curve(a, b, pull), pairing.mode, f"{a.label} – {b.label}")
+        if with_health:
+            link.health, link.health_label = pairing.health, pairing.get_health_display()
+            link.title = f"{link.title} · {link.health_label}"
+        layout.links.append(link)
         a.count += 1
         b.count += 1
-        paired_with[pairing.community_id].append((b.label, mode_labels[pairing.mode]))
+        paired_with[pairing.community_id].append((b.label, mode_labels[pairing.mode], link))
         if pairing.partner_community_id:
-            paired_with[pairing.partner_community_id].append((a.label, mode_labels[pairing.mode]))
+            paired_with[pairing.partner_community_id].append(
+                (a.label, mode_labels[pairing.mode], link)
+            )
 
     for district in districts:
         layout.tree.append(
@@ -161,4 +177,7 @@ def build_layout():
     }
     modes = Counter(p.mode for p in pairings)
     layout.mode_counts = [(mode, label, modes.get(mode, 0)) for mode, label in Pairing.Mode.choices]
+    if with_health:
+        healths = Counter(link.health for link in layout.links)
+        layout.health_counts = [(h, label, healths.get(h, 0)) for h, label in Pairing.Health.choices]
     return layout

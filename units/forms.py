@@ -290,3 +290,35 @@ class RegistryImportForm(forms.Form):
                 % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         return upload
+
+
+class PairingHealthFilterForm(forms.Form):
+    """The pairing-health page's filters (GET)."""
+
+    district = forms.ModelChoiceField(
+        label=_("District"),
+        required=False,
+        queryset=District.objects.all(),
+        empty_label=_("All districts"),
+    )
+    mode = forms.ChoiceField(
+        label=_("Mode"), required=False, choices=[("", _("All modes"))] + Pairing.Mode.choices
+    )
+    programme = forms.ChoiceField(
+        label=_("Programme"),
+        required=False,
+        choices=[("", _("All programmes"))] + Pairing.Programme.choices,
+    )
+
+    def filter(self, queryset):
+        """Apply the valid filters; an invalid form filters nothing."""
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data["district"]:
+            queryset = queryset.filter(community__district=data["district"])
+        if data["mode"]:
+            queryset = queryset.filter(mode=data["mode"])
+        if data["programme"]:
+            queryset = queryset.filter(programme=data["programme"])
+        return queryset

@@ -10,9 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 FOUNDING_YEAR = 1997
@@ -217,8 +218,36 @@ class PartyBranch(models.Model):
             raise ValidationError(_("Attach the branch to either a community or a member unit."))
 
 
+class PairingQuerySet(models.QuerySet):
+    def with_last_visit(self):
+        """Annotate ``last_visited_on`` (None when never visited), one correlated subquery."""
+        last = (
+            Visit.objects.filter(pairing=OuterRef("pk"))
+            .order_by()
+            .values("pairing")
+            .annotate(last=Max("visited_on"))
+            .values("last")
+        )
+        return self.annotate(last_visited_on=Subquery(last))
+
+    def current(self, today=None):
+        """Active pairings that have not reached their end date."""
+        today = today or timezone.localdate()
+        return self.filter(status=Pairing.Status.ACTIVE).filter(
+            Q(ended_on=None) | Q(ended_on__gt=today)
+        )
+
+
 class Pairing(models.Model):
     """结对: a link between a community and a member unit, or two communities."""
+
+    class Health(models.TextChoices):
+        """结对活跃度, derived from the visits and the cadence; never stored."""
+
+        OK = "ok", pgettext_lazy("pairing health", "ok")
+        DUE = "due", pgettext_lazy("pairing health", "due")
+        OVERDUE = "overdue", pgettext_lazy("pairing health", "overdue")
+        NEVER = "never", pgettext_lazy("pairing health", "never visited")
 
     class Mode(models.TextChoices):
         VILLAGE_COMMUNITY = "village_community", _("village–community co-building")
@@ -279,6 +308,7 @@ class Pairing(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = PairingQuerySet.as_manager()
 
     class Meta:
         ordering = ["community__name", "id"]
@@ -360,10 +390,67 @@ class Pairing(models.Model):
             self.ended_on = self.started_on
         self.save(update_fields=["status", "ended_on"])
 
+    @staticmethod
+    def visit_due_on(started_on, cadence_days, last_visited_on=None):
+        """The one rule: the next visit is due a cadence after the last visit, or the start.
+
+        A static function so the sweep can apply it to plain rows without loading models.
+        """
+        return (last_visited_on or started_on) + datetime.timedelta(days=cadence_days)
+
     def next_visit_due(self, last_visited_on=None):
         """When the next visit is due by the cadence, from the last visit or the start."""
-        base = last_visited_on or self.started_on
-        return base + datetime.timedelta(days=self.visit_cadence_days)
+        return self.visit_due_on(self.started_on, self.visit_cadence_days, last_visited_on)
+
+    @classmethod
+    def standing(cls, due, today):
+        """``ok``, ``due`` (within ``REMINDER_VISIT_LEAD_DAYS``) or ``overdue`` for a due date.
+
+        The reminders pick their kind from this too (``visit_due`` / ``visit_overdue``).
+        """
+        if due < today:
+            return cls.Health.OVERDUE
+        if due <= today + datetime.timedelta(days=settings.REMINDER_VISIT_LEAD_DAYS):
+            return cls.Health.DUE
+        return cls.Health.OK
+
+    @classmethod
+    def health_for(cls, due, today, last_visited_on):
+        if last_visited_on is None:
+            return cls.Health.NEVER
+        return cls.standing(due, today)
+
+    def _last_visit(self):
+        if not hasattr(self, "last_visited_on"):
+            self.last_visited_on = (
+                self.visits.order_by("-visited_on").values_list("visited_on", flat=True).first()
+            )
+        return self.last_visited_on
+
+    @property
+    def next_due(self):
+        return self.next_visit_due(self._last_visit())
+
+    @property
+    def health(self):
+        """结对活跃度 today; uses the annotated ``last_visited_on`` when present."""
+        return self.health_for(self.next_due, today(), self._last_visit())
+
+    def get_health_display(self):
+        return self.Health(self.health).label
+
+    @property
+    def visit_standing(self):
+        """Where the next visit stands today (``ok``/``due``/``overdue``), visited or not."""
+        return self.standing(self.next_due, today())
+
+    @property
+    def days_left(self):
+        return (self.next_due - today()).days
+
+    @property
+    def days_overdue(self):
+        return -self.days_left
 
 
 class Visit(models.Model):

@@ -5,13 +5,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render  # noqa: F401
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,8 +21,15 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from zhujing import exports
 
-from zhujing.accounts.access import liaison_required, member_required, staff_required  # noqa: F401
+from zhujing.accounts.access import (
+    is_office_staff,
+    liaison_required,
+    member_required,
+    staff_required,
+    wants_partial,
+)
 from zhujing.pagecache import cache_public_page
+from zhujing.reminders.models import Reminder
 
 from . import dataio, diagram, stats
 from .forms import (
@@ -29,6 +38,7 @@ from .forms import (
     MemberUnitForm,
     PairingForm,
     RegistryImportForm,
+    PairingHealthFilterForm,
     UnitFilterForm,
     VisitForm,
 )
@@ -80,7 +90,7 @@ def unit_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     template_name = "units/unit_list.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_partial(request):
         template_name += "#rows"
     return render(
         request,
@@ -126,7 +136,7 @@ def _history_rows(obj):
 @staff_required
 def unit_detail(request, pk):
     unit = _get_unit_for_staff(request, pk)
-    pairings = unit.pairings.select_related("community__district").order_by(
+    pairings = unit.pairings.select_related("community__district").with_last_visit().order_by(
         "status", "community__name"
     )
     visits = (
@@ -228,12 +238,12 @@ def unit_delete(request, pk):
 def _pairing_form_response(request, form, pairing):
     # Choosing the community or the counterpart refreshes the counterpart fields.
     refresh = {
-        "hx-get": request.path,
-        "hx-trigger": "change",
-        "hx-target": "#counterpart",
-        "hx-swap": "outerHTML",
+        "data-hx-get": request.path,
+        "data-hx-trigger": "change",
+        "data-hx-target": "#counterpart",
+        "data-hx-swap": "outerHTML",
         # Only the choices that matter, so no CSRF token ends up in a URL.
-        "hx-include": "#id_community, #id_unit, #id_partner_community",
+        "data-hx-include": "#id_community, #id_unit, #id_partner_community",
     }
     for name in ("community", "unit", "partner_community"):
         form.fields[name].widget.attrs.update(refresh)
@@ -313,6 +323,60 @@ def pairing_end(request, pk):
     return redirect("units:community-detail", pk=pairing.community_id)
 
 
+#: Worst first on the health page: overdue, never visited, due soon, then up to date.
+HEALTH_ORDER = [Pairing.Health.OVERDUE, Pairing.Health.NEVER, Pairing.Health.DUE, Pairing.Health.OK]
+
+
+def _last_escalation(field):
+    """The latest escalation reminder sent to the office about a pairing (``field`` of it)."""
+    return Subquery(
+        Reminder.objects.filter(
+            kind=Reminder.Kind.VISIT_ESCALATION,
+            subject_type=ContentType.objects.get_for_model(Pairing),
+            subject_id=OuterRef("pk"),
+        )
+        .exclude(sent_at=None)
+        .order_by("-sent_at")
+        .values(field)[:1]
+    )
+
+
+@staff_required
+@require_GET
+def pairing_health(request):
+    """结对活跃度: counts per health by district, then every live pairing, worst first."""
+    form = PairingHealthFilterForm(request.GET or None)
+    pairings = list(
+        form.filter(Pairing.objects.current())
+        .select_related("community__district", "unit", "partner_community")
+        .with_last_visit()
+        .annotate(
+            escalation_sent_at=_last_escalation("sent_at"),
+            escalation_due_on=_last_escalation("due_on"),
+        )
+    )
+    rank = {health: i for i, health in enumerate(HEALTH_ORDER)}
+    pairings.sort(key=lambda p: (rank[p.health], p.next_due, p.pk))
+    counts = {}
+    for pairing in pairings:
+        district = pairing.community.district
+        row = counts.setdefault(district, dict.fromkeys(HEALTH_ORDER, 0))
+        row[pairing.health] += 1
+        # An escalation belongs to the current overdue spell only if it was for this due date.
+        if pairing.escalation_due_on != pairing.next_due:
+            pairing.escalation_sent_at = None
+    districts = sorted(counts, key=lambda d: (d.position, d.pk))
+    context = {
+        "form": form,
+        "pairings": pairings,
+        "healths": [(h, h.label) for h in HEALTH_ORDER],
+        "count_rows": [(d, [counts[d][h] for h in HEALTH_ORDER]) for d in districts],
+        "totals": [sum(counts[d][h] for d in districts) for h in HEALTH_ORDER],
+        "lead_days": settings.REMINDER_VISIT_LEAD_DAYS,
+    }
+    return render(request, "units/pairing_health.html", context)
+
+
 @staff_required
 def community_list(request):
     communities = (
@@ -329,10 +393,10 @@ def community_list(request):
 @staff_required
 def community_detail(request, pk):
     community = _get_community_for_staff(request, pk)
-    pairings = community.pairings.select_related("unit", "partner_community").order_by(
+    pairings = community.pairings.select_related("unit", "partner_community").with_last_visit().order_by(
         "status", "id"
     )
-    partner_pairings = community.partner_pairings.select_related("community").order_by(
+    partner_pairings = community.partner_pairings.select_related("community").with_last_visit().order_by(
         "status", "id"
     )
     visits = (
@@ -380,7 +444,7 @@ def community_edit(request, pk):
 def _get_pairing_for_user(request, pk):
     """Staff reach every pairing; a liaison only their own unit's active ones."""
     pairings = Pairing.objects.select_related("community", "unit", "partner_community")
-    if request.user.is_staff:
+    if is_office_staff(request.user):
         return get_object_or_404(pairings, pk=pk)
     if request.user.unit_id is None:
         raise Http404
@@ -400,10 +464,6 @@ def my_pairings(request):
         .annotate(last_visited_on=Max("visits__visited_on"), visit_count=Count("visits"))
         .order_by("community__name")
     )
-    for pairing in pairings:
-        pairing.next_due = pairing.next_visit_due(pairing.last_visited_on)
-        pairing.days_left = (pairing.next_due - today).days
-        pairing.days_overdue = -pairing.days_left
     pairings.sort(key=lambda p: p.next_due)
     recent = (
         Visit.objects.filter(pairing__unit=unit)
@@ -433,7 +493,7 @@ def visit_create(request, pk):
                 _("Visit to %(community)s on %(date)s recorded.")
                 % {"community": pairing.community, "date": visit.visited_on},
             )
-            if request.user.is_staff and request.user.unit_id != pairing.unit_id:
+            if is_office_staff(request.user) and request.user.unit_id != pairing.unit_id:
                 return redirect("home")
             return redirect("units:my-pairings")
     else:
@@ -454,8 +514,15 @@ def visit_create(request, pk):
 @require_GET
 @cache_public_page
 def structure(request):
-    """The "1+5+N" organisation drawn as an SVG, with the same data as text below it."""
-    return render(request, "units/structure.html", {"layout": diagram.build_layout()})
+    """The "1+5+N" organisation drawn as an SVG, with the same data as text below it.
+
+    Office staff can colour the links by pairing health (``?health=1``); everyone else
+    gets the same public page whatever they ask.
+    """
+    with_health = request.user.is_staff and request.GET.get("health") == "1"
+    return render(
+        request, "units/structure.html", {"layout": diagram.build_layout(with_health)}
+    )
 
 
 @require_GET
@@ -500,7 +567,7 @@ def _keep_upload(request, data, file_name):
 
 def _import_page(request, context, status=200):
     template_name = "units/registry_import.html"
-    if request.htmx:
+    if wants_partial(request):
         template_name += "#result"
     context.setdefault("form", RegistryImportForm())
     return render(request, template_name, context, status=status)

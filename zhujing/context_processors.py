@@ -1,11 +1,13 @@
 from django.conf import settings
 
+from zhujing.accounts.access import is_liaison, is_office_staff
+
 
 def site(request):
     """Who is looking, for the header and navigation."""
     user = request.user
     return {
-        "is_office_staff": user.is_authenticated and user.is_staff,
-        "is_liaison": user.is_authenticated and getattr(user, "unit_id", None) is not None,
+        "is_office_staff": is_office_staff(user),
+        "is_liaison": is_liaison(user),
         "debug": settings.DEBUG,
     }

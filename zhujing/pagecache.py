@@ -68,7 +68,7 @@ def bump_version():
             cache.incr(VERSION_KEY)
         except ValueError:
             cache.set(VERSION_KEY, int(time.time() * 1000), None)
-    except Exception:  # noqa: BLE001 - a save must not fail because the cache is down
+    except Exception:  # a save must not fail because the cache is down
         logger.warning("could not invalidate the public page cache", exc_info=True)
 
 
@@ -132,7 +132,7 @@ def cache_public_page(view):
         try:
             key = _key(request)
             hit = cache.get(key)
-        except Exception:  # noqa: BLE001 - the cache is an optimisation, never a dependency
+        except Exception:  # the cache is an optimisation, never a dependency
             logger.warning("public page cache unavailable", exc_info=True)
             return view(request, *args, **kwargs)
         if hit is not None:
@@ -148,7 +148,7 @@ def cache_public_page(view):
             vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
             try:
                 cache.set(key, (html, response["Content-Type"], vary), _ttl())
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.warning("public page cache unavailable", exc_info=True)
             response["X-Page-Cache"] = "miss"
         return response

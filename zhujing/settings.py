@@ -265,7 +265,7 @@ EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "zhujing@localhost")
 
 # --- Security ------------------------------------------------------------------
-# htmx runs with allowEval off and no hx-on attributes, so no unsafe-eval or
+# htmx runs with allowEval off and no data-hx-on attributes, so no unsafe-eval or
 # unsafe-inline is needed anywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -293,7 +293,7 @@ PERMISSIONS_POLICY = (
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# htmx reads the token from <body hx-headers>, never from the cookie.
+# htmx reads the token from <body data-hx-headers>, never from the cookie.
 CSRF_COOKIE_HTTPONLY = True
 
 # Login throttling (django-axes). At the joint meeting every unit shares the venue's
@@ -308,8 +308,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "zhujing.accounts.views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2"]
 # Behind NUM_PROXIES reverse proxies, the client's address is the one the nearest proxy
-# appended to X-Forwarded-For (see zhujing.accounts.backends.client_ip).
-AXES_CLIENT_IP_CALLABLE = "zhujing.accounts.backends.client_ip"
+# appended to X-Forwarded-For (see zhujing.accounts.access.client_ip).
+AXES_CLIENT_IP_CALLABLE = "zhujing.accounts.access.client_ip"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,12 +1,4 @@
 // Small progressive enhancements. No inline scripts: the CSP forbids them.
-document.addEventListener("DOMContentLoaded", function () {
-  // Forms marked data-autosubmit submit when a select changes (filters).
-  document.querySelectorAll("form[data-autosubmit] select").forEach(function (el) {
-    el.addEventListener("change", function () {
-      if (el.form.requestSubmit) { el.form.requestSubmit(); } else { el.form.submit(); }
-    });
-  });
-});
 
 // Buttons marked data-print print the page (QR sheet, signing sheet); hidden without JS.
 document.addEventListener("DOMContentLoaded", function () {

@@ -1,9 +1,8 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import MemberUnitFactory, UserFactory
+from tests.queries import assert_same_queries, get_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -44,17 +43,10 @@ def test_it_sends_anonymous_visitors_to_login(anon):
     assert reverse("accounts:login") in response["Location"]
 
 
-def _count_queries(client):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(URL).status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_it_uses_the_same_number_of_queries_for_2_and_20_accounts(staff_client):
     for _ in range(2):
         UserFactory(unit=MemberUnitFactory())
-    small = _count_queries(staff_client)
+    small = get_queries(staff_client, URL)
     for _ in range(18):
         UserFactory(unit=MemberUnitFactory())
-    large = _count_queries(staff_client)
-    assert small == large
+    assert_same_queries(small, get_queries(staff_client, URL))

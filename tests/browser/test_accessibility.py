@@ -61,6 +61,8 @@ PAGES = [
     ("registry-import", "alice", "/registry/import/"),
     ("open-data", None, "/data/"),
     ("my-calendar", "bob", "/my/calendar/"),
+    ("pairing-health", "alice", "/registry/pairings/health/"),
+    ("structure-health", "alice", "/structure/?health=1"),
 ]
 
 

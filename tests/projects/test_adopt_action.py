@@ -1,6 +1,6 @@
 import pytest
 
-from projects import actions
+from projects import actions, screen
 from projects.models import Adoption, Project
 from tests.factories import (
     AdoptionFactory,
@@ -105,12 +105,12 @@ def test_it_invalidates_the_screen_after_commit(unit_a, django_capture_on_commit
     from django.core.cache import cache
 
     meeting = JointMeetingFactory(adoption_open=True)
-    cache.set(actions.screen_cache_key(meeting.pk), {"stale": True})
+    cache.set(screen.screen_cache_key(meeting.pk), {"stale": True})
 
     with django_capture_on_commit_callbacks(execute=True):
         actions.adopt(ProjectFactory(), unit_a, meeting)
 
-    assert cache.get(actions.screen_cache_key(meeting.pk)) is None
+    assert cache.get(screen.screen_cache_key(meeting.pk)) is None
 
 
 def test_it_lets_staff_withdraw_and_frees_the_seat(unit_a, staff, liaison):
@@ -147,12 +147,3 @@ def test_it_completes_a_project_only_when_every_milestone_is_done(unit_a):
     project.refresh_from_db()
     assert project.status == Project.Status.COMPLETED
 
-
-def test_it_finds_the_liaisons_of_a_projects_adopting_units(liaison, other_liaison, unit_a):
-    from tests.factories import UserFactory
-
-    project = ProjectFactory(status=Project.Status.ADOPTED, capacity=2, adopted_count=1)
-    AdoptionFactory(project=project, unit=unit_a)
-    UserFactory(username="dave", unit=unit_a, is_active=False)
-
-    assert list(actions.adopting_liaisons(project)) == [liaison]

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_it_adopts_from_the_qr_link_and_the_screen_counts_it(
-    browser_context, live_server, liaison, unit_a
+    new_browser_page, live_server, liaison, unit_a
 ):
     from django.core.cache import cache
     from playwright.sync_api import expect
@@ -21,35 +21,35 @@ def test_it_adopts_from_the_qr_link_and_the_screen_counts_it(
     meeting = JointMeetingFactory(title="“心联鑫”区域化党建联席会议", adoption_open=True)
     project = ProjectFactory(title="爱五路亮灯工程", description="为爱五路安装路灯，方便居民夜间出行。")
 
-    screen = browser_context.new_page()
-    screen.goto(live_server.url + reverse("projects:meeting-screen", args=[meeting.pk]))
+    screen = new_browser_page()
+    screen.goto(reverse("projects:meeting-screen", args=[meeting.pk]))
     expect(screen.locator("#screen-units")).to_have_text("0")
-    screen.screenshot(path="test-artifacts/meeting-screen-before.png", full_page=True)
+    screen.screenshot("meeting-screen-before")
 
     # The URL the QR code encodes.
     qr = screen.request.get(live_server.url + reverse("projects:project-qr", args=[project.pk]))
     assert qr.headers["content-type"] == "image/svg+xml"
     adopt_url = live_server.url + reverse("projects:project-adopt", args=[project.pk])
 
-    phone = browser_context.new_page()
+    phone = new_browser_page()
     phone.goto(adopt_url)
-    expect(phone).to_have_url(re.compile(r"/accounts/login/"))
+    expect(phone.page).to_have_url(re.compile(r"/accounts/login/"))
     phone.fill("input[name=username]", liaison.username)
     phone.fill("input[name=password]", PASSWORD)
     phone.get_by_role("button", name="登录").click()
 
-    expect(phone).to_have_url(adopt_url)
+    expect(phone.page).to_have_url(adopt_url)
     expect(phone.get_by_role("heading", name="爱五路亮灯工程")).to_be_visible()
     phone.fill("textarea[name=commitment]", "出资安装路灯二十盏")
-    phone.screenshot(path="test-artifacts/adopt-form-375.png", full_page=True)
+    phone.screenshot("adopt-form-375")
     phone.get_by_role("button", name="确认认领").click()
     expect(phone.locator(".adopt-won")).to_contain_text("你单位已认领此项目")
     expect(phone.locator("#adopt-count")).to_contain_text("已认领 1 / 1")
-    phone.screenshot(path="test-artifacts/adopt-done-375.png", full_page=True)
+    phone.screenshot("adopt-done-375")
     assert Adoption.objects.filter(project=project, unit=unit_a).exists()
 
     # The projector's page polls every 3 s and shows the new totals without a reload.
     expect(screen.locator("#screen-units")).to_have_text("1", timeout=10000)
     expect(screen.locator("#screen-projects")).to_have_text("1")
     expect(screen.locator(".screen-recent")).to_contain_text(unit_a.name)
-    screen.screenshot(path="test-artifacts/meeting-screen-after.png", full_page=True)
+    screen.screenshot("meeting-screen-after")

@@ -2,13 +2,12 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
 from projects.models import ProgressPhoto, ProgressUpdate, Project
 from tests.factories import AdoptionFactory, MilestoneFactory, ProjectFactory
+from tests.queries import assert_same_queries, get_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -43,21 +42,17 @@ def test_it_lists_only_the_units_own_projects_with_milestones(adopted, liaison_c
 
 
 def test_it_lists_projects_in_the_same_number_of_queries_at_two_sizes(unit_a, liaison_client):
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert liaison_client.get(reverse("projects:my-projects")).status_code == 200
-        return len(ctx.captured_queries)
-
     def add():
         project = ProjectFactory(status=Project.Status.ADOPTED, adopted_count=1)
         AdoptionFactory(project=project, unit=unit_a)
         MilestoneFactory(project=project)
 
+    url = reverse("projects:my-projects")
     add()
-    small = count()
+    small = get_queries(liaison_client, url)
     for _ in range(5):
         add()
-    assert count() == small
+    assert_same_queries(small, get_queries(liaison_client, url))
 
 
 def test_it_marks_a_milestone_done_with_evidence_over_htmx(adopted, liaison_client):

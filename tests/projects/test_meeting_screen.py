@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from projects import actions
+from projects import actions, screen
 from tests.factories import JointMeetingFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def _empty_cache():
 def test_it_polls_every_three_seconds(anon):
     meeting = JointMeetingFactory(title="心联鑫联席会议")
     body = anon.get(reverse("projects:meeting-screen", args=[meeting.pk])).content.decode()
-    assert 'hx-trigger="every 3s"' in body
+    assert 'data-hx-trigger="every 3s"' in body
     assert reverse("projects:meeting-screen-stats", args=[meeting.pk]) in body
     assert "心联鑫联席会议" in body
 
@@ -55,7 +55,7 @@ def test_it_shows_a_new_adoption_on_the_next_poll(anon, unit_a, django_capture_o
     assert '<span class="screen-number" id="screen-projects">1</span>' in body
     assert "南圩法治大讲堂" in body
     assert unit_a.name in body
-    stats = cache.get(actions.screen_cache_key(meeting.pk))
+    stats = cache.get(screen.screen_cache_key(meeting.pk))
     assert dict(stats["by_category"])["culture"] == 1
 
 

@@ -23,14 +23,14 @@ def _login(page, live_server, user, next_url):
 
 
 def test_it_records_adoptions_with_the_keyboard_only(
-    browser_page, live_server, staff, unit_a, unit_b
+    phone_page, live_server, staff, unit_a, unit_b
 ):
     from playwright.sync_api import expect
 
     meeting = JointMeetingFactory(adoption_open=True)
     first = ProjectFactory(title="健康小屋")
     second = ProjectFactory(title="飘香书屋")
-    page = browser_page
+    page = phone_page
     _login(page, live_server, staff, reverse("projects:meeting-record", args=[meeting.pk]))
 
     unit_input = page.locator("input[name=unit]")
@@ -45,23 +45,23 @@ def test_it_records_adoptions_with_the_keyboard_only(
         expect(page.locator(".recent-list")).to_contain_text(project.title)
         expect(unit_input).to_have_value("")
         expect(unit_input).to_be_focused()
-    page.screenshot(path="test-artifacts/meeting-record-375.png", full_page=True)
+    page.screenshot("meeting-record-375")
     assert Adoption.objects.filter(meeting=meeting).count() == 2
 
 
-def test_it_marks_a_milestone_done_on_a_phone(browser_page, live_server, liaison, unit_a):
+def test_it_marks_a_milestone_done_on_a_phone(phone_page, live_server, liaison, unit_a):
     from playwright.sync_api import expect
 
     project = ProjectFactory(title="阳光坡道", status=Project.Status.ADOPTED, adopted_count=1)
     AdoptionFactory(project=project, unit=unit_a)
     milestone = MilestoneFactory(project=project, title="完成坡道施工")
-    page = browser_page
+    page = phone_page
     _login(page, live_server, liaison, reverse("projects:my-projects"))
 
     item = page.locator(f"#milestone-{milestone.pk}")
     item.locator("textarea").fill("坡道已浇筑完成，居民已使用")
     item.get_by_role("button", name="标记完成").click()
     expect(page.locator(f"#milestone-{milestone.pk} .pill-ok")).to_be_visible()
-    page.screenshot(path="test-artifacts/my-projects-375.png", full_page=True)
+    page.screenshot("my-projects-375")
     milestone.refresh_from_db()
     assert milestone.is_done

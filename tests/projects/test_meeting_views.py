@@ -3,8 +3,6 @@
 import io
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -17,6 +15,7 @@ from tests.factories import (
     MilestoneFactory,
     ProjectFactory,
 )
+from tests.queries import assert_same_queries, get_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -133,18 +132,13 @@ def test_it_never_shows_another_units_project_by_guessing_ids(world, other_liais
 
 
 def test_it_lists_meetings_in_the_same_number_of_queries_at_two_sizes(staff_client):
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            response = staff_client.get(reverse("projects:meeting-list"))
-        assert response.status_code == 200
-        return len(ctx.captured_queries)
-
+    url = reverse("projects:meeting-list")
     JointMeetingFactory()
-    small = count()
+    small = get_queries(staff_client, url)
     for _ in range(6):
         meeting = JointMeetingFactory()
         AdoptionFactory(meeting=meeting)
-    assert count() == small
+    assert_same_queries(small, get_queries(staff_client, url))
 
 
 def test_it_creates_a_meeting_and_opens_and_closes_adoption(staff_client):
@@ -284,23 +278,12 @@ def test_it_records_in_the_same_number_of_queries_at_two_sizes(staff_client):
     meeting = JointMeetingFactory()
     url = reverse("projects:meeting-record", args=[meeting.pk])
 
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert staff_client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
-    small = count()
+    small = get_queries(staff_client, url)
     for _ in range(5):
         ProjectFactory()
         MemberUnitFactory()
         AdoptionFactory(meeting=meeting)
-    assert count() == small
-
-
-def _queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+    assert_same_queries(small, get_queries(staff_client, url))
 
 
 def test_it_prints_sheets_in_the_same_number_of_queries_at_two_sizes(staff_client):
@@ -319,11 +302,12 @@ def test_it_prints_sheets_in_the_same_number_of_queries_at_two_sizes(staff_clien
     from django.core.cache import cache
 
     cache.clear()
-    small = [_queries(staff_client, url) for url in urls]
+    small = [get_queries(staff_client, url) for url in urls]
     for _ in range(5):
         add()
     cache.clear()
-    assert [_queries(staff_client, url) for url in urls] == small
+    for before, after in zip(small, [get_queries(staff_client, url) for url in urls], strict=True):
+        assert_same_queries(before, after)
 
 
 def test_it_lists_renewals_in_the_same_number_of_queries_at_two_sizes(
@@ -340,10 +324,11 @@ def test_it_lists_renewals_in_the_same_number_of_queries_at_two_sizes(
         RenewalProposal.objects.create(meeting=meeting, previous_adoption=old, unit=unit_a)
 
     add()
-    small = [_queries(client, url) for client, url in pages]
+    small = [get_queries(client, url) for client, url in pages]
     for _ in range(5):
         add()
-    assert [_queries(client, url) for client, url in pages] == small
+    for before, (client, url) in zip(small, pages, strict=True):
+        assert_same_queries(before, get_queries(client, url))
 
 
 def test_it_shows_staff_who_still_has_to_decide(world, staff_client, unit_a):

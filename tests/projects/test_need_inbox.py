@@ -1,10 +1,9 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Need, Project
 from tests.factories import CommunityFactory, NeedFactory, ProjectFactory
+from tests.queries import assert_same_queries, get_queries
 
 pytestmark = pytest.mark.django_db
 INBOX = reverse("projects:need-inbox")
@@ -29,7 +28,10 @@ def test_it_filters(staff_client):
     NeedFactory(text="甲", community=community, category="culture")
     NeedFactory(text="乙", category="culture")
     NeedFactory(text="丙", community=community, category="care_aid")
-    texts = lambda r: {n.text for n in r.context["page"].object_list}  # noqa: E731
+
+    def texts(response):
+        return {n.text for n in response.context["page"].object_list}
+
     assert texts(staff_client.get(INBOX, {"community": community.pk})) == {"甲", "丙"}
     assert texts(staff_client.get(INBOX, {"category": "culture"})) == {"甲", "乙"}
     assert texts(staff_client.get(INBOX, {"status": "declined"})) == set()
@@ -43,12 +45,10 @@ def test_it_uses_the_same_number_of_queries_for_few_and_many_needs(staff_client)
             NeedFactory(community=community)
 
     make(3)
-    with CaptureQueriesContext(connection) as small:
-        staff_client.get(INBOX)
+    small = get_queries(staff_client, INBOX)
     make(40)
-    with CaptureQueriesContext(connection) as large:
-        staff_client.get(INBOX)
-    assert len(small) == len(large), "\n".join(q["sql"] for q in large.captured_queries)
+    large = get_queries(staff_client, INBOX)
+    assert_same_queries(small, large)
 
 
 def test_accepting_opens_the_project_form_prefilled(staff_client):
@@ -136,7 +136,7 @@ def test_declining_over_htmx_answers_the_changed_row(staff_client):
     url = reverse("projects:need-decline", args=[need.pk])
     form = staff_client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert form.lstrip().startswith("<form")
-    assert f'hx-post="{url}"' in form
+    assert f'data-hx-post="{url}"' in form
     row = staff_client.post(url, {"reply": "暂不具备条件。"}, HTTP_HX_REQUEST="true")
     html = row.content.decode()
     assert html.lstrip().startswith(f'<li class="card need-row" id="need-{need.pk}"')

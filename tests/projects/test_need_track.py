@@ -1,4 +1,5 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from projects.models import Need, Project
@@ -55,9 +56,9 @@ def test_it_answers_404_for_an_unknown_code(anon):
     assert response.status_code == 404
 
 
-def test_decline_needs_a_reason():
+def test_it_refuses_to_decline_without_a_reason():
     need = NeedFactory()
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="reply"):
         need.decline("   ")
     need.refresh_from_db()
     assert need.status == Need.Status.PENDING

@@ -1,10 +1,9 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import AdoptionFactory, ProjectFactory
 from tests.projects.board_helpers import make_board
+from tests.queries import assert_same_queries, get_queries
 
 pytestmark = pytest.mark.django_db
 URL = reverse("projects:project-archive")
@@ -25,10 +24,7 @@ def test_it_lists_completed_projects_by_year(anon):
 
 def test_it_uses_the_same_number_of_queries_for_10_and_1000_projects(anon):
     make_board(10, statuses=("completed",))
-    with CaptureQueriesContext(connection) as small:
-        anon.get(URL)
+    small = get_queries(anon, URL)
     make_board(990, statuses=("completed",))
-    with CaptureQueriesContext(connection) as large:
-        response = anon.get(URL)
-    assert response.status_code == 200
-    assert len(small) == len(large), "\n".join(q["sql"] for q in large.captured_queries)
+    large = get_queries(anon, URL)
+    assert_same_queries(small, large)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from zhujing.reminders import channels, delivery
 from zhujing.reminders.models import Notification, Reminder
-from zhujing.reminders.sweep import sweep
+from zhujing.reminders.tasks import sweep_and_enqueue
 from zhujing.reminders.tasks import deliver_reminder
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def overdue(liaison, adopted_milestone, today):
     liaison.email = "bob@example.test"
     liaison.save()
     adopted_milestone(today - D(1), title="安装扶手")
-    sweep(today)
+    sweep_and_enqueue(today)
     return Reminder.objects.get()
 
 
@@ -177,7 +177,7 @@ def test_it_drops_reminders_for_deactivated_users(overdue, liaison):
 
 def test_a_visit_reminder_links_to_the_visit_form(liaison, pairing_due_on, today):
     pairing = pairing_due_on(today)
-    sweep(today)
+    sweep_and_enqueue(today)
     delivery.deliver(Reminder.objects.get().pk)
     entry = Notification.objects.get(user=liaison)
     assert entry.link == reverse("units:visit-create", args=[pairing.pk])

@@ -57,7 +57,7 @@ def test_it_answers_htmx_with_the_entry(liaison_client, liaison):
     assert f'id="notification-{entry.pk}"' in body
     assert "<html" not in body
     assert "已读" in body
-    assert 'hx-swap-oob="true"' in body  # the header badge is refreshed with the entry
+    assert 'data-hx-swap-oob="true"' in body  # the header badge is refreshed with the entry
 
 
 def test_it_refuses_to_mark_someone_elses_notification(other_liaison_client, liaison):
@@ -89,8 +89,8 @@ def test_the_header_shows_the_unread_count_as_a_plain_link(liaison_client, liais
     note(other_liaison)
     page = liaison_client.get(reverse("home")).content.decode()
     assert f'href="{reverse("reminders:inbox")}"' in page
-    assert f'hx-get="{reverse("reminders:badge")}"' in page
-    assert 'hx-trigger="every 30s"' in page
+    assert f'data-hx-get="{reverse("reminders:badge")}"' in page
+    assert 'data-hx-trigger="every 30s"' in page
     assert '<span class="badge"' in page and ">2</span>" in page
 
 

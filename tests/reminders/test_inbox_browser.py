@@ -1,18 +1,17 @@
 import pytest
 
-from tests.conftest import login_in_browser
 from zhujing.reminders.models import Notification
 
 pytestmark = pytest.mark.browser
 
 
-def test_it_marks_a_notification_read_with_htmx_on_a_phone(browser_page, liaison):
-    page = browser_page
+def test_it_marks_a_notification_read_with_htmx_on_a_phone(phone_page, liaison):
+    page = phone_page
     entry = Notification.objects.create(user=liaison, title="节点已逾期：完成采购", body="请尽快完成")
     Notification.objects.create(user=liaison, title="联席会议将召开", body="请准时参加")
-    login_in_browser(page, liaison)
+    page.sign_in_as(liaison)
 
-    page.goto(page.live_server.url + "/inbox/")
+    page.goto("/inbox/")
     assert page.locator("#inbox-link .badge").inner_text() == "2"
     page.locator(f"#notification-{entry.pk} button").click()
     page.locator(f"#notification-{entry.pk}:not(.inbox-entry-unread)").wait_for()

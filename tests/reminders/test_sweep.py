@@ -8,7 +8,7 @@ from django.db import transaction
 from projects.models import Project
 from tests.factories import JointMeetingFactory, MemberUnitFactory, UserFactory, VisitFactory
 from zhujing.reminders.models import Reminder
-from zhujing.reminders.sweep import sweep
+from zhujing.reminders.tasks import sweep_and_enqueue
 
 pytestmark = pytest.mark.django_db
 Kind = Reminder.Kind
@@ -29,25 +29,25 @@ def frozen(today):
 
 def test_it_reminds_liaisons_exactly_at_the_visit_lead_boundary(liaison, pairing_due_on, today):
     pairing_due_on(today + D(7))
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(liaison) == [(Kind.VISIT_DUE, today + D(7))]
 
 
 def test_it_does_not_remind_a_day_before_the_lead(liaison, pairing_due_on, today):
     pairing_due_on(today + D(8))
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(liaison) == []
 
 
 def test_it_says_due_not_overdue_on_the_due_date(liaison, pairing_due_on, today):
     pairing_due_on(today)
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(liaison) == [(Kind.VISIT_DUE, today)]
 
 
 def test_it_says_overdue_one_day_after(liaison, pairing_due_on, today):
     pairing_due_on(today - D(1))
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(liaison) == [(Kind.VISIT_OVERDUE, today - D(1))]
 
 
@@ -55,20 +55,20 @@ def test_it_counts_from_the_last_visit(liaison, pairing_due_on, today):
     pairing = pairing_due_on(today - D(1))
     VisitFactory(pairing=pairing, visited_on=today - D(20))  # next due: today + 10
     VisitFactory(pairing=pairing, visited_on=today - D(40))
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(liaison) == []
 
 
 def test_it_escalates_to_office_staff_at_the_grace_boundary(staff, liaison, pairing_due_on, today):
     pairing_due_on(today - D(14))
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(staff) == [(Kind.VISIT_ESCALATION, today - D(14))]
     assert kinds_for(liaison) == [(Kind.VISIT_OVERDUE, today - D(14))]
 
 
 def test_it_does_not_escalate_a_day_before_the_grace_boundary(staff, pairing_due_on, today):
     pairing_due_on(today - D(13))
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(staff) == []
 
 
@@ -78,21 +78,21 @@ def test_it_ignores_ended_pairings_and_inactive_units(liaison, pairing_due_on, t
     UserFactory(unit=gone, username="dave")
     pairing_due_on(today, unit=gone)
     gone.deactivate(on=today - D(1))
-    sweep(today)
+    sweep_and_enqueue(today)
     assert Reminder.objects.count() == 0
 
 
 def test_it_reminds_adopting_units_of_milestones_at_the_lead(liaison, adopted_milestone, today):
     adopted_milestone(today + D(7))
     adopted_milestone(today + D(8))
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(liaison) == [(Kind.MILESTONE_DUE, today + D(7))]
 
 
 def test_it_marks_milestones_overdue_the_day_after(liaison, adopted_milestone, today):
     adopted_milestone(today)
     adopted_milestone(today - D(1))
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(liaison) == [
         (Kind.MILESTONE_DUE, today),
         (Kind.MILESTONE_OVERDUE, today - D(1)),
@@ -104,7 +104,7 @@ def test_it_ignores_done_milestones_and_other_units(
 ):
     adopted_milestone(today - D(1), done_on=today - D(2))
     adopted_milestone(today - D(1), unit=other_liaison.unit)
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(liaison) == []
     assert [k for k, _ in kinds_for(other_liaison)] == [Kind.MILESTONE_OVERDUE]
 
@@ -112,16 +112,16 @@ def test_it_ignores_done_milestones_and_other_units(
 def test_it_ignores_milestones_of_cancelled_projects(liaison, adopted_milestone, today):
     milestone = adopted_milestone(today - D(1))
     Project.objects.filter(pk=milestone.project_id).update(status=Project.Status.CANCELLED)
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(liaison) == []
 
 
 def test_it_gives_a_rescheduled_milestone_a_fresh_reminder(liaison, adopted_milestone, today):
     milestone = adopted_milestone(today + D(2))
-    sweep(today)
+    sweep_and_enqueue(today)
     milestone.due_on = today + D(5)
     milestone.save()
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(liaison) == [
         (Kind.MILESTONE_DUE, today + D(2)),
         (Kind.MILESTONE_DUE, today + D(5)),
@@ -133,7 +133,7 @@ def test_it_tells_every_active_units_liaisons_of_an_upcoming_meeting(
 ):
     JointMeetingFactory(held_on=today + D(14))
     JointMeetingFactory(held_on=today + D(15))
-    sweep(today)
+    sweep_and_enqueue(today)
     assert kinds_for(liaison) == [(Kind.MEETING, today + D(14))]
     assert kinds_for(other_liaison) == [(Kind.MEETING, today + D(14))]
 
@@ -141,8 +141,8 @@ def test_it_tells_every_active_units_liaisons_of_an_upcoming_meeting(
 def test_it_is_idempotent(liaison, pairing_due_on, adopted_milestone, today):
     pairing_due_on(today - D(1))
     adopted_milestone(today)
-    assert sweep(today)[0] == 2
-    assert sweep(today)[0] == 0
+    assert sweep_and_enqueue(today)[0] == 2
+    assert sweep_and_enqueue(today)[0] == 0
     assert Reminder.objects.count() == 2
 
 
@@ -151,9 +151,9 @@ def test_it_enqueues_each_unsent_reminder_once_per_requeue_window(
 ):
     pairing_due_on(today)
     with django_capture_on_commit_callbacks() as first:
-        sweep(today)
+        sweep_and_enqueue(today)
     with django_capture_on_commit_callbacks() as second:
-        sweep(today)
+        sweep_and_enqueue(today)
     assert len(first) == 1
     assert second == []
 
@@ -165,7 +165,7 @@ def test_a_rolled_back_transaction_enqueues_nothing(
     with django_capture_on_commit_callbacks() as callbacks:
         try:
             with transaction.atomic():
-                sweep(today)
+                sweep_and_enqueue(today)
                 raise RuntimeError("boom")
         except RuntimeError:
             pass
@@ -186,5 +186,5 @@ def test_the_sweep_query_count_does_not_grow_with_data(
     # content types, liaisons, staff, pairings, milestones, meetings, insert,
     # mark enqueued, read back; plus the savepoint pair of the atomic block.
     with django_assert_num_queries(11):
-        created, enqueued = sweep(today)
+        created, enqueued = sweep_and_enqueue(today)
     assert created == enqueued > size * 3

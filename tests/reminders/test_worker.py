@@ -19,7 +19,7 @@ from django.db import connection
 from projects.models import JointMeeting
 from zhujing.celery import app as celery_app
 from zhujing.reminders.models import Notification, Reminder
-from zhujing.reminders.sweep import sweep
+from zhujing.reminders.tasks import sweep_and_enqueue
 
 pytestmark = [
     pytest.mark.redis,
@@ -110,7 +110,7 @@ def test_a_killed_worker_still_sends_exactly_once(start_worker, liaison, adopted
     # 1. An overdue milestone: one inbox entry and one email.
     adopted_milestone(real_today - datetime.timedelta(days=1), title="清理河道")
     JointMeeting.objects.update(held_on=datetime.date(2020, 1, 1))  # no meeting reminders
-    sweep()
+    sweep_and_enqueue()
     first = Reminder.objects.get()
     wait_for(lambda: Reminder.objects.filter(pk=first.pk).exclude(sent_at=None).exists(),
              what="the first reminder to be sent")
@@ -120,7 +120,7 @@ def test_a_killed_worker_still_sends_exactly_once(start_worker, liaison, adopted
     # 2. Another one; kill -9 the worker while the email channel is sending.
     adopted_milestone(real_today - datetime.timedelta(days=2), title="更换路灯")
     JointMeeting.objects.update(held_on=datetime.date(2020, 1, 1))
-    sweep()
+    sweep_and_enqueue()
     second = Reminder.objects.exclude(pk=first.pk).get()
     wait_for(lambda: Notification.objects.filter(reminder=second).exists(),
              what="the in-app entry before the email")
@@ -147,7 +147,7 @@ def test_a_killed_worker_still_sends_exactly_once(start_worker, liaison, adopted
     # waits it out and sends the email once.
     adopted_milestone(real_today - datetime.timedelta(days=3), title="修缮凉亭")
     JointMeeting.objects.update(held_on=datetime.date(2020, 1, 1))
-    sweep()
+    sweep_and_enqueue()
     third = Reminder.objects.exclude(pk__in=[first.pk, second.pk]).get()
     wait_for(lambda: Notification.objects.filter(reminder=third).exists(),
              what="the third in-app entry")

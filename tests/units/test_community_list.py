@@ -1,9 +1,8 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import CommunityFactory, DistrictFactory, PairingFactory
+from tests.queries import assert_same_queries, get_queries
 from units.models import Community, Pairing
 
 pytestmark = pytest.mark.django_db
@@ -18,24 +17,16 @@ def _make(n, districts):
     )
 
 
-def _queries(client):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(URL)
-    assert response.status_code == 200
-    return len(ctx), ctx
-
-
 def test_it_does_not_query_more_with_more_communities(staff_client):
     districts = [DistrictFactory(name=n, position=i) for i, n in enumerate(["东片", "西片"])]
     _make(10, districts)
     PairingFactory(community=Community.objects.first())
-    small, _ = _queries(staff_client)
+    small = get_queries(staff_client, URL)
     Community.objects.bulk_create(
         Community(name=f"更多村居{i:04d}", kind="residential", district=districts[i % 2])
         for i in range(490)
     )
-    large, ctx = _queries(staff_client)
-    assert small == large, "\n".join(q["sql"] for q in ctx.captured_queries)
+    assert_same_queries(small, get_queries(staff_client, URL))
 
 
 def test_it_groups_communities_by_district_with_pairing_counts(staff_client):

@@ -18,9 +18,9 @@ def _swap_counterpart(page, action):
 
 
 def test_it_enters_a_pairing_and_shows_it_on_the_structure_page(
-    browser_page, live_server, artifacts_dir
+    phone_page, live_server
 ):
-    page = browser_page
+    page = phone_page
     UserFactory(username="alice", is_staff=True, display_name="党建办小王")
     community = CommunityFactory(name="万联村")
     CommunityFactory(name="示例居民区01", kind="residential")
@@ -45,7 +45,7 @@ def test_it_enters_a_pairing_and_shows_it_on_the_structure_page(
     page.select_option("#id_programme", value="double_hundred")
     page.fill("#id_visit_cadence_days", "30")
     # Viewport only: a full-page screenshot resizes the page and can move the button.
-    page.screenshot(path=str(artifacts_dir / "pairing-form.png"))
+    page.screenshot("pairing-form", full_page=False)
     page.get_by_role("button", name="保存结对").click()
     page.wait_for_url("**" + reverse("units:community-detail", args=[community.pk]))
     assert "已新增结对" in page.content()
@@ -58,5 +58,5 @@ def test_it_enters_a_pairing_and_shows_it_on_the_structure_page(
     response = page.goto(live_server.url + reverse("units:structure"))
     assert response.status == 200
     body = page.content()
-    page.screenshot(path=str(artifacts_dir / "structure-with-new-pairing.png"), full_page=True)
+    page.screenshot("structure-with-new-pairing")
     assert "万联村" in body and "金山区财政局" in body

@@ -139,8 +139,8 @@ def test_it_preselects_village_community_for_a_partner(staff_client, wanlian):
 
 def test_it_wires_the_choices_to_refresh_the_counterpart_with_htmx(staff_client):
     body = staff_client.get(CREATE).content.decode()
-    assert f'hx-get="{CREATE}"' in body
-    assert 'hx-target="#counterpart"' in body
+    assert f'data-hx-get="{CREATE}"' in body
+    assert 'data-hx-target="#counterpart"' in body
     assert 'method="post"' in body  # and still works without JavaScript
 
 

@@ -1,6 +1,4 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import (
@@ -10,6 +8,7 @@ from tests.factories import (
     UserFactory,
     VisitFactory,
 )
+from tests.queries import assert_same_queries, get_queries
 from units.models import Community, Pairing, PartyBranch
 
 pytestmark = pytest.mark.django_db
@@ -36,18 +35,13 @@ def test_it_shows_a_unit_with_contacts_pairings_visits_branches_and_history(
 def test_it_keeps_the_unit_page_queries_flat(staff_client, unit_a):
     url = reverse("units:unit-detail", args=[unit_a.pk])
 
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert staff_client.get(url).status_code == 200
-        return len(ctx)
-
     pairing = PairingFactory(unit=unit_a)
     VisitFactory(pairing=pairing)
-    small = count()
+    small = get_queries(staff_client, url)
     for _ in range(5):
         VisitFactory(pairing=PairingFactory(unit=unit_a))
         UserFactory(unit=unit_a)
-    assert count() == small
+    assert_same_queries(small, get_queries(staff_client, url))
 
 
 def test_it_shows_a_community_with_both_sides_of_its_pairings(staff_client, unit_a):

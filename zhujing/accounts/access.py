@@ -1,7 +1,14 @@
-"""Who may do what. Every view goes through one of these; nothing is checked in templates only."""
+"""Who may do what, and who is asking. Every view goes through one of these; nothing is
+checked in templates only.
+
+Each rule has one definition here: "is office staff", "is liaison", the client's address
+and "answer with the partial?". Views, the context processor, the actions and django-axes
+import them; none re-derives them.
+"""
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
@@ -22,11 +29,41 @@ def _require(test):
 
 
 def is_office_staff(user):
-    return user.is_authenticated and user.is_active and user.is_staff
+    """Office staff (党建办): a signed-in, active account with ``is_staff``."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 def is_liaison(user):
-    return user.is_authenticated and user.is_active and user.unit_id is not None
+    """A liaison (联络员): a signed-in, active account linked to a member unit."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and getattr(user, "unit_id", None) is not None
+    )
+
+
+def client_ip(request):
+    """The client's address (the need form's rate limit; django-axes' login throttling).
+
+    Behind ``NUM_PROXIES`` reverse proxies (the TLS proxy in front of gunicorn),
+    REMOTE_ADDR is the proxy's, so the address comes from X-Forwarded-For: the entry the
+    nearest trusted proxy appended. Entries further left were written by the client and
+    are never trusted. With no proxy configured, REMOTE_ADDR is used as is (None if unset).
+    """
+    proxies = getattr(settings, "NUM_PROXIES", 0)
+    if proxies > 0:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def wants_partial(request):
+    """An htmx swap asks for the partial; a boost or a history restore needs the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.boosted and not htmx.history_restore_request
 
 
 #: Office staff (党建办) only.

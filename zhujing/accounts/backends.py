@@ -1,5 +1,4 @@
 from axes.backends import AxesStandaloneBackend
-from django.conf import settings
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -16,19 +15,3 @@ class LoginThrottleBackend(AxesStandaloneBackend):
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
 
-
-def client_ip(request):
-    """The client's address for login throttling (AXES_CLIENT_IP_CALLABLE).
-
-    Behind ``NUM_PROXIES`` reverse proxies (the TLS proxy in front of gunicorn),
-    REMOTE_ADDR is the proxy's, so the address comes from X-Forwarded-For: the entry the
-    nearest trusted proxy appended. Entries further left were written by the client and
-    are never trusted. With no proxy configured, REMOTE_ADDR is used as is.
-    """
-    proxies = getattr(settings, "NUM_PROXIES", 0)
-    if proxies > 0:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR")

@@ -27,7 +27,3 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
-
-    @property
-    def is_liaison(self):
-        return self.unit_id is not None and self.is_active

@@ -12,7 +12,6 @@ or a new component.
 import datetime
 
 from django.conf import settings
-from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -105,15 +104,14 @@ def unit_calendar(unit, build_url):
     pairings = (
         Pairing.objects.filter(unit=unit, status=Pairing.Status.ACTIVE)
         .select_related("community")
-        .annotate(last_visited_on=Max("visits__visited_on"))
+        .with_last_visit()
         .order_by("community__name", "id")
     )
     for pairing in pairings:
-        due = pairing.next_visit_due(pairing.last_visited_on)
         cal.add_component(
             _event(
                 uid("visit-due", pairing.pk),
-                due,
+                pairing.next_due,
                 _("Visit due: %(community)s") % {"community": pairing.community.name},
                 _("Every %(days)s days by the pairing's cadence.")
                 % {"days": pairing.visit_cadence_days},

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from .models import Notification, Reminder
+from .tasks import enqueue_deliveries
 
 
 class DeliveryStateFilter(admin.SimpleListFilter):
@@ -48,10 +49,9 @@ class ReminderAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Retry the selected reminders now"))
     def retry_now(self, request, queryset):
-        from .tasks import deliver_reminder
-
-        for pk in queryset.filter(sent_at=None, cancelled_at=None).values_list("pk", flat=True):
-            deliver_reminder.delay_on_commit(pk)
+        enqueue_deliveries(
+            list(queryset.filter(sent_at=None, cancelled_at=None).values_list("pk", flat=True))
+        )
 
     def has_add_permission(self, request):
         return False

@@ -1,7 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 
 from .models import Notification
 
@@ -15,15 +14,9 @@ class InboxAwareModelBackend(ModelBackend):
 
     def get_user(self, user_id):
         User = get_user_model()
-        unread = (
-            Notification.objects.filter(user=OuterRef("pk"), read_at=None)
-            .order_by()
-            .values("user")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
+        unread = Notification.objects.unread_count_subquery(OuterRef("pk"))
         user = (
-            User._default_manager.annotate(unread_notifications=Coalesce(Subquery(unread), 0))
+            User._default_manager.annotate(unread_notifications=unread)
             .filter(pk=user_id)
             .first()
         )

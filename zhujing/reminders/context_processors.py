@@ -11,5 +11,5 @@ def unread_notifications(request):
         return {}
     count = getattr(user, "unread_notifications", None)
     if count is None:
-        count = Notification.objects.filter(user=user, read_at=None).count()
+        count = Notification.objects.unread_count(user)
     return {"unread_notifications": count}

@@ -17,10 +17,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from projects.models import JointMeeting, Milestone
-from units.models import Pairing, Visit
+from units.models import Pairing
 
 from .channels import active_channels
 from .models import Reminder
+from .sweep import digest_figures
 
 logger = logging.getLogger(__name__)
 Kind = Reminder.Kind
@@ -49,68 +50,77 @@ def still_due(reminder, subject):
     if reminder.kind in (Kind.VISIT_DUE, Kind.VISIT_OVERDUE, Kind.VISIT_ESCALATION):
         if subject.status != Pairing.Status.ACTIVE:
             return False
-        last = (
-            Visit.objects.filter(pairing=subject).order_by("-visited_on")
-            .values_list("visited_on", flat=True).first()
-        )
-        return subject.next_visit_due(last) == reminder.due_on
+        return subject.next_due == reminder.due_on
     if reminder.kind == Kind.MEETING:
         return subject.held_on == reminder.due_on
     return True
 
 
-def compose(reminder, subject):
-    date = date_format(reminder.due_on, "DATE_FORMAT")
-    if reminder.kind == Kind.VISIT_DUE:
-        return Message(
-            _("Visit due: %(pairing)s") % {"pairing": subject},
-            _("The next visit for the pairing %(pairing)s is due on %(date)s.")
-            % {"pairing": subject, "date": date},
-            reverse("units:visit-create", args=[subject.pk]),
-        )
-    if reminder.kind == Kind.VISIT_OVERDUE:
-        return Message(
-            _("Visit overdue: %(pairing)s") % {"pairing": subject},
-            _("The visit for the pairing %(pairing)s was due on %(date)s and is not recorded yet.")
-            % {"pairing": subject, "date": date},
-            reverse("units:visit-create", args=[subject.pk]),
-        )
-    if reminder.kind == Kind.VISIT_ESCALATION:
-        return Message(
-            _("Visit long overdue: %(pairing)s") % {"pairing": subject},
-            _(
-                "No visit has been recorded for the pairing %(pairing)s "
-                "since it was due on %(date)s."
-            )
-            % {"pairing": subject, "date": date},
-            reverse("units:unit-detail", args=[subject.unit_id])
-            if subject.unit_id
-            else reverse("units:community-detail", args=[subject.community_id]),
-        )
-    if reminder.kind == Kind.MILESTONE_DUE:
-        return Message(
-            _("Milestone due: %(milestone)s") % {"milestone": subject},
-            _("The milestone “%(milestone)s” of the project “%(project)s” is due on %(date)s.")
-            % {"milestone": subject, "project": subject.project, "date": date},
-            reverse("projects:my-project", args=[subject.project_id]),
-        )
-    if reminder.kind == Kind.MILESTONE_OVERDUE:
-        return Message(
-            _("Milestone overdue: %(milestone)s") % {"milestone": subject},
-            _("The milestone “%(milestone)s” of the project “%(project)s” was due on %(date)s "
-              "and is not done yet.")
-            % {"milestone": subject, "project": subject.project, "date": date},
-            reverse("projects:my-project", args=[subject.project_id]),
-        )
-    if reminder.kind == Kind.MEETING:
-        return Message(
-            _("Joint meeting on %(date)s") % {"date": date},
-            _("“%(meeting)s” is held on %(date)s. %(venue)s")
-            % {"meeting": subject.title, "date": date, "venue": subject.venue},
-            reverse("projects:project-list") + "?status=open",
-        )
-    from .sweep import digest_figures
+def _visit_form(pairing):
+    return reverse("units:visit-create", args=[pairing.pk])
 
+
+def compose_visit_due(subject, date):
+    return Message(
+        _("Visit due: %(pairing)s") % {"pairing": subject},
+        _("The next visit for the pairing %(pairing)s is due on %(date)s.")
+        % {"pairing": subject, "date": date},
+        _visit_form(subject),
+    )
+
+
+def compose_visit_overdue(subject, date):
+    return Message(
+        _("Visit overdue: %(pairing)s") % {"pairing": subject},
+        _("The visit for the pairing %(pairing)s was due on %(date)s and is not recorded yet.")
+        % {"pairing": subject, "date": date},
+        _visit_form(subject),
+    )
+
+
+def compose_visit_escalation(subject, date):
+    return Message(
+        _("Visit long overdue: %(pairing)s") % {"pairing": subject},
+        _(
+            "No visit has been recorded for the pairing %(pairing)s "
+            "since it was due on %(date)s."
+        )
+        % {"pairing": subject, "date": date},
+        reverse("units:unit-detail", args=[subject.unit_id])
+        if subject.unit_id
+        else reverse("units:community-detail", args=[subject.community_id]),
+    )
+
+
+def compose_milestone_due(subject, date):
+    return Message(
+        _("Milestone due: %(milestone)s") % {"milestone": subject},
+        _("The milestone “%(milestone)s” of the project “%(project)s” is due on %(date)s.")
+        % {"milestone": subject, "project": subject.project, "date": date},
+        reverse("projects:my-project", args=[subject.project_id]),
+    )
+
+
+def compose_milestone_overdue(subject, date):
+    return Message(
+        _("Milestone overdue: %(milestone)s") % {"milestone": subject},
+        _("The milestone “%(milestone)s” of the project “%(project)s” was due on %(date)s "
+          "and is not done yet.")
+        % {"milestone": subject, "project": subject.project, "date": date},
+        reverse("projects:my-project", args=[subject.project_id]),
+    )
+
+
+def compose_meeting(subject, date):
+    return Message(
+        _("Joint meeting on %(date)s") % {"date": date},
+        _("“%(meeting)s” is held on %(date)s. %(venue)s")
+        % {"meeting": subject.title, "date": date, "venue": subject.venue},
+        reverse("projects:project-list") + "?status=open",
+    )
+
+
+def compose_digest(subject, date):
     figures = digest_figures(timezone.localdate())
     return Message(
         _("Weekly digest for the week of %(date)s") % {"date": date},
@@ -119,6 +129,22 @@ def compose(reminder, subject):
           "Needs waiting for review: %(pending_needs)d") % figures,
         reverse("projects:need-inbox"),
     )
+
+
+#: One compose function per reminder kind.
+COMPOSERS = {
+    Kind.VISIT_DUE: compose_visit_due,
+    Kind.VISIT_OVERDUE: compose_visit_overdue,
+    Kind.VISIT_ESCALATION: compose_visit_escalation,
+    Kind.MILESTONE_DUE: compose_milestone_due,
+    Kind.MILESTONE_OVERDUE: compose_milestone_overdue,
+    Kind.MEETING: compose_meeting,
+    Kind.DIGEST: compose_digest,
+}
+
+
+def compose(reminder, subject):
+    return COMPOSERS[reminder.kind](subject, date_format(reminder.due_on, "DATE_FORMAT"))
 
 
 _SUBJECT_QUERYSETS = {

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -112,8 +113,24 @@ class Reminder(models.Model):
 
 
 class NotificationQuerySet(models.QuerySet):
+    """"Unread" has one definition: ``unread()``; everything that counts it goes through here."""
+
     def unread(self):
         return self.filter(read_at=None)
+
+    def unread_count(self, user):
+        return self.filter(user=user).unread().count()
+
+    def unread_count_subquery(self, user_ref):
+        """The same count as a correlated subquery, for loading it with the user."""
+        counts = (
+            self.filter(user=user_ref).unread().order_by()
+            .values("user").annotate(n=models.Count("pk")).values("n")
+        )
+        return Coalesce(models.Subquery(counts), 0)
+
+    def mark_all_read(self, user):
+        return self.filter(user=user).unread().update(read_at=timezone.now())
 
 
 class Notification(models.Model):
@@ -154,4 +171,4 @@ class Notification(models.Model):
     def mark_read(self):
         if self.read_at is None:
             self.read_at = timezone.now()
-            type(self).objects.filter(pk=self.pk, read_at=None).update(read_at=self.read_at)
+            type(self).objects.filter(pk=self.pk).unread().update(read_at=self.read_at)

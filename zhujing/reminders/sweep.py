@@ -1,9 +1,10 @@
-"""The reminder sweep: find what is due, create the reminder rows, enqueue their delivery.
+"""The reminder sweep: find what is due, create the reminder rows, hand back what to deliver.
 
 Set-based on purpose: a fixed number of queries however many pairings and milestones there
 are: the last visit is a subquery, the new rows go in as one ``INSERT ... ON CONFLICT DO
-NOTHING`` and the unsent rows are marked and enqueued in bulk. No far-future ETAs: the
-beat runs the sweep every ``REMINDER_SWEEP_SECONDS`` and it reads the database afresh.
+NOTHING`` and the unsent rows are marked in bulk, their ids returned for the task to
+enqueue. No far-future ETAs: the beat runs the sweep every ``REMINDER_SWEEP_SECONDS`` and it
+reads the database afresh.
 """
 
 import datetime
@@ -16,17 +17,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from projects.models import JointMeeting, Milestone, Need, Project
-from units.models import Pairing, Visit
+from units.models import Pairing
 
 from .models import Reminder
 
 logger = logging.getLogger(__name__)
 
 Kind = Reminder.Kind
+#: A pairing's standing (the same rule as its health) names the visit reminder it gets.
+VISIT_KIND = {Pairing.Health.DUE: Kind.VISIT_DUE, Pairing.Health.OVERDUE: Kind.VISIT_OVERDUE}
 
 
 def _days(n):
@@ -34,25 +37,16 @@ def _days(n):
 
 
 def pairings_with_next_visit(today=None):
-    """Active pairings of active units as (pairing id, unit id, next visit due), one query."""
-    last_visit = (
-        Visit.objects.filter(pairing=OuterRef("pk"))
-        .order_by()
-        .values("pairing")
-        .annotate(last=Max("visited_on"))
-        .values("last")
-    )
+    """Current pairings of active units as (pairing id, unit id, next visit due), one query."""
     rows = (
-        Pairing.objects.filter(
-            status=Pairing.Status.ACTIVE, unit__isnull=False, unit__is_active=True
-        )
-        .filter(Q(ended_on=None) | Q(ended_on__gt=today or timezone.localdate()))
-        .annotate(last_visited_on=Subquery(last_visit))
+        Pairing.objects.current(today)
+        .filter(unit__isnull=False, unit__is_active=True)
+        .with_last_visit()
         .order_by()
         .values_list("pk", "unit_id", "started_on", "visit_cadence_days", "last_visited_on")
     )
     for pk, unit_id, started_on, cadence, last in rows.iterator(chunk_size=5000):
-        yield pk, unit_id, (last or started_on) + _days(cadence)
+        yield pk, unit_id, Pairing.visit_due_on(started_on, cadence, last)
 
 
 def open_milestones_due_by(day):
@@ -90,12 +84,12 @@ def due_reminders(today):
     liaisons = _liaisons_by_unit()
     staff = _office_staff()
 
-    visit_lead = settings.REMINDER_VISIT_LEAD_DAYS
     escalate = settings.REMINDER_VISIT_ESCALATE_DAYS
     for pairing_id, unit_id, due in pairings_with_next_visit(today):
-        if due > today + _days(visit_lead):
+        standing = Pairing.standing(due, today)
+        if standing == Pairing.Health.OK:
             continue
-        kind = Kind.VISIT_DUE if due >= today else Kind.VISIT_OVERDUE
+        kind = VISIT_KIND[standing]
         for user_id in liaisons.get(unit_id, ()):
             yield user_id, kind, pairing_ct, pairing_id, due
         if (today - due).days >= escalate:
@@ -164,14 +158,12 @@ def _create(keys):
         return cursor.rowcount
 
 
-def enqueue_unsent(now=None):
-    """Mark every unsent, unleased reminder as enqueued and send its delivery task.
+def claim_unsent(now=None):
+    """Mark every unsent, unleased reminder as enqueued and return their ids to enqueue.
 
     A row already enqueued is enqueued again only after ``REMINDER_REQUEUE_SECONDS`` (a lost
     message, a broker that was down, a stale lease): that is how failures heal.
     """
-    from .tasks import deliver_reminder
-
     now = now or timezone.now()
     requeue = now - datetime.timedelta(seconds=settings.REMINDER_REQUEUE_SECONDS)
     pending = (
@@ -182,27 +174,31 @@ def enqueue_unsent(now=None):
     # Stamp with a fresh batch id, then read back by it: two set-based queries, no id lists.
     batch = uuid.uuid4()
     pending.update(enqueued_at=now, enqueue_batch=batch)
-    pks = list(Reminder.objects.filter(enqueue_batch=batch).values_list("pk", flat=True))
-    for pk in pks:
-        deliver_reminder.delay_on_commit(pk)
-    return pks
+    return list(Reminder.objects.filter(enqueue_batch=batch).values_list("pk", flat=True))
 
 
 def sweep(today=None):
-    """Create today's reminders and enqueue every unsent one. Returns (created, enqueued)."""
+    """Create today's reminders and mark every unsent one enqueued.
+
+    Returns (number created, ids to deliver); the task enqueues the ids (``tasks.py``), so
+    this module never imports the tasks.
+    """
     today = today or timezone.localdate()
     with transaction.atomic():
         created = _create(due_reminders(today))
-        enqueued = enqueue_unsent()
-    logger.info("reminder sweep: %d created, %d enqueued", created, len(enqueued))
-    return created, len(enqueued)
+        pks = claim_unsent()
+    logger.info("reminder sweep: %d created, %d to deliver", created, len(pks))
+    return created, pks
 
 
 # --- weekly digest for office staff ----------------------------------------------------
 
 
 def digest_figures(today):
-    overdue_pairings = sum(1 for _, _, due in pairings_with_next_visit(today) if due < today)
+    overdue_pairings = sum(
+        1 for _, _, due in pairings_with_next_visit(today)
+        if Pairing.standing(due, today) == Pairing.Health.OVERDUE
+    )
     overdue_milestones = (
         Milestone.objects.filter(done_on=None, due_on__lt=today)
         .exclude(project__status__in=[Project.Status.CANCELLED, Project.Status.COMPLETED])
@@ -224,6 +220,6 @@ def create_weekly_digest(today=None):
     user_ct = ContentType.objects.get_for_model(User).pk
     with transaction.atomic():
         created = _create((pk, Kind.DIGEST, user_ct, pk, monday) for pk in _office_staff())
-        enqueued = enqueue_unsent()
-    return created, len(enqueued)
+        pks = claim_unsent()
+    return created, pks
 

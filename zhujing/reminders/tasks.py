@@ -29,14 +29,28 @@ class BrokerSafeTask(DjangoTask):
             return None
 
 
+def enqueue_deliveries(pks):
+    """One delivery task per reminder id, sent once the caller's transaction commits."""
+    for pk in pks:
+        deliver_reminder.delay_on_commit(pk)
+    return len(pks)
+
+
+def sweep_and_enqueue(today=None):
+    """Sweep, then enqueue what it returned. Returns (created, enqueued)."""
+    created, pks = sweep.sweep(today)
+    return created, enqueue_deliveries(pks)
+
+
 @shared_task(name="reminders.sweep_reminders", base=BrokerSafeTask)
 def sweep_reminders():
-    return sweep.sweep()
+    return sweep_and_enqueue()
 
 
 @shared_task(name="reminders.send_weekly_digest", base=BrokerSafeTask)
 def send_weekly_digest():
-    return sweep.create_weekly_digest()
+    created, pks = sweep.create_weekly_digest()
+    return created, enqueue_deliveries(pks)
 
 
 @shared_task(

@@ -1,13 +1,14 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+
+from zhujing.accounts.access import wants_partial
 
 from .models import Notification
 
@@ -20,16 +21,12 @@ def _get_notification_for_user(request, pk):
     return notification
 
 
-def _unread_count(user):
-    return Notification.objects.filter(user=user, read_at=None).count()
-
-
 def inbox_list(request):
     notifications = Notification.objects.filter(user=request.user)
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
-    ctx = {"page": page, "unread_count": _unread_count(request.user)}
+    ctx = {"page": page, "unread_count": Notification.objects.unread_count(request.user)}
     template_name = "reminders/inbox.html"
-    if request.htmx and not request.htmx.boosted:
+    if wants_partial(request):
         template_name += "#inbox-list"
     return render(request, template_name, ctx)
 
@@ -50,7 +47,7 @@ def badge(request):
             return HttpResponse(status=286)
         return redirect_to_login(request.get_full_path())
     return render(
-        request, "reminders/badge.html", {"unread_count": _unread_count(request.user)}
+        request, "reminders/badge.html", {"unread_count": Notification.objects.unread_count(request.user)}
     )
 
 
@@ -61,7 +58,7 @@ def mark_read(request, pk):
     notification.mark_read()
     if request.htmx:
         # The entry, plus the header badge swapped out of band so the count drops at once.
-        ctx = {"notification": notification, "unread_count": _unread_count(request.user)}
+        ctx = {"notification": notification, "unread_count": Notification.objects.unread_count(request.user)}
         return HttpResponse(
             render_to_string("reminders/inbox.html#entry", ctx, request)
             + render_to_string("reminders/badge.html", {**ctx, "oob": True}, request)
@@ -76,7 +73,7 @@ def mark_read(request, pk):
 @login_required
 @require_POST
 def mark_all_read(request):
-    Notification.objects.filter(user=request.user, read_at=None).update(read_at=timezone.now())
+    Notification.objects.mark_all_read(request.user)
     if request.htmx:
         response = inbox_list(request)
         response.content += render_to_string(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from projects.models import Adoption, JointMeeting, Milestone, Project
 from units.models import Community, District, MemberUnit, Pairing, Visit
 from zhujing.reminders.models import Reminder
-from zhujing.reminders.sweep import sweep
+from zhujing.reminders.tasks import sweep_and_enqueue
 
 PER_UNIT = 100  # pairings per unit (one per community)
 
@@ -89,7 +89,7 @@ def measure(today):
     ContentType.objects.clear_cache()  # count the content-type lookup every time
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as ctx:
-        created, enqueued = sweep(today)
+        created, enqueued = sweep_and_enqueue(today)
     return time.perf_counter() - started, len(ctx.captured_queries), created, enqueued
 
 
