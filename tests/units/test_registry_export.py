@@ -59,6 +59,14 @@ def test_the_units_export_follows_the_list_filters_and_shows_pairings_and_accoun
     assert by_header["联络员账号"] == "fating"
 
 
+def test_the_unit_lists_rows_link_to_the_export_of_what_they_show(staff_client):
+    MemberUnitFactory(name="朱泾法庭", category="stationed", level="")
+    url = reverse("units:unit-list")
+    response = staff_client.get(url, {"category": "stationed"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert reverse("units:registry-export", args=["units", "csv"]) + "?category=stationed" in html
+
+
 def test_the_csv_export_has_a_bom_and_marks_formula_like_text(staff_client):
     MemberUnitFactory(name="=HYPERLINK(1)", category="enterprise", level="")
     response = _export(staff_client, "units", "csv")
