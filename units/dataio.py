@@ -858,13 +858,28 @@ def _shown(value):
     return "—" if value in (None, "") else value
 
 
+def read_workbooks(files):
+    """The sheets of several workbooks (one file per kind, say), in import order."""
+    by_kind = {}
+    for data in files:
+        for sheet in read_workbook(data):
+            if sheet.kind in by_kind:
+                raise FileError(
+                    _("The workbook has two sheets of %(kind)s; keep one.")
+                    % {"kind": SHEET_TITLES[sheet.kind]}
+                )
+            by_kind[sheet.kind] = sheet
+    return [by_kind[kind] for kind in KINDS if kind in by_kind]
+
+
 def run_import(data, *, user=None, file_name="", commit=False):
     """Preview (``commit=False``) or import the workbook; all or nothing.
 
-    Everything is really saved in one transaction, so later sheets see earlier rows, and
-    rolled back unless ``commit`` is set and no row failed.
+    ``data`` is a workbook's bytes, or a list of them (one file per kind) imported as
+    one. Everything is really saved in one transaction, so later sheets see earlier rows,
+    and rolled back unless ``commit`` is set and no row failed.
     """
-    sheets = read_workbook(data)
+    sheets = read_workbooks(data if isinstance(data, list) else [data])
     previews = []
     with transaction.atomic():
         for sheet in sheets:

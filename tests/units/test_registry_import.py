@@ -303,6 +303,18 @@ def test_the_command_fails_on_bad_rows_and_writes_nothing(tmp_path, town):
     assert not MemberUnit.objects.filter(name="甲单位").exists()
 
 
+def test_the_command_imports_one_file_per_kind_as_one(tmp_path, town):
+    units = tmp_path / "units.xlsx"
+    units.write_bytes(xlsx({"Sheet1": [UNIT_HEADERS, unit_row("新华物业公司")]}))
+    pairings = tmp_path / "pairings.xlsx"
+    wrong_mode = pairing_row("南圩居民区", unit="新华物业公司", mode="共驻共建")
+    pairings.write_bytes(xlsx({"Sheet1": [PAIRING_HEADERS, wrong_mode]}))
+    with pytest.raises(CommandError):
+        call_command("import_registry", str(units), str(pairings))
+    # The pairing's wrong mode stopped the units file too.
+    assert not MemberUnit.objects.filter(name="新华物业公司").exists()
+
+
 def test_one_file_per_kind_is_recognised_by_its_columns(staff_client, town):
     data = xlsx({"Sheet1": [COMMUNITY_HEADERS, [None, "新建村", "村", "城南", "是"]]})
     (sheet,) = _upload(staff_client, data).context["preview"].sheets

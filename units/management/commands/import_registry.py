@@ -28,29 +28,26 @@ class Command(BaseCommand):
             importer = get_user_model().objects.filter(username=user).first()
             if importer is None:
                 raise CommandError(f"no user {user!r}")
-        failed = False
+        datas = []
         for name in files:
-            path = Path(name)
             try:
-                data = path.read_bytes()
+                datas.append(Path(name).read_bytes())
             except OSError as exc:
                 raise CommandError(f"{name}: {exc.strerror}") from None
-            try:
-                preview = dataio.run_import(
-                    data, user=importer, file_name=path.name, commit=not dry_run
-                )
-            except dataio.FileError as exc:
-                raise CommandError(f"{name}: {exc}") from None
-            self.stdout.write(dataio.preview_text(preview))
-            if preview.error_count:
-                failed = True
-                message = _("%(file)s: rows have errors; nothing was written.")
-                self.stdout.write(self.style.ERROR(message % {"file": name}))
-            elif preview.committed:
-                message = _("%(file)s: imported.")
-                self.stdout.write(self.style.SUCCESS(message % {"file": name}))
-            else:
-                message = _("%(file)s: preview only (--dry-run); nothing was written.")
-                self.stdout.write(message % {"file": name})
-        if failed:
+        names = "、".join(Path(name).name for name in files)
+        try:
+            # Several files (one per kind) are one import: all of them or none.
+            preview = dataio.run_import(datas, user=importer, file_name=names, commit=not dry_run)
+        except dataio.FileError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(dataio.preview_text(preview))
+        if preview.error_count:
+            message = _("%(file)s: rows have errors; nothing was written.")
+            self.stdout.write(self.style.ERROR(message % {"file": names}))
             raise CommandError(_("The import failed: correct the errors above and try again."))
+        if preview.committed:
+            message = _("%(file)s: imported.")
+            self.stdout.write(self.style.SUCCESS(message % {"file": names}))
+        else:
+            message = _("%(file)s: preview only (--dry-run); nothing was written.")
+            self.stdout.write(message % {"file": names})
