@@ -106,3 +106,15 @@ def test_its_query_count_does_not_grow(staff_client, kind):
     small = get_queries(staff_client, url)
     _add_units(27)
     assert_same_queries(small, get_queries(staff_client, url), at_most=12)
+
+
+def test_the_demo_registry_round_trips_with_no_change(staff_client):
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+    data = _export(staff_client, "registry", "xlsx").content
+    preview = _upload(staff_client, data).context["preview"]
+    assert preview.change_count == 0 and preview.error_count == 0
+    assert preview.total("unchanged") == (
+        MemberUnit.objects.count() + Community.objects.count() + Pairing.objects.count()
+    )
