@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import translation
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
-SOURCES = ["manage.py", "pyproject.toml", "zhujing", "units", "projects", "templates"]
+SOURCES = ["manage.py", "pyproject.toml", "zhujing", "units", "projects", "templates", "demo"]
 
 
 def _untranslated(po):

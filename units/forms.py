@@ -101,7 +101,7 @@ class DeactivateForm(forms.Form):
 class CommunityForm(forms.ModelForm):
     class Meta:
         model = Community
-        fields = ["name", "kind", "district", "is_active"]
+        fields = ["name", "kind", "district", "is_active", "signature_brand"]
 
 
 class DateInput(forms.DateInput):
@@ -234,11 +234,21 @@ class PairingForm(forms.ModelForm):
 
 
 class VisitForm(forms.ModelForm):
-    """Recording a visit on a phone: five fields, sensible defaults."""
+    """Recording a visit on a phone: five fields, sensible defaults, and the 五百 services."""
+
+    services = forms.TypedMultipleChoiceField(
+        label=_("Services given (五百服务)"),
+        choices=Visit.Service.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
 
     class Meta:
         model = Visit
-        fields = ["visited_on", "channel", "visitors", "households_visited", "activities", "follow_up"]
+        fields = [
+            "visited_on", "channel", "visitors", "households_visited", "activities", "follow_up",
+            "services",
+        ]
         widgets = {
             "visited_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "channel": forms.RadioSelect,
@@ -259,6 +269,10 @@ class VisitForm(forms.ModelForm):
         if visited_on < self.pairing.started_on:
             raise forms.ValidationError(_("The pairing had not started on that date."))
         return visited_on
+
+    def clean_services(self):
+        chosen = set(self.cleaned_data["services"])
+        return [value for value in Visit.Service.values if value in chosen]
 
     def clean_households_visited(self):
         households = self.cleaned_data["households_visited"]

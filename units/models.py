@@ -59,6 +59,12 @@ class Community(models.Model):
         District, verbose_name=_("district"), on_delete=models.PROTECT, related_name="communities"
     )
     is_active = models.BooleanField(_("active"), default=True)
+    signature_brand = models.CharField(
+        _("signature brand"),
+        max_length=100,
+        blank=True,
+        help_text=_("The community's featured brand (“一居一品”), if it has one."),
+    )
 
     history = HistoricalRecords()
 
@@ -460,6 +466,15 @@ class Visit(models.Model):
         ONSITE = "onsite", _("on site")
         ELECTRONIC = "electronic", _("electronic")
 
+    class Service(models.TextChoices):
+        """五百服务: what a visit gave."""
+
+        DOOR = "door", _("knocked on doors")
+        KNOW = "know", _("learned how families are")
+        HELP = "help", _("helped with errands")
+        SOLVE = "solve", _("solved a difficulty")
+        WARM = "warm", _("brought warmth")
+
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("pairing"), on_delete=models.PROTECT, related_name="visits"
     )
@@ -471,6 +486,7 @@ class Visit(models.Model):
     households_visited = models.PositiveSmallIntegerField(_("households visited"), default=0)
     activities = models.TextField(_("what was given or done"), max_length=2000)
     follow_up = models.TextField(_("follow-up needed"), max_length=2000, blank=True)
+    services = models.JSONField(_("services given"), default=list, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -491,3 +507,15 @@ class Visit(models.Model):
 
     def __str__(self):
         return f"{self.pairing} @ {self.visited_on}"
+
+    def clean(self):
+        super().clean()
+        if not isinstance(self.services, list) or not set(self.services) <= set(
+            self.Service.values
+        ):
+            raise ValidationError({"services": _("Choose services from the list.")})
+
+    @property
+    def service_labels(self):
+        """The 五百 services given, in the list's order, as their labels."""
+        return [label for value, label in self.Service.choices if value in self.services]

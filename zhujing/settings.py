@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "projects",
     "zhujing.reminders",
     "zhujing.opendata",
+    "demo",
 ]
 
 MIDDLEWARE = [

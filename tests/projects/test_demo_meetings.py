@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from projects import demo
+from demo import loader as demo
 from projects.models import Adoption, JointMeeting, Project, RenewalProposal
 from tests.factories import AdoptionFactory, CommunityFactory, MemberUnitFactory, ProjectFactory
 
@@ -37,7 +37,7 @@ def test_it_loads_the_article_meeting_past_adopters_and_renewals_idempotently():
     assert m2017.title == demo.MEETING_2017_TITLE
     assert m2017.adoption_open is False
     assert set(m2017.adoptions.values_list("project__title", "unit__name")) >= {
-        ("“法治大讲堂”", "朱泾法庭"),
+        ("法治大讲堂", "朱泾法庭"),
         ("社区法律诊所", "朱泾法庭"),
         ("爱五路亮灯工程", "中石化上海工程公司"),
     }

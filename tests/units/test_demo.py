@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from units import demo
+from demo import loader as demo
 from units.models import Community, District, MemberUnit, Pairing, PartyBranch, Visit
 
 pytestmark = pytest.mark.django_db

@@ -6,12 +6,10 @@ class Command(BaseCommand):
     help = "Loads the demo data: the article's facts plus clearly marked samples. Safe to run again."
 
     def handle(self, *args, **options):
-        from projects import demo as projects_demo
-        from units import demo as units_demo
+        from demo import loader
 
         with transaction.atomic():
-            logins = units_demo.load(self.stdout)
-            projects_demo.load(self.stdout)
+            logins = loader.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("Demo logins (username / password):")
         for username, password, role in logins:
