@@ -59,6 +59,8 @@ YES, NO = "是", "否"
 #: The template's example rows: importing them unchanged is refused.
 EXAMPLE_COMMUNITY = "【模板示例】某某村"
 EXAMPLE_UNIT = "【模板示例】某某公司"
+#: Between allowed values: not 、, which is inside the label 市、区级机关.
+LIST_SEPARATOR = "／"
 
 
 class FileError(Exception):
@@ -186,7 +188,7 @@ class ChoiceWidget(widgets.Widget):
                     return code
         raise ValueError(
             _("Unknown value “%(value)s”: use one of %(allowed)s.")
-            % {"value": text, "allowed": "、".join(self.labels())}
+            % {"value": text, "allowed": LIST_SEPARATOR.join(self.labels())}
         )
 
     def render(self, value, obj=None, **kwargs):
@@ -967,6 +969,14 @@ def template_sheets():
     }  # fmt: skip
     sheets = []
     notes = []
+    with translation.override("zh-hans"):
+        hints = {
+            ID_COLUMN: _("Empty for a new record; as exported to update one."),
+            "加入年份": _("A year from %(start)s on, such as 2008.") % {"start": FOUNDING_YEAR},
+            "走访周期（天）": _("7 to 366 days; 90 when empty."),
+            "级别": "",
+        }
+        level_hint = _("Organs only: ")
     for kind in KINDS:
         headers = _headers_of(kind)
         sheets.append(
@@ -974,16 +984,17 @@ def template_sheets():
              [8] + [16] * (len(headers) - 1))
         )  # fmt: skip
         for f in _file_fields(RESOURCES[kind]()):
-            allowed = ""
+            allowed = hints.get(f.column_name, "")
             if isinstance(f.widget, ChoiceWidget):
-                allowed = "、".join(f.widget.labels())
+                allowed = LIST_SEPARATOR.join(f.widget.labels())
             elif isinstance(f.widget, YesNoWidget):
-                allowed = f"{YES}、{NO}"
+                allowed = f"{YES}{LIST_SEPARATOR}{NO}"
             elif isinstance(f.widget, DateWidget):
                 allowed = "2024-03-01"
-            elif isinstance(f.widget, ByNameWidget):
-                if f.widget.model is District:
-                    allowed = "、".join(District.objects.values_list("name", flat=True))
+            elif isinstance(f.widget, ByNameWidget) and f.widget.model is District:
+                allowed = LIST_SEPARATOR.join(District.objects.values_list("name", flat=True))
+            if f.column_name == "级别":
+                allowed = level_hint + allowed
             required = YES if f.column_name in _required_headers(kind) else ""
             notes.append([SHEET_TITLES[kind], f.column_name, required, allowed])
     with translation.override("zh-hans"):
@@ -999,7 +1010,7 @@ def template_sheets():
             ),
         ]
     note_rows = [[line, "", "", ""] for line in intro] + [["", "", "", ""]] + notes
-    sheets.append(("填写说明", ["工作表", "列", "必填", "允许的值"], note_rows, [40, 16, 8, 60]))
+    sheets.append(("填写说明", ["工作表", "列", "必填", "可填的值与说明"], note_rows, [40, 16, 8, 60]))
     return sheets
 
 
