@@ -41,10 +41,11 @@ def _calendar(name):
     return cal
 
 
-def _event(uid_value, day, summary, description="", url=None, stamp=None):
+def _event(uid_value, day, summary, description="", url=None):
     event = Event()
     event.add("uid", uid_value)
-    event.add("dtstamp", stamp or timezone.now().astimezone(datetime.UTC))
+    # When the feed was made, to the second, in UTC as RFC 5545 asks.
+    event.add("dtstamp", _stamp())
     event.add("dtstart", day)
     event.add("dtend", day + datetime.timedelta(days=1))
     event.add("summary", summary)
@@ -54,6 +55,10 @@ def _event(uid_value, day, summary, description="", url=None, stamp=None):
         event.add("url", url)
     event.add("transp", "TRANSPARENT")
     return event
+
+
+def _stamp():
+    return timezone.now().astimezone(datetime.UTC).replace(microsecond=0)
 
 
 def _since():
