@@ -135,3 +135,23 @@ def test_an_unknown_token_is_not_found(anon, agenda):
 
 def test_staff_have_no_feed_page(staff_client):
     assert staff_client.get(reverse("opendata:my-calendar")).status_code == 403
+
+
+def test_staff_can_revoke_a_feed_in_the_admin_without_seeing_its_secret(
+    liaison_client, staff, anon, liaison, agenda
+):
+    from django.test import Client
+
+    staff.is_superuser = True
+    staff.save()
+    admin = Client()
+    admin.force_login(staff)
+    url = _feed_url(liaison_client)
+    feed = CalendarFeed.objects.get(user=liaison)
+    page = admin.get(reverse("admin:opendata_calendarfeed_change", args=[feed.pk]))
+    assert page.status_code == 200 and feed.token not in page.content.decode()
+    admin.post(
+        reverse("admin:opendata_calendarfeed_changelist"),
+        {"action": "revoke", "_selected_action": [feed.pk]},
+    )
+    assert anon.get(url).status_code == 404
