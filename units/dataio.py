@@ -278,6 +278,9 @@ class RegistryResource(resources.ModelResource):
         attribute="id", column_name=ID_COLUMN, widget=WholeNumberWidget(), readonly=True
     )
 
+    #: Fields filled from others when empty: not reported when those others failed.
+    derived_fields = []
+
     def __init__(self, user=None, file_name="", **kwargs):
         super().__init__(**kwargs)
         self.user = user
@@ -344,12 +347,16 @@ class RegistryResource(resources.ModelResource):
         for f in relations:
             if not f.null and getattr(instance, f.attname) is None and f.name not in errors:
                 errors[f.name] = [f.error_messages["blank"]]
+        exclude = set(errors) | {f.name for f in relations}
         try:
-            instance.full_clean(
-                exclude=set(errors) | {f.name for f in relations},
-                validate_unique=False,
-                validate_constraints=False,
-            )
+            if any(f.name in errors for f in relations):
+                # A related record was not found: what the model would say next (no
+                # counterpart, no fitting mode) follows from that, so only the fields speak.
+                instance.clean_fields(exclude=exclude | set(self.derived_fields))
+            else:
+                instance.full_clean(
+                    exclude=exclude, validate_unique=False, validate_constraints=False
+                )
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         for name, message in self.check_clashes(instance).items():
@@ -478,6 +485,7 @@ class UnitResource(RegistryResource):
 
 class PairingResource(RegistryResource):
     name_column = "村居"
+    derived_fields = ["mode"]
 
     community = fields.Field(
         attribute="community",

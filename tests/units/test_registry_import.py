@@ -184,6 +184,13 @@ def test_it_previews_five_kinds_of_bad_rows_with_their_row_numbers_and_writes_no
     assert (MemberUnit.objects.count(), Pairing.objects.count()) == (units_before, pairings_before)
 
 
+def test_a_row_naming_unknown_records_says_only_that(staff_client, town):
+    data = xlsx({"结对": [PAIRING_HEADERS, pairing_row("不存在的村", unit="不存在的单位")]})
+    (row,) = _upload(staff_client, data).context["preview"].sheets[0].rows
+    # Not also "no counterpart" or "no mode", which only follow from the lookups.
+    assert row.errors == ["村居：找不到村居“不存在的村”。", "成员单位：找不到成员单位“不存在的单位”。"]
+
+
 def test_a_failure_on_confirm_rolls_back_every_row(staff_client, town):
     data = xlsx(
         {
