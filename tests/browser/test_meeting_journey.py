@@ -90,7 +90,8 @@ def test_it_runs_the_joint_meeting(new_browser_page, staff, liaison, unit_a):
     if commitment.count():
         commitment.fill("出资两万元，派志愿者每周服务")
     phone.click("main form button[type=submit]")
-    phone.wait_for_load_state()
+    # htmx swaps the panel in place: wait for the answer, not for a page load.
+    phone.locator(".adopt-won, .adopt-result").first.wait_for()
     phone.screenshot("liaison-adopted")
     assert Adoption.objects.filter(project=project, unit=unit_a, meeting=meeting).exists()
 
