@@ -66,6 +66,8 @@ def test_staff_import_units_from_the_template(new_browser_page, tmp_path, width,
     assert f"朱泾新华物业{width}" in preview and f"朱泾社工服务社{width}" in preview
     assert "新增 2" in preview.replace("\n", " ")
     assert not MemberUnit.objects.filter(name=f"朱泾新华物业{width}").exists()
+    # The upload's progress was shown (static/js/app.js follows htmx's progress events).
+    assert page.locator("#import-progress-bar").evaluate("bar => bar.value") == 100
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(f"registry-import-preview-{width}")
 
