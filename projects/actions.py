@@ -1,8 +1,10 @@
 """Writes that span several models: projects and their needs, the adoption window,
 adoption at the joint meeting, renewals, milestones and progress.
 
-Each action runs in one transaction; side effects (the big screen's cache) happen after
-commit. "At most ``capacity`` adopters" holds on PostgreSQL and SQLite alike because the
+Each action runs in one transaction. The public pages and the big screen follow through
+the data version each write bumps in its own transaction (``zhujing.pagecache``); any
+other side effect goes through ``zhujing.sideeffects.after_commit``, so none can turn a
+committed write into an error. "At most ``capacity`` adopters" holds on PostgreSQL and SQLite alike because the
 seat is claimed by one conditional UPDATE of the project's counter: it returns 0 when the
 project is full, and the UNIQUE(project, unit) constraint catches a double click.
 """
@@ -13,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhujing.accounts.access import is_office_staff
+from zhujing.pagecache import bump_version
 
 from .models import (
     Adoption,
@@ -23,7 +26,6 @@ from .models import (
     Project,
     RenewalProposal,
 )
-from .screen import invalidate_screen
 
 
 class AdoptionError(Exception):
@@ -87,16 +89,15 @@ def edit_project(form, milestones, *, by):
 
 def set_adoption_window(meeting, *, open):
     """Open or close a meeting's adoption window; the big screen shows it at once."""
-    JointMeeting.objects.filter(pk=meeting.pk).update(adoption_open=open)
+    with transaction.atomic():
+        JointMeeting.objects.filter(pk=meeting.pk).update(adoption_open=open)
+        bump_version()  # update() sends no signal
     meeting.adoption_open = open
-    transaction.on_commit(lambda: invalidate_screen(meeting.pk))
 
 
 def save_meeting(form):
     """Save a valid JointMeetingForm; the big screen shows the new title or date at once."""
-    meeting = form.save()
-    transaction.on_commit(lambda: invalidate_screen(meeting.pk))
-    return meeting
+    return form.save()  # the save bumps the data version
 
 
 def adopt(
@@ -158,7 +159,6 @@ def adopt(
         Project.objects.filter(
             pk=project.pk, status=Project.Status.OPEN, adopted_count__gte=F("capacity")
         ).update(status=Project.Status.ADOPTED)
-        transaction.on_commit(lambda: invalidate_screen(meeting.pk))
     project.refresh_from_db(fields=["adopted_count", "status"])
     return adoption
 
@@ -172,7 +172,6 @@ def withdraw(adoption, *, by):
     """
     if not is_office_staff(by):
         raise AdoptionError(_("Only office staff can withdraw an adoption."))
-    meeting_id = adoption.meeting_id
     try:
         with transaction.atomic():
             RenewalProposal.objects.filter(adoption=adoption).update(
@@ -191,7 +190,6 @@ def withdraw(adoption, *, by):
                     status=Project.Status.ADOPTED,
                     adopted_count__lt=F("capacity"),
                 ).update(status=Project.Status.OPEN)
-            transaction.on_commit(lambda: invalidate_screen(meeting_id))
     except ProtectedError:
         raise AdoptionError(
             _("A later renewal builds on this adoption; it cannot be withdrawn.")

@@ -1,9 +1,12 @@
 """The big screen of the joint meeting: its totals and its HTML, from the cache.
 
-A projector polls every 3 s. The totals are rebuilt once per ``SCREEN_TTL`` or after an
-adoption (``invalidate_screen`` runs after commit); the rendered HTML is cached beside
-them, keyed by the totals' build time, so a poll that finds both costs two cache reads
-and no template rendering.
+A projector polls every 3 s. The totals are rebuilt once per ``SCREEN_TTL`` or after any
+committed change: their key holds the data version kept in the database
+(``zhujing.pagecache.current_version``), which an adoption, the window opening or closing
+and a meeting edit bump in their own transaction, so a Redis that lost a write or came
+back with old data cannot show old totals. The rendered HTML is cached beside them, keyed
+by the totals' build time, so a poll that finds both costs two cache reads and no template
+rendering. With the cache down both are simply built from the database.
 """
 
 import datetime
@@ -16,19 +19,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from zhujing.pagecache import current_version
+
 from .models import Adoption, Category, JointMeeting
 
-SCREEN_TTL = 10  # seconds; adoptions also invalidate the cache at once
+SCREEN_TTL = 10  # seconds; any committed change moves the key at once
 RECENT_ON_SCREEN = 8
 
 
 def screen_cache_key(meeting_id):
-    return f"meeting-screen:{meeting_id}"
-
-
-def invalidate_screen(meeting_id):
-    if meeting_id:
-        cache.delete(screen_cache_key(meeting_id))
+    return f"meeting-screen:{meeting_id}:{current_version()}"
 
 
 def screen_stats(meeting_pk):

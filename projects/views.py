@@ -31,7 +31,7 @@ from zhujing.accounts.access import (
     staff_required,
     wants_partial,
 )
-from zhujing.pagecache import cache_public_page
+from zhujing.pagecache import cache_public_page, canonical_query
 
 from . import actions, exports, screen
 from .forms import (
@@ -125,8 +125,24 @@ def _get_need_for_staff(pk):
     return get_object_or_404(Need.objects.select_related("community", "project"), pk=pk)
 
 
+BOARD_PARAMS = ("q", "district", "community", "category", "status", "year", "page")
+
+
+def _board_canonical_query(form, page, request):
+    """The board's filters as validated values; a search is never stored (any text)."""
+    data = form.cleaned_data if form.is_valid() else {}
+    pairs = [
+        (name, getattr(value, "pk", value))
+        for name, value in data.items()
+        if name != "q" and value not in (None, "")
+    ]
+    if "page" in request.GET:
+        pairs.append(("page", page.number))
+    return pairs
+
+
 @require_GET
-@cache_public_page
+@cache_public_page(params=BOARD_PARAMS)
 def project_list(request):
     include_drafts = is_office_staff(request.user)
     visible = Project.objects.all() if include_drafts else Project.objects.public()
@@ -150,6 +166,7 @@ def project_list(request):
     page = Paginator(projects.order_by("-year", "title", "pk"), BOARD_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    canonical_query(request, _board_canonical_query(form, page, request))
     query = request.GET.copy()
     query.pop("page", None)
     query_without_category = query.copy()

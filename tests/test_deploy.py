@@ -83,3 +83,15 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_page_cache_has_its_own_redis_so_a_full_cache_never_blocks_reminders(compose):
+    app = compose["services"]["web"]["environment"]
+    for name in ("web", "worker", "beat"):
+        assert compose["services"][name]["environment"] == app, name
+    assert app["REDIS_URL"].startswith("redis://redis:")
+    assert app["CACHE_REDIS_URL"].startswith("redis://cache:")
+    command = _command(compose["services"]["cache"])
+    assert "--maxmemory-policy allkeys-lru" in command
+    assert "--maxmemory " in command
+    assert "--appendonly no" in command

@@ -57,3 +57,19 @@ def test_the_next_visit_due_date_is_computed_only_in_the_pairing_model():
 
 def test_unread_is_defined_only_by_the_notification_queryset():
     assert places_filtering_unread() == {"zhujing/reminders/models.py"}
+
+
+def places_registering_a_post_commit_callback():
+    """Modules calling ``on_commit`` or ``delay_on_commit`` themselves."""
+    found = set()
+    for name, tree in _sources():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, (ast.Attribute, ast.Name)):
+                called = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+                if called in ("on_commit", "delay_on_commit", "apply_async_on_commit"):
+                    found.add(name)
+    return found
+
+
+def test_post_commit_side_effects_go_through_the_one_helper_that_logs_their_failure():
+    assert places_registering_a_post_commit_callback() == {"zhujing/sideeffects.py"}

@@ -113,7 +113,7 @@ def test_it_caches_the_statistics_page_too():
 def test_it_serves_the_page_when_the_cache_is_down(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "zhujing.cache.FailSoftRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

@@ -8,10 +8,20 @@ back in. Signed-in users, pages with flash messages and anything but a plain 200
 bypass the cache.
 
 Freshness: every save or delete of a registry or project model (``units``, ``projects``)
-bumps one version number after its transaction commits, and the version is part of every
-key, so a new adoption shows within a second (each process rereads the version every
-second). ``PUBLIC_PAGE_TTL`` bounds what bulk updates (which
-send no signal) could leave stale.
+bumps a version counter in the database (``zhujing.freshness``) as soon as the write
+commits, and the version is part of every key. Each process rereads it at
+most once a second (``VERSION_MEMO_SECONDS``), and the writing process at once after its
+commit, so a new adoption shows within a second. Redis down, restarted with its old data or
+flushed: the cache can only miss, never serve a page older than the last committed write.
+Writes that send no signal (``QuerySet.update``) call ``bump_version()`` themselves;
+``PUBLIC_PAGE_TTL`` bounds any that don't.
+
+Bounded keys: a key is built from the path, the language, whether htmx asked for a partial,
+and the query parameters the view declared (``params``), never from raw headers. Other
+parameters are redirected away (a WeChat share adds ``?from=...``); a page is stored only
+when the view reported (``canonical_query``) that it used exactly the values asked for, so
+junk values (``?year=abc``, ``?district=007``, a page past the end, any search text) are
+answered fresh and never stored: the number of cached variants is bounded by the data.
 """
 
 import hashlib
@@ -19,18 +29,23 @@ import logging
 import re
 import time
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
+from simple_history.models import HistoricalChanges
+
+from zhujing.accounts.access import wants_partial
+from zhujing.freshness.models import DataVersion
+from zhujing.sideeffects import after_commit
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "public-pages:version"
+VERSION_NAME = "public-pages"
 PLACEHOLDER = "__csrf-token-placeholder__"
 WATCHED_APPS = {"units", "projects"}
 _TOKEN = re.compile(
@@ -42,8 +57,8 @@ def _ttl():
     return getattr(settings, "PUBLIC_PAGE_TTL", 300)
 
 
-#: This process's copy of the version, for VERSION_MEMO_SECONDS: one cache round trip
-#: less per page. Other processes see a change at most that much later.
+#: This process's copy of the version, for VERSION_MEMO_SECONDS: one query per second, not
+#: one per page. Other processes see a change at most that much later.
 VERSION_MEMO_SECONDS = 1.0
 _memo = {"version": None, "until": 0.0}
 
@@ -52,29 +67,34 @@ def current_version():
     now = time.monotonic()
     if _memo["version"] is not None and now < _memo["until"]:
         return _memo["version"]
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Start from the clock, so a cache that lost the key never reuses an old number.
-        cache.add(VERSION_KEY, int(time.time() * 1000), None)
-        version = cache.get(VERSION_KEY, 0)
+    version = DataVersion.read(VERSION_NAME)
     _memo.update(version=version, until=now + VERSION_MEMO_SECONDS)
     return version
 
 
-def bump_version():
+def _forget_version():
     _memo.update(version=None, until=0.0)
-    try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:
-            cache.set(VERSION_KEY, int(time.time() * 1000), None)
-    except Exception:  # a save must not fail because the cache is down
-        logger.warning("could not invalidate the public page cache", exc_info=True)
+
+
+def bump_version():
+    """Mark the public pages stale once the write commits: one short UPDATE of its own.
+
+    Not inside the writing transaction: there the counter's row lock would be held until
+    that transaction ends, and every write in the network (143 adoptions at once) would
+    queue behind it. A reader between the commit and the bump caches the new data under the
+    old version, which is harmless: it is no older than the write.
+    """
+    after_commit(_bump)
+
+
+def _bump():
+    DataVersion.bump(VERSION_NAME)
+    _forget_version()
 
 
 def _on_change(sender, **kwargs):
-    if sender._meta.app_label in WATCHED_APPS:
-        transaction.on_commit(bump_version)
+    if sender._meta.app_label in WATCHED_APPS and not issubclass(sender, HistoricalChanges):
+        bump_version()
 
 
 def connect_signals():
@@ -91,18 +111,42 @@ def _cacheable_request(request):
     )
 
 
+def _normal_query(pairs):
+    """One spelling per set of values: empty values dropped (a form sends them), sorted."""
+    return urlencode(sorted((str(k), str(v)) for k, v in pairs if str(v) != ""))
+
+
+def _asked_query(request):
+    return _normal_query((k, v) for k, values in request.GET.lists() for v in values)
+
+
+def canonical_query(request, pairs):
+    """The view reports the parameters it used, as validated values: ``[(name, value)]``.
+
+    The page is stored only if they are exactly what was asked (see the module docstring).
+    A view that never calls this is stored only when asked with no parameters.
+    """
+    request._page_cache_query = _normal_query(pairs)
+
+
 def _key(request):
     parts = [
         str(current_version()),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
-        request.get_full_path(),
-        request.headers.get("HX-Request", ""),
-        request.headers.get("HX-Boosted", ""),
-        request.headers.get("HX-History-Restore-Request", ""),
-        request.headers.get("HX-Target", ""),
+        request.path,
+        _asked_query(request),
+        "partial" if wants_partial(request) else "page",
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
     return f"public-page:{digest}"
+
+
+def _redirect_to_known(request, params):
+    """Drop the parameters the view does not know; None when there are none to drop."""
+    if all(name in params for name in request.GET):
+        return None
+    known = [(k, v) for k, values in request.GET.lists() if k in params for v in values]
+    return HttpResponseRedirect(request.path + (f"?{urlencode(known)}" if known else ""))
 
 
 def _template_for_cache(response):
@@ -122,19 +166,24 @@ def _template_for_cache(response):
     return html
 
 
-def cache_public_page(view):
-    """Serve anonymous visitors a cached copy of the page (see the module's docstring)."""
+def cache_public_page(view=None, *, params=()):
+    """Serve anonymous visitors a cached copy of the page (see the module's docstring).
+
+    ``@cache_public_page`` for a page without parameters; ``@cache_public_page(params=(...))``
+    for one with filters, whose view then calls ``canonical_query``.
+    """
+    if view is None:
+        return lambda view: cache_public_page(view, params=params)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
-        try:
-            key = _key(request)
-            hit = cache.get(key)
-        except Exception:  # the cache is an optimisation, never a dependency
-            logger.warning("public page cache unavailable", exc_info=True)
-            return view(request, *args, **kwargs)
+        redirect = _redirect_to_known(request, params)
+        if redirect is not None:
+            return redirect
+        key = _key(request)
+        hit = cache.get(key)  # the cache fails soft (zhujing.cache): down means a miss
         if hit is not None:
             html, content_type, vary = hit
             response = HttpResponse(html.replace(PLACEHOLDER, get_token(request)), content_type)
@@ -144,13 +193,11 @@ def cache_public_page(view):
             return response
         response = view(request, *args, **kwargs)
         html = _template_for_cache(response)
-        if html is not None:
+        if html is not None and getattr(request, "_page_cache_query", "") == _asked_query(request):
             vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
-            try:
-                cache.set(key, (html, response["Content-Type"], vary), _ttl())
-            except Exception:
-                logger.warning("public page cache unavailable", exc_info=True)
-            response["X-Page-Cache"] = "miss"
+            # A set that failed answers False (zhujing.cache); Django's backends answer None.
+            if cache.set(key, (html, response["Content-Type"], vary), _ttl()) is not False:
+                response["X-Page-Cache"] = "miss"
         return response
 
     return wrapped

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "projects",
     "zhujing.reminders",
     "zhujing.opendata",
+    "zhujing.freshness",
     "demo",
 ]
 
@@ -148,12 +149,17 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Cache, Redis and Celery ---------------------------------------------------
+# REDIS_URL is the Celery broker; CACHE_REDIS_URL the cache (by default the same Redis).
+# In production give the cache its own Redis with an LRU limit (docker-compose.yml), so a
+# full cache evicts pages and never refuses the broker's writes. The cache fails soft
+# (zhujing.cache): with Redis down every page is built from the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
+CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "") or REDIS_URL
+if CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "BACKEND": "zhujing.cache.FailSoftRedisCache",
+            "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "zhujing"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
@@ -204,6 +210,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.sweep_reminders",
         "schedule": float(os.environ.get("REMINDER_SWEEP_SECONDS", "30")),
     },
+    "requeue-reminders": {
+        "task": "reminders.requeue_reminders",
+        "schedule": float(os.environ.get("REMINDER_REQUEUE_CHECK_SECONDS", "30")),
+    },
     "weekly-digest": {
         "task": "reminders.send_weekly_digest",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
@@ -216,7 +226,10 @@ REMINDER_VISIT_ESCALATE_DAYS = int(os.environ.get("REMINDER_VISIT_ESCALATE_DAYS"
 REMINDER_MILESTONE_LEAD_DAYS = int(os.environ.get("REMINDER_MILESTONE_LEAD_DAYS", "7"))
 REMINDER_MEETING_LEAD_DAYS = int(os.environ.get("REMINDER_MEETING_LEAD_DAYS", "14"))
 REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
-REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "900"))
+# A reminder never tried is enqueued again after REMINDER_REQUEUE_SECONDS (its message was
+# lost with the broker), one tried before after REMINDER_RETRY_REQUEUE_SECONDS.
+REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "90"))
+REMINDER_RETRY_REQUEUE_SECONDS = int(os.environ.get("REMINDER_RETRY_REQUEUE_SECONDS", "900"))
 REMINDER_CHANNELS = env_list("REMINDER_CHANNELS", "in_app,email")
 # Only the worker-crash test sets this: the email channel sleeps before sending.
 REMINDER_TEST_SEND_DELAY = float(os.environ.get("REMINDER_TEST_SEND_DELAY", "0"))

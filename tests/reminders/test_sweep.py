@@ -158,6 +158,24 @@ def test_it_enqueues_each_unsent_reminder_once_per_requeue_window(
     assert second == []
 
 
+def test_it_requeues_an_untried_reminder_after_90_seconds_and_a_tried_one_after_15_minutes(
+    liaison, pairing_due_on, adopted_milestone, today
+):
+    from django.utils import timezone
+
+    from zhujing.reminders.sweep import claim_unsent
+
+    pairing_due_on(today - D(1))
+    adopted_milestone(today)
+    sweep_and_enqueue(today)
+    now = timezone.now()
+    untried, tried = Reminder.objects.order_by("pk")
+    Reminder.objects.filter(pk=tried.pk).update(attempts=1, lease_until=now)
+    assert claim_unsent(now + D(seconds=60)) == []
+    assert claim_unsent(now + D(seconds=91)) == [untried.pk]  # its message was lost
+    assert sorted(claim_unsent(now + D(seconds=901))) == [untried.pk, tried.pk]
+
+
 def test_a_rolled_back_transaction_enqueues_nothing(
     liaison, pairing_due_on, today, django_capture_on_commit_callbacks
 ):

@@ -78,6 +78,12 @@ def start_worker(tmp_path):
     start.procs = procs
     celery_app.control.purge()
     yield start
+    stop_process_groups(procs)
+    celery_app.control.purge()
+
+
+def stop_process_groups(procs):
+    """SIGTERM each worker's process group, SIGKILL what is still there after 10 s."""
     for proc in procs:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
@@ -85,7 +91,6 @@ def start_worker(tmp_path):
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
-    celery_app.control.purge()
 
 
 def wait_for(condition, timeout=30, what="condition"):

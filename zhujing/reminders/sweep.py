@@ -161,15 +161,24 @@ def _create(keys):
 def claim_unsent(now=None):
     """Mark every unsent, unleased reminder as enqueued and return their ids to enqueue.
 
-    A row already enqueued is enqueued again only after ``REMINDER_REQUEUE_SECONDS`` (a lost
-    message, a broker that was down, a stale lease): that is how failures heal.
+    A row already enqueued is enqueued again when its message may be lost: a row never
+    tried after ``REMINDER_REQUEUE_SECONDS`` (90: a broker that lost its queue, so it is
+    delivered within about two minutes of the broker returning, with the requeue task every
+    ``REMINDER_REQUEUE_CHECK_SECONDS``), a row tried before after
+    ``REMINDER_RETRY_REQUEUE_SECONDS`` (its retries wait in the worker with backoff). A
+    message that was not lost after all finds the row sent: delivery stays exactly once.
     """
     now = now or timezone.now()
-    requeue = now - datetime.timedelta(seconds=settings.REMINDER_REQUEUE_SECONDS)
+    fresh = now - datetime.timedelta(seconds=settings.REMINDER_REQUEUE_SECONDS)
+    tried = now - datetime.timedelta(seconds=settings.REMINDER_RETRY_REQUEUE_SECONDS)
     pending = (
         Reminder.objects.filter(sent_at=None, cancelled_at=None)
         .filter(Q(lease_until=None) | Q(lease_until__lt=now))
-        .filter(Q(enqueued_at=None) | Q(enqueued_at__lt=requeue))
+        .filter(
+            Q(enqueued_at=None)
+            | Q(attempts=0, enqueued_at__lt=fresh)
+            | Q(enqueued_at__lt=tried)
+        )
     )
     # Stamp with a fresh batch id, then read back by it: two set-based queries, no id lists.
     batch = uuid.uuid4()

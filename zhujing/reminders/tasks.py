@@ -5,6 +5,9 @@ import logging
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.conf import settings
+from django.db import transaction
+
+from zhujing.sideeffects import after_commit
 
 from . import delivery, sweep
 
@@ -12,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 class BrokerSafeTask(DjangoTask):
-    """``delay()`` (and so ``delay_on_commit()``) logs a broker error instead of raising.
+    """``delay()`` logs a broker error instead of raising, even outside ``after_commit``.
 
     When Redis is down a page that enqueues must still answer: the row stays unsent and the
     next sweep enqueues it again. Connection timeouts and publish retries are bounded in
@@ -32,7 +35,7 @@ class BrokerSafeTask(DjangoTask):
 def enqueue_deliveries(pks):
     """One delivery task per reminder id, sent once the caller's transaction commits."""
     for pk in pks:
-        deliver_reminder.delay_on_commit(pk)
+        after_commit(deliver_reminder.delay, pk)
     return len(pks)
 
 
@@ -45,6 +48,13 @@ def sweep_and_enqueue(today=None):
 @shared_task(name="reminders.sweep_reminders", base=BrokerSafeTask)
 def sweep_reminders():
     return sweep_and_enqueue()
+
+
+@shared_task(name="reminders.requeue_reminders", base=BrokerSafeTask)
+def requeue_reminders():
+    """The cheap half of the sweep, run often: enqueue again what the broker may have lost."""
+    with transaction.atomic():
+        return enqueue_deliveries(sweep.claim_unsent())
 
 
 @shared_task(name="reminders.send_weekly_digest", base=BrokerSafeTask)

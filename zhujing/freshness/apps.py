@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FreshnessConfig(AppConfig):
+    name = "zhujing.freshness"
+    label = "freshness"
+    verbose_name = "Freshness"
