@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install messages makemessages browser demo bench clean
+.PHONY: run dev test install messages makemessages browser demo bench clean
 
 $(VENV)/.installed: pyproject.toml
 	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
@@ -39,11 +39,18 @@ browser:
 	  npm ci --prefix tests/browser --no-audit --no-fund --silent || echo "accessibility checks need npm"; \
 	fi
 
-## Run the app with demo data on the embedded default (SQLite, filesystem broker).
+## Run the app with demo data on the embedded default (SQLite, filesystem broker),
+## served by gunicorn (4 workers x 4 threads) with one Celery worker and one beat.
 run: messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py rundev $(HOST)
+
+## The same with Django's runserver, which reloads on every code change.
+dev: messages
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py rundev --reload $(HOST)
 
 ## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
 test: messages browser

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhujing.accounts.access import is_office_staff
 from zhujing.pagecache import bump_version
+from zhujing.dates import add_years
 
 from .models import (
     Adoption,
@@ -251,17 +252,10 @@ def _renewed_project(old, year, user):
     # Last year's steps, a year on and not yet done.
     shift = year - old.year
     Milestone.objects.bulk_create(
-        Milestone(project=new, title=m.title, due_on=_years_later(m.due_on, shift))
+        Milestone(project=new, title=m.title, due_on=add_years(m.due_on, shift))
         for m in old.milestones.all()
     )
     return new
-
-
-def _years_later(day, years):
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def confirm_renewal(proposal, *, by, commitment=""):

@@ -2,6 +2,7 @@
 adoption, renewals and the liaison portal."""
 
 import io
+import math
 import re
 
 from django import forms
@@ -250,8 +251,13 @@ MAX_PHOTOS = 4
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTO_SIDE = 1600
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
-# A photo bigger than this many pixels is refused before it is decoded (decompression bombs).
-MAX_PHOTO_PIXELS = 40_000_000
+# Pixels as decoded (a JPEG decodes at a reduced scale when that still covers
+# MAX_PHOTO_SIDE): a photo over the first bound, or photos of one request over the second
+# together, are refused before they are decoded. Pillow keeps 4 bytes a pixel, and one
+# photo is decoded at a time: a worker's peak grows by about 70 MB at most. Pillow's
+# decompression-bomb limit is per image, so never enough alone.
+MAX_PHOTO_PIXELS = 16_000_000
+MAX_REQUEST_PIXELS = 40_000_000
 
 
 class JointMeetingForm(forms.ModelForm):
@@ -361,10 +367,26 @@ class MultiplePhotoField(forms.FileField):
             raise forms.ValidationError(
                 _("Upload at most %(n)d photos.") % {"n": MAX_PHOTOS}, code="too_many"
             )
-        return [reencode_photo(f) for f in files]
+        budget = PixelBudget(MAX_REQUEST_PIXELS)
+        return [reencode_photo(f, budget) for f in files]
 
 
-def reencode_photo(upload):
+class PixelBudget:
+    """How many decoded pixels one request may still spend on photos."""
+
+    def __init__(self, pixels):
+        self.left = pixels
+
+    def spend(self, pixels):
+        if pixels > self.left:
+            raise forms.ValidationError(
+                _("These photos are too large together. Upload fewer or smaller photos."),
+                code="too_many_pixels_together",
+            )
+        self.left -= pixels
+
+
+def reencode_photo(upload, budget=None):
     """Check an upload is a real JPEG/PNG/WebP photo; return it as a clean JPEG.
 
     The type is read from the content, not the name. Re-encoding drops EXIF (location!)
@@ -378,18 +400,28 @@ def reencode_photo(upload):
         upload.seek(0)
         with Image.open(upload) as probe:
             image_format = probe.format
-            width, height = probe.size
             probe.verify()
         if image_format not in ALLOWED_IMAGE_FORMATS:
             raise forms.ValidationError(
                 _("Only JPEG, PNG or WebP photos can be uploaded."), code="bad_type"
             )
-        if width * height > MAX_PHOTO_PIXELS:
-            raise forms.ValidationError(_("This photo is too large."), code="too_many_pixels")
         upload.seek(0)
         with Image.open(upload) as image:
-            image = ImageOps.exif_transpose(image)
+            # JPEG: let the decoder scale down by 1/2, 1/4 or 1/8 while it still covers
+            # the size kept; nothing is decoded yet, only the size that will be.
+            width, height = image.size
+            scale = MAX_PHOTO_SIDE / max(width, height, 1)
+            if scale < 1:
+                image.draft("RGB", (math.ceil(width * scale), math.ceil(height * scale)))
+                width, height = image.size
+            if width * height > MAX_PHOTO_PIXELS:
+                raise forms.ValidationError(
+                    _("This photo is too large."), code="too_many_pixels"
+                )
+            (budget or PixelBudget(MAX_PHOTO_PIXELS)).spend(width * height)
+            # Shrink first, then rotate: exif_transpose copies the image it is given.
             image.thumbnail((MAX_PHOTO_SIDE, MAX_PHOTO_SIDE))
+            image = ImageOps.exif_transpose(image)
             if image.mode not in ("RGB", "L"):
                 background = Image.new("RGB", image.size, (255, 255, 255))
                 rgba = image.convert("RGBA")

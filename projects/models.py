@@ -5,11 +5,16 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from zhujing.dates import DB_LATEST, EARLIEST, DateRange, date_within_sense, validate_year
 
 
 class Category(models.TextChoices):
@@ -93,9 +98,14 @@ class Project(models.Model):
         on_delete=models.PROTECT,
         related_name="projects",
     )
-    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1997)])
+    year = models.PositiveSmallIntegerField(_("year"), validators=[validate_year])
     budget_estimate = models.DecimalField(
-        _("budget estimate (yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+        _("budget estimate (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     beneficiaries = models.CharField(_("beneficiaries"), max_length=200, blank=True)
     capacity = models.PositiveSmallIntegerField(
@@ -143,6 +153,14 @@ class Project(models.Model):
                 name="project_not_over_capacity",
             ),
             models.CheckConstraint(condition=Q(capacity__gte=1), name="project_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(year__gte=EARLIEST.year, year__lte=DB_LATEST.year),
+                name="project_year_within_sense",
+            ),
+            models.CheckConstraint(
+                condition=Q(budget_estimate__isnull=True) | Q(budget_estimate__gte=0),
+                name="project_budget_not_negative",
+            ),
         ]
         indexes = [models.Index(fields=["status", "year"], name="project_status_year")]
 
@@ -274,7 +292,7 @@ class JointMeeting(models.Model):
     """联席会议: the yearly plenary session where units adopt projects."""
 
     title = models.CharField(_("title"), max_length=200)
-    held_on = models.DateField(_("date"))
+    held_on = models.DateField(_("date"), validators=[DateRange()])
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     adoption_open = models.BooleanField(_("adoption window open"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -285,6 +303,7 @@ class JointMeeting(models.Model):
         ordering = ["-held_on"]
         verbose_name = _("joint meeting")
         verbose_name_plural = _("joint meetings")
+        constraints = [date_within_sense("held_on", "meeting_date_within_sense")]
 
     def __str__(self):
         return self.title
@@ -364,8 +383,8 @@ class Milestone(models.Model):
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
     )
     title = models.CharField(_("title"), max_length=100)
-    due_on = models.DateField(_("due on"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), validators=[DateRange()])
+    done_on = models.DateField(_("done on"), null=True, blank=True, validators=[DateRange()])
     evidence = models.TextField(_("evidence"), max_length=2000, blank=True)
 
     history = HistoricalRecords()
@@ -375,6 +394,10 @@ class Milestone(models.Model):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         indexes = [models.Index(fields=["done_on", "due_on"], name="milestone_open_due")]
+        constraints = [
+            date_within_sense("due_on", "milestone_due_within_sense"),
+            date_within_sense("done_on", "milestone_done_within_sense"),
+        ]
 
     def __str__(self):
         return self.title
@@ -427,6 +450,19 @@ class ProgressPhoto(models.Model):
     class Meta:
         verbose_name = _("progress photo")
         verbose_name_plural = _("progress photos")
+
+    @property
+    def url(self):
+        """Served by a view that applies the project's visibility, never from /media/."""
+        return reverse("projects:progress-photo", args=[self.pk])
+
+
+@receiver(post_delete, sender=ProgressPhoto)
+def _delete_photo_file(sender, instance, **kwargs):
+    """A deleted photo (or its deleted update) leaves no file behind, once the delete commits."""
+    name, storage = instance.image.name, instance.image.storage
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class RenewalProposal(models.Model):

@@ -40,6 +40,7 @@ urlpatterns = [
     path("office/meetings/<int:pk>/rollover/", views.meeting_rollover, name="meeting-rollover"),
     path("office/meetings/<int:pk>/renewals/", views.meeting_renewals, name="meeting-renewals"),
     path("projects/<int:pk>/qr.svg", views.project_qr, name="project-qr"),
+    path("projects/photos/<int:pk>/", views.progress_photo, name="progress-photo"),
     path("projects/<int:pk>/adopt/", views.project_adopt, name="project-adopt"),
     path("meetings/<int:pk>/screen/", views.meeting_screen, name="meeting-screen"),
     path(

@@ -12,13 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
-from django.http import HttpResponse
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -32,6 +33,7 @@ from zhujing.accounts.access import (
     wants_partial,
 )
 from zhujing.pagecache import cache_public_page, canonical_query
+from zhujing.params import to_id, to_ids
 
 from . import actions, exports, screen
 from .forms import (
@@ -58,6 +60,7 @@ from .models import (
     JointMeeting,
     Milestone,
     Need,
+    ProgressPhoto,
     Project,
     RenewalProposal,
 )
@@ -119,6 +122,19 @@ def _get_adoptable_project(pk):
 def _get_open_project(pk):
     """Only an open project has a QR code."""
     return get_object_or_404(Project, pk=pk, status=Project.Status.OPEN)
+
+
+def _get_photo_for_user(request, pk):
+    """A progress photo of a project the user may see: public, or staff, or their unit's."""
+    photos = ProgressPhoto.objects.select_related("update__project")
+    if not is_office_staff(request.user):
+        adopted = Adoption.objects.filter(
+            project=OuterRef("update__project"), unit_id=getattr(request.user, "unit_id", None)
+        )
+        photos = photos.filter(
+            ~Q(update__project__status=Project.Status.DRAFT) | Q(Exists(adopted))
+        )
+    return get_object_or_404(photos, pk=pk)
 
 
 def _get_need_for_staff(pk):
@@ -242,6 +258,21 @@ def _need_rate_key(request):
     return f"need-rate:{client_ip(request) or 'unknown'}"
 
 
+def _claim_need_slot(key):
+    """Count one submission and say whether it is within the limit.
+
+    The count goes up before the need is saved, in one atomic ``incr``: a burst of
+    concurrent submissions gets exactly ``NEED_RATE_LIMIT`` through, never more.
+    """
+    cache.add(key, 0, NEED_RATE_WINDOW)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 0, NEED_RATE_WINDOW)
+        count = cache.incr(key)
+    return count <= NEED_RATE_LIMIT
+
+
 @require_http_methods(["GET", "POST"])
 def need_create(request):
     if request.method == "POST":
@@ -250,22 +281,19 @@ def need_create(request):
             return render(request, "projects/need_rate_limited.html", status=429)
         form = NeedForm(request.POST)
         if form.is_valid():
+            if not _claim_need_slot(key):
+                return render(request, "projects/need_rate_limited.html", status=429)
             need = form.save(commit=False)
             need.source = Need.Source.RESIDENT
             need.status = Need.Status.PENDING
             need.save()
-            cache.add(key, 0, NEED_RATE_WINDOW)
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, NEED_RATE_WINDOW)
             messages.success(request, _("Thank you! Your need has been received."))
             return redirect("projects:need-track", tracking_code=need.tracking_code)
         status = 400
     else:
         initial = {}
-        if request.GET.get("community", "").isdigit():
-            initial["community"] = request.GET["community"]
+        if community := to_id(request.GET.get("community")):
+            initial["community"] = community
         form = NeedForm(initial=initial)
         status = 200
     return render(request, "projects/need_form.html", {"form": form}, status=status)
@@ -281,6 +309,7 @@ def need_track(request, tracking_code):
 
 
 @staff_required
+@never_cache
 @require_GET
 def need_inbox(request):
     form = NeedFilterForm(request.GET or None)
@@ -369,9 +398,12 @@ def _milestone_formset(request, project):
 @staff_required
 @require_http_methods(["GET", "POST"])
 def project_create(request):
+    need_ids = to_ids(request.GET.getlist("need"))
+    if len(need_ids) != len(request.GET.getlist("need")):
+        return render(request, "400.html", status=400)
     needs = list(
         Need.objects.filter(
-            pk__in=[v for v in request.GET.getlist("need") if v.isdigit()],
+            pk__in=need_ids,
             status=Need.Status.PENDING,
         ).select_related("community")
     )
@@ -571,6 +603,24 @@ def project_qr(request, pk):
     )
     response = HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
     response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def progress_photo(request, pk):
+    """A progress photo, only while its project may be seen by this visitor.
+
+    A project moved back to draft, or a deleted update, takes its photos with it: no
+    ``/media/`` URL outlives the visibility. Browsers may keep a photo for a minute only.
+    """
+    photo = _get_photo_for_user(request, pk)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=60"
+    patch_vary_headers(response, ["Cookie"])
     return response
 
 

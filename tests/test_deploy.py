@@ -95,3 +95,28 @@ def test_the_page_cache_has_its_own_redis_so_a_full_cache_never_blocks_reminders
     assert "--maxmemory-policy allkeys-lru" in command
     assert "--maxmemory " in command
     assert "--appendonly no" in command
+
+
+def test_only_the_proxy_is_published_and_gunicorn_stays_internal(compose):
+    services = compose["services"]
+    published = sorted(name for name, service in services.items() if service.get("ports"))
+    assert published == ["proxy"]
+    assert services["proxy"]["image"].startswith("caddy:")
+    assert compose["networks"]["backend"]["internal"] is True
+    for name in ("web", "db", "redis", "cache"):
+        assert services[name]["networks"] == ["backend"], name
+    assert "backend" in services["proxy"]["networks"]
+
+
+def test_the_proxy_compresses_and_forwards_to_gunicorn(compose):
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "encode zstd gzip" in caddyfile
+    assert "reverse_proxy web:8000" in caddyfile
+    mounts = compose["services"]["proxy"]["volumes"]
+    assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in mounts
+
+
+def test_the_example_env_trusts_exactly_the_one_proxy():
+    example = (ROOT / ".env.example").read_text()
+    assert "NUM_PROXIES=1" in example
+    assert "SITE_ADDRESS=" in example

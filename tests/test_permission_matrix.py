@@ -7,9 +7,10 @@ see it. Objects in URLs belong to unit_a (bob's unit), so carol (unit_b) must be
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from projects.models import Project, RenewalProposal
+from projects.models import ProgressPhoto, Project, RenewalProposal
 from tests.factories import (
     AdoptionFactory,
     JointMeetingFactory,
@@ -151,6 +152,8 @@ RULES = {
     "opendata:private-calendar": PUBLIC,
     "opendata:my-calendar": LIAISON,
     "opendata:my-calendar-reset": LIAISON.post(),
+    # A progress photo of a public project: as public as its project.
+    "projects:progress-photo": PUBLIC,
 }
 
 
@@ -173,8 +176,13 @@ def objects(unit_a, liaison):
     need = NeedFactory(community=pairing.community)
     notification = Notification.objects.create(user=liaison, title="测试提醒")
     feed = CalendarFeed.objects.create(user=liaison)
+    photo = ProgressPhoto.objects.create(
+        update=project.updates.create(text="进展"),
+        image=SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
+    )
     return {
         "feed": feed,
+        "photo": photo,
         "notification": notification,
         "pairing": pairing,
         "project": project,
@@ -209,6 +217,7 @@ KWARGS = {
     "opendata:private-calendar": lambda o: {"token": o["feed"].token},
     "projects:project-detail": lambda o: {"pk": o["project"].pk},
     "projects:project-qr": lambda o: {"pk": o["project"].pk},
+    "projects:progress-photo": lambda o: {"pk": o["photo"].pk},
     "projects:project-adopt": lambda o: {"pk": o["project"].pk},
     "projects:project-edit": lambda o: {"pk": o["project"].pk},
     "projects:project-transition": lambda o: {"pk": o["project"].pk},

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from zhujing.dates import BRANCH_EARLIEST, DateRange, date_within_sense
+
 FOUNDING_YEAR = 1997
 
 
@@ -123,7 +125,7 @@ class MemberUnit(models.Model):
         validators=[MinValueValidator(FOUNDING_YEAR), MaxValueValidator(2100)],
     )
     is_active = models.BooleanField(_("active"), default=True)
-    left_on = models.DateField(_("left on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True, validators=[DateRange()])
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -145,6 +147,7 @@ class MemberUnit(models.Model):
                 | Q(is_active=False, left_on__isnull=False),
                 name="unit_left_on_iff_inactive",
             ),
+            date_within_sense("left_on", "unit_left_on_within_sense"),
         ]
 
     def __str__(self):
@@ -199,7 +202,9 @@ class PartyBranch(models.Model):
         blank=True,
         related_name="branches",
     )
-    established_on = models.DateField(_("established on"), null=True, blank=True)
+    established_on = models.DateField(
+        _("established on"), null=True, blank=True, validators=[DateRange(BRANCH_EARLIEST)]
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()
@@ -213,7 +218,8 @@ class PartyBranch(models.Model):
                 condition=Q(community__isnull=False, unit__isnull=True)
                 | Q(community__isnull=True, unit__isnull=False),
                 name="branch_attached_to_community_xor_unit",
-            )
+            ),
+            date_within_sense("established_on", "branch_established_within_sense", BRANCH_EARLIEST),
         ]
 
     def __str__(self):
@@ -291,9 +297,11 @@ class Pairing(models.Model):
     programme = models.CharField(
         _("programme"), max_length=20, choices=Programme.choices, blank=True
     )
-    started_on = models.DateField(_("started on"), default=today)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    agreement_signed_on = models.DateField(_("agreement signed on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), default=today, validators=[DateRange()])
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[DateRange()])
+    agreement_signed_on = models.DateField(
+        _("agreement signed on"), null=True, blank=True, validators=[DateRange()]
+    )
     visit_cadence_days = models.PositiveSmallIntegerField(
         _("visit cadence (days)"),
         default=90,
@@ -340,6 +348,9 @@ class Pairing(models.Model):
                 condition=Q(status="active", partner_community__isnull=False),
                 name="one_active_pairing_per_community_pair",
             ),
+            date_within_sense("started_on", "pairing_started_within_sense"),
+            date_within_sense("ended_on", "pairing_ended_within_sense"),
+            date_within_sense("agreement_signed_on", "pairing_signed_within_sense"),
         ]
 
     def __str__(self):
@@ -402,7 +413,10 @@ class Pairing(models.Model):
 
         A static function so the sweep can apply it to plain rows without loading models.
         """
-        return (last_visited_on or started_on) + datetime.timedelta(days=cadence_days)
+        try:
+            return (last_visited_on or started_on) + datetime.timedelta(days=cadence_days)
+        except OverflowError:  # the calendar ends: due "never", not a 500
+            return datetime.date.max
 
     def next_visit_due(self, last_visited_on=None):
         """When the next visit is due by the cadence, from the last visit or the start."""
@@ -478,7 +492,7 @@ class Visit(models.Model):
     pairing = models.ForeignKey(
         Pairing, verbose_name=_("pairing"), on_delete=models.PROTECT, related_name="visits"
     )
-    visited_on = models.DateField(_("date"), default=today)
+    visited_on = models.DateField(_("date"), default=today, validators=[DateRange()])
     channel = models.CharField(
         _("channel"), max_length=20, choices=Channel.choices, default=Channel.ONSITE
     )
@@ -504,6 +518,7 @@ class Visit(models.Model):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         indexes = [models.Index(fields=["pairing", "-visited_on"], name="visit_pairing_date")]
+        constraints = [date_within_sense("visited_on", "visit_date_within_sense")]
 
     def __str__(self):
         return f"{self.pairing} @ {self.visited_on}"

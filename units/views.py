@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -29,6 +30,7 @@ from zhujing.accounts.access import (
     wants_partial,
 )
 from zhujing.pagecache import cache_public_page
+from zhujing.params import to_id
 from zhujing.reminders.models import Reminder
 
 from . import dataio, diagram, stats
@@ -134,6 +136,7 @@ def _history_rows(obj):
 
 
 @staff_required
+@never_cache
 def unit_detail(request, pk):
     unit = _get_unit_for_staff(request, pk)
     pairings = unit.pairings.select_related("community__district").with_last_visit().order_by(
@@ -258,9 +261,9 @@ def _pairing_refresh_form(request, pairing=None):
     initial = {key: request.GET.get(key) for key in PairingForm.Meta.fields if key in request.GET}
     unit = partner = None
     if initial.get("unit"):
-        unit = MemberUnit.objects.filter(pk=_int_or_none(initial["unit"])).first()
+        unit = MemberUnit.objects.filter(pk=to_id(initial["unit"])).first()
     if initial.get("partner_community"):
-        partner = Community.objects.filter(pk=_int_or_none(initial["partner_community"])).first()
+        partner = Community.objects.filter(pk=to_id(initial["partner_community"])).first()
     if unit is not None and partner is None:
         initial["mode"] = Pairing.mode_for(unit=unit)
     elif partner is not None and unit is None:
@@ -268,13 +271,6 @@ def _pairing_refresh_form(request, pairing=None):
     if pairing is not None:
         return PairingForm(instance=pairing, initial=initial, narrow=True)
     return PairingForm(initial=initial, narrow=True)
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @staff_required
@@ -291,7 +287,7 @@ def pairing_create(request):
         form = _pairing_refresh_form(request)
     else:
         initial = {}
-        if _int_or_none(request.GET.get("community")):
+        if to_id(request.GET.get("community")):
             initial["community"] = request.GET["community"]
         form = PairingForm(initial=initial, narrow=True)
     return _pairing_form_response(request, form, None)
@@ -342,6 +338,7 @@ def _last_escalation(field):
 
 
 @staff_required
+@never_cache
 @require_GET
 def pairing_health(request):
     """结对活跃度: counts per health by district, then every live pairing, worst first."""

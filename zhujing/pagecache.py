@@ -84,6 +84,7 @@ def bump_version():
     queue behind it. A reader between the commit and the bump caches the new data under the
     old version, which is harmless: it is no older than the write.
     """
+    _forget_version()
     after_commit(_bump)
 
 

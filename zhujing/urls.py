@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from . import views
 
@@ -15,7 +13,6 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("zhujing.reminders.urls")),
     path("", include("zhujing.opendata.urls")),
-    # Progress photos are public and small; the app serves them itself so the
-    # intranet deployment needs no separate file server.
-    path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}, name="media"),
+    # No /media/: progress photos are served by projects:progress-photo, which applies
+    # the project's visibility.
 ]

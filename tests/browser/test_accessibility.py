@@ -106,3 +106,22 @@ def test_it_has_an_accessible_lockout_page(new_browser_page, liaison):
     assert "登录尝试次数过多" in page.content()
     page.screenshot("lockout")
     assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    "name, path, status, width",
+    [
+        ("bad-request-phone", "/needs/track/%00/", 400, 375),
+        ("bad-request-desk", "/needs/track/%00/", 400, 1366),
+        ("not-found-phone", "/projects/999999/", 404, 375),
+        ("not-found-desk", "/projects/999999/", 404, 1366),
+    ],
+)
+def test_its_error_pages_are_chinese_and_accessible(new_browser_page, db, name, path, status, width):
+    page = new_browser_page(width=width, height=812, bypass_csp=True)
+    response = page.goto(path)
+    assert response.status == status
+    page.screenshot(name)
+    assert "返回首页" in page.content()
+    assert serious_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zhujing.accounts.access import staff_required
@@ -41,6 +42,7 @@ def _get_liaison_for_staff(pk):
 
 
 @staff_required
+@never_cache
 def user_list(request):
     form = UserFilterForm(request.GET or None)
     users = User.objects.filter(unit__isnull=False, is_staff=False, is_superuser=False)

@@ -36,6 +36,21 @@ def _days(n):
     return datetime.timedelta(days=n)
 
 
+def _isolated(rows, what, work):
+    """``work(row)`` for each row; a row that raises is logged and skipped.
+
+    One bad record (a date past the calendar's end, a value nobody foresaw) must never stop
+    the reminders of everyone else. ``row[0]`` is the record's id, for the log.
+    """
+    for row in rows:
+        try:
+            results = list(work(row))
+        except Exception:
+            logger.exception("reminder sweep: skipped %s %s", what, row[0])
+            continue
+        yield from results
+
+
 def pairings_with_next_visit(today=None):
     """Current pairings of active units as (pairing id, unit id, next visit due), one query."""
     rows = (
@@ -45,8 +60,12 @@ def pairings_with_next_visit(today=None):
         .order_by()
         .values_list("pk", "unit_id", "started_on", "visit_cadence_days", "last_visited_on")
     )
-    for pk, unit_id, started_on, cadence, last in rows.iterator(chunk_size=5000):
+
+    def due(row):
+        pk, unit_id, started_on, cadence, last = row
         yield pk, unit_id, Pairing.visit_due_on(started_on, cadence, last)
+
+    yield from _isolated(rows.iterator(chunk_size=5000), "pairing", due)
 
 
 def open_milestones_due_by(day):
@@ -85,10 +104,12 @@ def due_reminders(today):
     staff = _office_staff()
 
     escalate = settings.REMINDER_VISIT_ESCALATE_DAYS
-    for pairing_id, unit_id, due in pairings_with_next_visit(today):
+
+    def visit_reminders(row):
+        pairing_id, unit_id, due = row
         standing = Pairing.standing(due, today)
         if standing == Pairing.Health.OK:
-            continue
+            return
         kind = VISIT_KIND[standing]
         for user_id in liaisons.get(unit_id, ()):
             yield user_id, kind, pairing_ct, pairing_id, due
@@ -96,11 +117,16 @@ def due_reminders(today):
             for user_id in staff:
                 yield user_id, Kind.VISIT_ESCALATION, pairing_ct, pairing_id, due
 
-    horizon = today + _days(settings.REMINDER_MILESTONE_LEAD_DAYS)
-    for milestone_id, due, unit_id in open_milestones_due_by(horizon):
+    yield from _isolated(pairings_with_next_visit(today), "pairing", visit_reminders)
+
+    def milestone_reminders(row):
+        milestone_id, due, unit_id = row
         kind = Kind.MILESTONE_DUE if due >= today else Kind.MILESTONE_OVERDUE
         for user_id in liaisons.get(unit_id, ()):
             yield user_id, kind, milestone_ct, milestone_id, due
+
+    horizon = today + _days(settings.REMINDER_MILESTONE_LEAD_DAYS)
+    yield from _isolated(open_milestones_due_by(horizon), "milestone", milestone_reminders)
 
     meetings = JointMeeting.objects.filter(
         held_on__gte=today, held_on__lte=today + _days(settings.REMINDER_MEETING_LEAD_DAYS)
