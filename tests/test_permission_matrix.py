@@ -23,6 +23,7 @@ from tests.factories import (
 )
 from tests.urlwalk import app_routes
 from records.models import Contribution
+from zhujing.opendata.models import CalendarFeed
 from zhujing.reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -156,6 +157,22 @@ RULES = {
     "projects:match-decline": STAFF,
     "projects:match-open-project": STAFF.post(),
     "projects:three-lists": STAFF,
+    # units: registry import and export
+    "units:registry-import": STAFF,
+    "units:registry-import-confirm": STAFF.post(),
+    "units:registry-template": STAFF,
+    "units:registry-export": STAFF,
+    # opendata: open files and calendar feeds
+    "opendata:index": PUBLIC,
+    "opendata:projects-csv": PUBLIC,
+    "opendata:projects-json": PUBLIC,
+    "opendata:structure-json": PUBLIC,
+    "opendata:stats-json": PUBLIC,
+    "opendata:public-calendar": PUBLIC,
+    # The secret address is the credential: whoever holds bob's URL gets bob's feed.
+    "opendata:private-calendar": PUBLIC,
+    "opendata:my-calendar": LIAISON,
+    "opendata:my-calendar-reset": LIAISON.post(),
     # A progress photo of a public project: as public as its project.
     "projects:progress-photo": PUBLIC,
     # records: contributions, the year-end assessment, the unit's record, the annual report
@@ -201,6 +218,7 @@ def objects(unit_a, liaison):
     )
     resource = ResourceFactory(unit=unit_a)
     match = MatchFactory(need=need, resource=resource)
+    feed = CalendarFeed.objects.create(user=liaison)
     photo = ProgressPhoto.objects.create(
         update=project.updates.create(text="进展"),
         image=SimpleUploadedFile("p.jpg", b"\xff\xd8\xff\xe0 not decoded, only served"),
@@ -209,6 +227,7 @@ def objects(unit_a, liaison):
         "contribution": contribution,
         "resource": resource,
         "match": match,
+        "feed": feed,
         "photo": photo,
         "notification": notification,
         "pairing": pairing,
@@ -240,6 +259,8 @@ KWARGS = {
     "accounts:password-reset": lambda o: {"pk": o["liaison"].pk},
     "accounts:user-deactivate": lambda o: {"pk": o["liaison"].pk},
     "accounts:user-reactivate": lambda o: {"pk": o["liaison"].pk},
+    "units:registry-export": lambda o: {"kind": "units", "fmt": "xlsx"},
+    "opendata:private-calendar": lambda o: {"token": o["feed"].token},
     "projects:project-detail": lambda o: {"pk": o["project"].pk},
     "projects:project-qr": lambda o: {"pk": o["project"].pk},
     "projects:progress-photo": lambda o: {"pk": o["photo"].pk},

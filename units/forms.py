@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from zhujing.choices import PleaseChooseMixin
 
 from zhujing.categories import Category as ProjectCategory
+from zhujing.exports import XLSX_CONTENT_TYPE
 
 from .models import Community, District, MemberUnit, Pairing, Resource, Visit
 
@@ -289,6 +290,31 @@ class VisitForm(PleaseChooseMixin, forms.ModelForm):
         if households > 1000:
             raise forms.ValidationError(_("That is more households than one visit can reach."))
         return households
+
+
+class RegistryImportForm(forms.Form):
+    """The registry workbook to preview; its content is checked by units.dataio."""
+
+    file = forms.FileField(
+        label=_("Registry workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx," + XLSX_CONTENT_TYPE}
+        ),
+    )
+
+    def clean_file(self):
+        from .dataio import MAX_UPLOAD_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "The file is larger than %(size)s MB; split it or remove what is not "
+                    "registry data."
+                )
+                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload
 
 
 class PairingHealthFilterForm(forms.Form):

@@ -21,6 +21,12 @@ urlpatterns = [
     path("registry/communities/new/", views.community_create, name="community-create"),
     path("registry/communities/<int:pk>/", views.community_detail, name="community-detail"),
     path("registry/communities/<int:pk>/edit/", views.community_edit, name="community-edit"),
+    path("registry/import/", views.registry_import, name="registry-import"),
+    path(
+        "registry/import/confirm/", views.registry_import_confirm, name="registry-import-confirm"
+    ),
+    path("registry/import/template.xlsx", views.registry_template, name="registry-template"),
+    path("registry/export/<slug:kind>.<slug:fmt>", views.registry_export, name="registry-export"),
     # Liaison pages
     path("my/pairings/", views.my_pairings, name="my-pairings"),
     path("my/pairings/<int:pk>/visits/new/", views.visit_create, name="visit-create"),

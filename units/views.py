@@ -1,3 +1,9 @@
+import contextlib
+import datetime
+import secrets
+import tempfile
+import time
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from zhujing import exports
 
 from zhujing.accounts.access import (
     is_office_staff,
@@ -25,12 +34,13 @@ from zhujing.params import to_id
 from zhujing.reminders.models import Notification, Reminder
 from zhujing.sharedcache import cache_signed_in_page
 
-from . import diagram, stats
+from . import dataio, diagram, stats
 from .forms import (
     CommunityForm,
     DeactivateForm,
     MemberUnitForm,
     PairingForm,
+    RegistryImportForm,
     PairingHealthFilterForm,
     ResourceFilterForm,
     ResourceForm,
@@ -616,6 +626,109 @@ def resource_edit(request, pk):
     return render(
         request, "units/resource_form.html", {"form": form, "resource": resource}, status=status
     )
+# --- Registry import and export (office staff) --------------------------------------------
+
+IMPORT_SESSION_KEY = "registry_imports"
+#: Uploaded workbooks wait here between the preview and the confirmation (not under MEDIA).
+IMPORT_DIR = Path(tempfile.gettempdir()) / "zhujing-registry-imports"
+IMPORT_TTL_SECONDS = 24 * 3600
+EXPORT_KINDS = {"registry", *dataio.KINDS}
+EXPORT_FORMATS = {"xlsx", "csv"}
+
+
+def _import_path(token):
+    return IMPORT_DIR / f"{token}.xlsx"
+
+
+def _forget_old_imports():
+    cutoff = time.time() - IMPORT_TTL_SECONDS
+    for path in IMPORT_DIR.glob("*.xlsx"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+
+
+def _keep_upload(request, data, file_name):
+    """Keep the workbook for the confirmation; only this session may confirm it."""
+    IMPORT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _forget_old_imports()
+    token = secrets.token_urlsafe(24)
+    _import_path(token).write_bytes(data)
+    pending = request.session.get(IMPORT_SESSION_KEY, {})
+    pending[token] = file_name
+    request.session[IMPORT_SESSION_KEY] = pending
+    return token
+
+
+def _import_page(request, context, status=200):
+    template_name = "units/registry_import.html"
+    if wants_partial(request):
+        template_name += "#result"
+    context.setdefault("form", RegistryImportForm())
+    return render(request, template_name, context, status=status)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def registry_import(request):
+    """Upload a workbook and see what importing it would do; nothing is written yet."""
+    if request.method == "GET":
+        return _import_page(request, {})
+    form = RegistryImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_page(request, {"form": form})
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    try:
+        preview = dataio.run_import(data, user=request.user, file_name=upload.name)
+    except dataio.FileError as exc:
+        form.add_error("file", str(exc))
+        return _import_page(request, {"form": form})
+    token = _keep_upload(request, data, upload.name) if not preview.error_count else None
+    return _import_page(
+        request, {"form": form, "preview": preview, "token": token, "file_name": upload.name}
+    )
+
+
+@require_POST
+@staff_required
+def registry_import_confirm(request):
+    """Import the previewed workbook in one transaction: every row or none."""
+    token = request.POST.get("token", "")
+    pending = request.session.get(IMPORT_SESSION_KEY, {})
+    if token not in pending or not _import_path(token).exists():
+        messages.error(request, _("That upload has expired; upload the file again."))
+        return redirect("units:registry-import")
+    file_name = pending[token]
+    data = _import_path(token).read_bytes()
+    try:
+        preview = dataio.run_import(data, user=request.user, file_name=file_name, commit=True)
+    except dataio.FileError as exc:
+        messages.error(request, str(exc))
+        return redirect("units:registry-import")
+    if not preview.committed:
+        # Something changed since the preview: nothing was written; show why.
+        return _import_page(
+            request,
+            {"preview": preview, "token": None, "file_name": file_name, "rolled_back": True},
+        )
+    _import_path(token).unlink(missing_ok=True)
+    pending.pop(token, None)
+    request.session[IMPORT_SESSION_KEY] = pending
+    messages.success(
+        request,
+        _("Imported %(file)s: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
+        % {
+            "file": file_name,
+            "new": preview.total(dataio.NEW),
+            "changed": preview.total(dataio.CHANGED),
+            "unchanged": preview.total(dataio.UNCHANGED),
+        },
+    )
+    response = redirect("units:unit-list")
+    if request.htmx:
+        return HttpResponseClientRedirect(response.url)
+    return response
 
 
 @staff_required
@@ -668,3 +781,32 @@ def resource_board(request):
         "units/resource_board.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
+def registry_template(request):
+    return exports.xlsx_response("registry-template.xlsx", dataio.template_sheets())
+
+
+@staff_required
+@require_GET
+def registry_export(request, kind, fmt):
+    """The registry as XLSX or CSV; the units follow the unit list's filters."""
+    if kind not in EXPORT_KINDS or fmt not in EXPORT_FORMATS or (kind, fmt) == ("registry", "csv"):
+        raise Http404
+    stamp = timezone.localdate().isoformat()
+    if kind == "registry":
+        return exports.xlsx_response(f"registry-{stamp}.xlsx", dataio.registry_sheets())
+    queryset = None
+    if kind == dataio.UNITS:
+        form = UnitFilterForm(request.GET or None)
+        queryset = form.filter(dataio.units_queryset())
+    dataset = dataio.export_dataset(kind, queryset)
+    filename = f"{kind}-{stamp}.{fmt}"
+    if fmt == "csv":
+        rows = ([_csv_cell(v) for v in row] for row in dataset)
+        return exports.csv_response(filename, dataset.headers, rows)
+    return exports.xlsx_response(filename, [dataio.sheet_spec(kind, dataset)])
+
+
+def _csv_cell(value):
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return "" if value is None else value

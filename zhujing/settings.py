@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "projects",
     "zhujing.reminders",
     "records",
+    "zhujing.opendata",
     "zhujing.freshness",
     "demo",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("zhujing.reminders.urls")),
     path("", include("records.urls")),
+    path("", include("zhujing.opendata.urls")),
     # No /media/: progress photos are served by projects:progress-photo, which applies
     # the project's visibility.
 ]

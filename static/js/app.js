@@ -21,3 +21,11 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Forms marked data-upload-progress show how much of the upload has been sent (htmx).
+document.addEventListener("htmx:xhr:progress", function (event) {
+  var form = event.target.closest && event.target.closest("form[data-upload-progress]");
+  if (!form || !event.detail.lengthComputable) { return; }
+  var bar = document.querySelector(form.getAttribute("data-upload-progress"));
+  if (bar) { bar.value = Math.round(event.detail.loaded / event.detail.total * 100); }
+});

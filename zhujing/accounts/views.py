@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from zhujing.accounts.access import staff_required
+from zhujing.opendata.models import CalendarFeed
 
 from .forms import LiaisonCreateForm, UserFilterForm
 from .models import User
@@ -100,6 +101,7 @@ def user_deactivate(request, pk):
     if liaison.is_active:
         liaison.is_active = False
         liaison.save(update_fields=["is_active"])
+        CalendarFeed.revoke_for(liaison)
         messages.success(
             request, _("Account %(username)s deactivated.") % {"username": liaison.username}
         )
