@@ -206,4 +206,8 @@ def test_it_stores_a_thumbnail_at_upload_and_lists_link_it_to_the_full_photo(
         anon.get(reverse("projects:project-detail", args=[adopted.pk])).content.decode(),
         liaison_client.get(reverse("projects:my-project", args=[adopted.pk])).content.decode(),
     ]:
-        assert f'href="{photo.image.url}"><img src="{photo.thumbnail.url}"' in html
+        assert f'href="{photo.url}"><img src="{photo.thumbnail_url}"' in html
+    thumb = anon.get(photo.thumbnail_url)
+    assert thumb.status_code == 200
+    with Image.open(io.BytesIO(b"".join(thumb.streaming_content))) as served:
+        assert max(served.size) == 400

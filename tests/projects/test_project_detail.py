@@ -92,5 +92,6 @@ def test_it_shows_progress_photos(anon):
         update=update, image=SimpleUploadedFile("a.gif", gif), caption="封顶当天"
     )
     html = anon.get(_url(project)).content.decode()
-    assert f'src="/projects/photos/{photo.pk}/"' in html
+    assert f'href="/projects/photos/{photo.pk}/"' in html  # the full photo, on tap
+    assert f'src="/projects/photos/{photo.pk}/?size=thumb"' in html
     assert "封顶当天" in html
