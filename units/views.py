@@ -781,6 +781,10 @@ def resource_board(request):
         "units/resource_board.html",
         {"form": form, "page": page, "query": query.urlencode()},
     )
+
+
+@staff_required
+@require_GET
 def registry_template(request):
     return exports.xlsx_response("registry-template.xlsx", dataio.template_sheets())
 

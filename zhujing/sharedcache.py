@@ -40,7 +40,7 @@ from django.utils.cache import patch_vary_headers
 from zhujing import pagecache
 from zhujing.accounts.access import is_liaison, is_office_staff
 
-NAV_TEMPLATE = "components/nav.html"
+NAV_TEMPLATE = "components/site_header.html"
 NAV_PLACEHOLDER = "__user-nav-placeholder__"
 KEPT_HEADERS = ("Cache-Control", "Content-Type")
 
@@ -92,7 +92,7 @@ def _pending_needs():
 
 
 def _nav_state(request):
-    """Everything components/nav.html shows, as a key: any change renders it anew."""
+    """Everything the site header shows, as a key: any change renders it anew."""
     from zhujing.reminders.context_processors import unread_notifications
 
     user = request.user
