@@ -4,7 +4,7 @@ A liaison's project board is the resident's board with another header; every off
 staff member sees the same registry. What differs per person is the header navigation
 (name, unread badge, pending-needs badge, logout form) and the CSRF token. So the body is
 rendered once per *audience* and cached, the header is cut out of it, and every request
-renders only ``components/nav.html`` (a few queries, a few hundred template nodes) and puts
+renders only ``components/site_header.html`` (a few queries, a few hundred template nodes) and puts
 it and its own CSRF token back in. The header itself is memoised per process by
 everything it shows (language, path, name, role, unread and pending counts).
 
