@@ -121,3 +121,19 @@ def test_it_serves_the_page_when_the_cache_is_down(settings):
     response = Client().get(reverse("units:structure"))
     assert response.status_code == 200
     assert "X-Page-Cache" not in response
+
+
+def test_the_redis_cache_builds_one_client_per_connection_pool(settings):
+    """Building a redis.Redis fills ~170 callbacks: the cache keeps one, not one per call."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "zhujing.cache.FailSoftRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # no call reaches Redis here
+        }
+    }
+    cache = caches["default"]
+    client = cache._cache.get_client("a")
+    assert cache._cache.get_client("b") is client
+    assert cache._cache.get_client("c", write=True) is client  # one server: one pool

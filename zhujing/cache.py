@@ -12,15 +12,40 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 1.0
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client, building one ``redis.Redis`` per connection pool instead of one per call.
+
+    ``redis.Redis()`` fills a table of about 170 response callbacks each time it is made,
+    which cost more CPU than the GET it was made for (0.13 ms of a 1.5 ms signed-in page).
+    The object holds no connection of its own (the pool lends one per command), so one per
+    pool serves every thread and survives a Redis restart.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class FailSoftRedisCache(RedisCache):
     _down_until = 0.0
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
 
     def _soft(self, op, default, *args, **kwargs):
         if time.monotonic() < self._down_until:
