@@ -12,6 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.factories import PASSWORD, MemberUnitFactory, UserFactory
+from zhujing.freshness.models import MemoisedVersion
 
 
 @pytest.fixture(autouse=True)
@@ -23,6 +24,9 @@ def _chinese_and_plain_static(settings, tmp_path):
     # change; tests/test_pagecache.py turns it on where it is the subject.
     settings.PUBLIC_PAGE_CACHE = False
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test starts with an empty database: no data version this process remembers
+    # from an earlier test may stand for it.
+    MemoisedVersion.forget_all()
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

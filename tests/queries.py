@@ -9,6 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from zhujing.freshness.models import MemoisedVersion
+
 
 class Queries:
     """The SQL statements one block ran."""
@@ -32,7 +34,12 @@ def capture_queries():
 
 
 def get_queries(client, url, *, status=200, **kwargs):
-    """The queries of one GET, which must answer ``status``."""
+    """The queries of one GET, which must answer ``status``.
+
+    The GET reads each memoised data version once, whenever the last read was: a count
+    must not depend on whether a second went by since.
+    """
+    MemoisedVersion.forget_all()
     with capture_queries() as queries:
         response = client.get(url, **kwargs)
     assert response.status_code == status, f"{url} answered {response.status_code}"

@@ -27,7 +27,6 @@ answered fresh and never stored: the number of cached variants is bounded by the
 import hashlib
 import logging
 import re
-import time
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -40,7 +39,7 @@ from django.utils.cache import patch_vary_headers
 from simple_history.models import HistoricalChanges
 
 from zhujing.accounts.access import wants_partial
-from zhujing.freshness.models import DataVersion
+from zhujing.freshness.models import MemoisedVersion
 from zhujing.sideeffects import after_commit
 
 logger = logging.getLogger(__name__)
@@ -60,20 +59,15 @@ def _ttl():
 #: This process's copy of the version, for VERSION_MEMO_SECONDS: one query per second, not
 #: one per page. Other processes see a change at most that much later.
 VERSION_MEMO_SECONDS = 1.0
-_memo = {"version": None, "until": 0.0}
+_version = MemoisedVersion(VERSION_NAME, VERSION_MEMO_SECONDS)
 
 
 def current_version():
-    now = time.monotonic()
-    if _memo["version"] is not None and now < _memo["until"]:
-        return _memo["version"]
-    version = DataVersion.read(VERSION_NAME)
-    _memo.update(version=version, until=now + VERSION_MEMO_SECONDS)
-    return version
+    return _version.current()
 
 
 def _forget_version():
-    _memo.update(version=None, until=0.0)
+    _version.forget()
 
 
 def bump_version():
@@ -90,8 +84,7 @@ def bump_version():
 
 def bump_version_now():
     """Bump at once, in whatever transaction is open (tests that roll back, maintenance)."""
-    DataVersion.bump(VERSION_NAME)
-    _forget_version()
+    _version.bump_now()
 
 
 def _on_change(sender, **kwargs):

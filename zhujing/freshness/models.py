@@ -35,3 +35,39 @@ class DataVersion(models.Model):
     @classmethod
     def read(cls, name):
         return cls.objects.filter(name=name).values_list("value", flat=True).first() or 0
+
+
+class MemoisedVersion:
+    """One counter as this process sees it: reread at most every ``seconds``, so a page
+    costs no query for it, and another process sees a bump at most that much later."""
+
+    _all = []
+
+    def __init__(self, name, seconds=1.0):
+        self.name = name
+        self.seconds = seconds
+        self._value = None
+        self._until = 0.0
+        self._all.append(self)
+
+    @classmethod
+    def forget_all(cls):
+        """Read every counter afresh next time (query counts that must not hang on the clock)."""
+        for version in cls._all:
+            version.forget()
+
+    def current(self):
+        now = time.monotonic()
+        if self._value is not None and now < self._until:
+            return self._value
+        value = DataVersion.read(self.name)
+        self._value, self._until = value, now + self.seconds
+        return value
+
+    def forget(self):
+        self._value, self._until = None, 0.0
+
+    def bump_now(self):
+        """Bump at once, in whatever transaction is open."""
+        DataVersion.bump(self.name)
+        self.forget()
