@@ -173,6 +173,10 @@ if CACHE_REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database; with a shared Redis cache they are read through it
+# (zhujing.sessions), never through a per-process memory cache that a logout elsewhere
+# would not reach.
+SESSION_ENGINE = "zhujing.sessions" if CACHE_REDIS_URL else "django.contrib.sessions.backends.db"
 
 # Public pages cached whole for anonymous visitors (zhujing.pagecache); every committed
 # change to a registry or project model invalidates them, the TTL bounds the rest.
