@@ -23,6 +23,20 @@ def test_it_gzips_html_pages(anon, db):
     assert gzip.decompress(response.content).lstrip().lower().startswith(b"<!doctype html>")
 
 
+def _gzip_file_name(body):
+    """The FNAME field of a gzip member (RFC 1952), where Django pads against BREACH."""
+    assert body[:2] == b"\x1f\x8b" and body[3] & gzip.FNAME
+    return body[10 : body.index(b"\x00", 10)]
+
+
+def test_it_pads_each_compressed_page_differently_against_breach(anon, db):
+    bodies = [anon.get("/", HTTP_ACCEPT_ENCODING="gzip").content for _ in range(4)]
+    names = {_gzip_file_name(body) for body in bodies}
+    assert len(names) > 1  # a random name each time, so the length leaks nothing
+    for body in bodies:
+        assert gzip.decompress(body).rstrip().endswith(b"</html>")
+
+
 def test_it_sends_html_plain_to_a_client_that_cannot_decompress(anon, db):
     response = anon.get("/")
     assert not response.has_header("Content-Encoding")

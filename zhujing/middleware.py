@@ -1,4 +1,9 @@
+import gzip
+import secrets
+import string
+
 from django.conf import settings
+from django.middleware import gzip as gzip_middleware
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -81,3 +86,43 @@ class UnreadableInputMiddleware:
         except Exception:  # a body Django cannot parse at all
             return True
         return any("\x00" in v for _, values in posted.lists() for v in values)
+
+
+class GZipMiddleware(gzip_middleware.GZipMiddleware):
+    """Django's GZipMiddleware at zlib level ``GZIP_LEVEL`` (2) instead of 6.
+
+    Compressing was the largest single cost of a cached signed-in page: level 6 took
+    0.27 ms of CPU for the 75 KB needs inbox, level 2 takes 0.10 ms for 20% more bytes
+    (8.3 KB instead of 6.9 KB). Django's random padding against BREACH stays. Streaming
+    answers go to Django's own code.
+    """
+
+    def process_response(self, request, response):
+        if response.streaming or len(response.content) < 200:
+            return super().process_response(request, response)
+        if response.has_header("Content-Encoding"):
+            return response
+        patch_vary_headers(response, ("Accept-Encoding",))
+        if not gzip_middleware.re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            return response
+        compressed = _gzip_padded(response.content, self.max_random_bytes)
+        if len(compressed) >= len(response.content):
+            return response
+        response.content = compressed
+        response.headers["Content-Length"] = str(len(compressed))
+        etag = response.get("ETag")
+        if etag and etag.startswith('"'):
+            response.headers["ETag"] = "W/" + etag
+        response.headers["Content-Encoding"] = "gzip"
+        return response
+
+
+def _gzip_padded(data, max_random_bytes):
+    """gzip at GZIP_LEVEL with a random file name of 1 to max_random_bytes letters in the
+    header, as django.utils.text.compress_string pads it (BREACH)."""
+    compressed = gzip.compress(data, compresslevel=settings.GZIP_LEVEL, mtime=0)
+    header = bytearray(compressed[:10])
+    header[3] = gzip.FNAME
+    length = secrets.randbelow(max_random_bytes) + 1
+    name = "".join(secrets.choice(string.ascii_letters) for _ in range(length)).encode()
+    return bytes(header) + name + b"\x00" + compressed[10:]
