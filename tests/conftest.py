@@ -23,6 +23,7 @@ def _chinese_and_plain_static(settings, tmp_path):
     # Tests roll back instead of committing, so the public page cache would never see a
     # change; tests/test_pagecache.py turns it on where it is the subject.
     settings.PUBLIC_PAGE_CACHE = False
+    settings.USER_CACHE = False  # the same: tests/faults/test_user_cache.py turns it on
     settings.MEDIA_ROOT = tmp_path / "media"
     # Each test starts with an empty database: no data version this process remembers
     # from an earlier test may stand for it.

@@ -184,6 +184,9 @@ SESSION_ENGINE = "zhujing.sessions" if CACHE_REDIS_URL else "django.contrib.sess
 # change to a registry or project model invalidates them, the TTL bounds the rest.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 PUBLIC_PAGE_TTL = int(os.environ.get("PUBLIC_PAGE_TTL", "300"))
+# The signed-in user (with their unread count) from the cache, keyed by a version in the
+# database that any change to a user or an inbox moves (zhujing.accounts.usercache).
+USER_CACHE = env_bool("USER_CACHE", True)
 
 BROKER_DIR = Path(os.environ.get("BROKER_DIR", BASE_DIR / "var" / "broker"))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"

@@ -9,5 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from zhujing import pagecache
+        from zhujing.accounts import usercache
 
         pagecache.connect_signals()
+        usercache.connect_signals()

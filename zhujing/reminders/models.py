@@ -17,6 +17,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhujing.accounts import usercache
+
 
 class Reminder(models.Model):
     class Kind(models.TextChoices):
@@ -113,7 +115,23 @@ class Reminder(models.Model):
 
 
 class NotificationQuerySet(models.QuerySet):
-    """"Unread" has one definition: ``unread()``; everything that counts it goes through here."""
+    """"Unread" has one definition: ``unread()``; everything that counts it goes through here.
+
+    Writes that send no signal (``update``, ``bulk_create``) tell the user cache themselves:
+    the unread count is cached with the user (``zhujing.accounts.usercache``).
+    """
+
+    def update(self, **kwargs):
+        count = super().update(**kwargs)
+        if count:
+            usercache.users_changed()
+        return count
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        if created:
+            usercache.users_changed()
+        return created
 
     def unread(self):
         return self.filter(read_at=None)

@@ -1,0 +1,76 @@
+"""The signed-in user and their unread count from Redis (zhujing.accounts.usercache),
+against a real redis-server stopped and restarted by pid with its append-only file: no
+query for the user on a warm page, and never a user or a badge older than the last commit."""
+
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tests.queries import capture_queries
+from tests.redisserver import RedisServer, needs_redis_server, use_as_cache
+from zhujing import cache
+from zhujing.reminders.models import Notification
+
+pytestmark = [needs_redis_server, pytest.mark.django_db(transaction=True)]
+
+PORT = 16466
+MINE = reverse("units:my-pairings")
+BADGE = 'class="badge"'
+
+
+@pytest.fixture
+def redis_server(settings, tmp_path):
+    server = RedisServer(PORT, tmp_path / "redis", appendonly=True).start()
+    use_as_cache(settings, server)
+    settings.SESSION_ENGINE = "zhujing.sessions"  # what settings choose with a Redis cache
+    settings.USER_CACHE = True
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def bob(redis_server, liaison):
+    client = Client(raise_request_exception=False)
+    client.force_login(liaison)
+    return client
+
+
+def _page(client):
+    response = client.get(MINE)
+    return response.status_code, response.content.decode()
+
+
+def test_a_warm_signed_in_page_loads_the_user_from_redis(bob):
+    _page(bob)
+    with capture_queries() as queries:
+        status, _html = _page(bob)
+    assert status == 200
+    assert [q for q in queries.captured if "accounts_user" in q["sql"]] == [], str(queries)
+
+
+def test_a_deactivated_account_is_refused_on_its_next_page(bob, liaison):
+    assert _page(bob)[0] == 200
+    liaison.is_active = False
+    liaison.save()
+    assert _page(bob)[0] == 302  # to the sign-in page
+
+
+def test_the_badge_counts_notices_created_and_read_in_bulk(bob, liaison):
+    assert BADGE not in _page(bob)[1]
+    Notification.objects.bulk_create([Notification(user=liaison, title="走访提醒")])
+    assert BADGE in _page(bob)[1]
+    Notification.objects.mark_all_read(liaison)
+    assert BADGE not in _page(bob)[1]
+
+
+def test_a_cache_restored_from_disk_never_brings_back_an_older_user(bob, liaison, redis_server):
+    assert _page(bob)[0] == 200  # bob, active, is now in Redis
+    redis_server.stop()  # writes its append-only file, bob with it
+    liaison.is_active = False
+    liaison.save()
+    redis_server.start()
+    time.sleep(cache.RETRY_AFTER_SECONDS + 0.1)  # let this process try Redis again
+    assert redis_server.client().dbsize() > 0
+    assert _page(bob)[0] == 302
