@@ -4,9 +4,9 @@ A projector polls every 3 s. The totals are rebuilt once per ``SCREEN_TTL`` or a
 committed change: their key holds the data version kept in the database
 (``zhujing.pagecache.current_version``), which an adoption, the window opening or closing
 and a meeting edit bump in their own transaction, so a Redis that lost a write or came
-back with old data cannot show old totals. The rendered HTML is cached beside them, keyed
-by the totals' build time, so a poll that finds both costs two cache reads and no template
-rendering. With the cache down both are simply built from the database.
+back with old data cannot show old totals. The rendered HTML is cached beside them under
+the same version, so a poll costs one cache read and no template rendering. With the cache
+down both are simply built from the database.
 """
 
 import datetime
@@ -97,15 +97,15 @@ def screen_context(stats):
 
 
 def render_screen(template, meeting_pk):
-    """The screen (or its polled fragment) as a response.
+    """The screen (or its polled fragment) as a response: one cache read while warm.
 
     Rendered without the request: no context processor looks at request.user, so a
-    signed-in projector costs no session or user query either.
+    signed-in projector costs no session or user query either. The HTML sits under the
+    totals' key, so it moves with every committed change and lives no longer than they do.
     """
-    stats = screen_stats(meeting_pk)
-    key = f"{screen_cache_key(meeting_pk)}:html:{stats['at']}:{template}:{get_language()}"
+    key = f"{screen_cache_key(meeting_pk)}:html:{template}:{get_language()}"
     html = cache.get(key)
     if html is None:
-        html = render_to_string(template, screen_context(stats))
+        html = render_to_string(template, screen_context(screen_stats(meeting_pk)))
         cache.set(key, html, SCREEN_TTL)
     return HttpResponse(html)
