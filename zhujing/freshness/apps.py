@@ -1,7 +1,27 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class FreshnessConfig(AppConfig):
     name = "zhujing.freshness"
     label = "freshness"
     verbose_name = "Freshness"
+
+    def ready(self):
+        post_migrate.connect(start_afresh, sender=self)
+
+
+def start_afresh(**kwargs):
+    """After every ``migrate`` (each deploy runs one) and ``flush``, every version moves on:
+    nothing a cache holds from older code, or from a database since recreated, is read again.
+    """
+    from zhujing import pagecache, sessions  # noqa: F401  (they declare their versions)
+    from zhujing.accounts import usercache  # noqa: F401
+
+    from .models import DataVersion, MemoisedVersion
+
+    names = set(DataVersion.objects.values_list("name", flat=True))
+    names.update(version.name for version in MemoisedVersion._all)
+    for name in sorted(names):
+        DataVersion.bump(name)
+    MemoisedVersion.forget_all()
