@@ -738,8 +738,11 @@ def project_adopt(request, pk):
                 request.session.pop("adopt_commitment", None)
             except actions.AdoptionError as exc:
                 result = str(exc.message)
-                # Kept for the one-tap adoption of another project offered to the loser.
-                request.session["adopt_commitment"] = form.cleaned_data["commitment"]
+                # Kept for the one-tap adoption of another project offered to the loser;
+                # written only when it changed (a loser in a surge tries again and again).
+                commitment = form.cleaned_data["commitment"]
+                if request.session.get("adopt_commitment") != commitment:
+                    request.session["adopt_commitment"] = commitment
             if not request.htmx:
                 if result == "won":
                     messages.success(request, _("Adopted! Thank you for your commitment."))

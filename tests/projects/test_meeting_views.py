@@ -395,6 +395,22 @@ def test_it_offers_the_loser_other_open_projects_same_category_first(liaison_cli
     assert not Adoption.objects.filter(project=other_category).exists()
 
 
+def test_a_loser_trying_again_with_the_same_commitment_writes_no_session(liaison_client, unit_b):
+    from tests.queries import capture_queries
+
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=1)
+    ProjectFactory(title="社区合唱团")  # offered instead, with the commitment filled in
+    actions.adopt(project, unit_b, meeting)
+    url = reverse("projects:project-adopt", args=[project.pk])
+    liaison_client.post(url, {"commitment": "出资一万元"}, HTTP_HX_REQUEST="true")
+    with capture_queries() as queries:
+        again = liaison_client.post(url, {"commitment": "出资一万元"}, HTTP_HX_REQUEST="true")
+    assert 'name="commitment" value="出资一万元"' in again.content.decode()
+    writes = [q for q in queries.captured if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+    assert writes == [], str(queries)
+
+
 def test_the_database_refuses_a_second_open_meeting():
     from django.db import IntegrityError, transaction
 
