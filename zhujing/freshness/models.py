@@ -21,15 +21,18 @@ class DataVersion(models.Model):
     def bump(cls, name):
         """One statement (in autocommit after the write, so its row lock is held only briefly).
 
-        A missing row starts from the clock in milliseconds, so a counter that was lost
-        (a restored or recreated database) never goes back to numbers an old cache holds.
+        The counter never falls behind the clock in milliseconds: a counter that was lost
+        or went back (a recreated or restored database, a rolled-back bump) still moves
+        past every number an older cache entry holds.
         """
         table = connection.ops.quote_name(cls._meta.db_table)
+        now = int(time.time() * 1000)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (name, value) VALUES (%s, %s) "
-                f"ON CONFLICT (name) DO UPDATE SET value = {table}.value + 1",
-                [name, int(time.time() * 1000)],
+                f"ON CONFLICT (name) DO UPDATE SET value = CASE "
+                f"WHEN {table}.value + 1 > %s THEN {table}.value + 1 ELSE %s END",
+                [name, now, now, now],
             )
 
     @classmethod
