@@ -24,6 +24,9 @@ def _chinese_and_plain_static(settings, tmp_path):
     # change; tests/test_pagecache.py turns it on where it is the subject.
     settings.PUBLIC_PAGE_CACHE = False
     settings.USER_CACHE = False  # the same: tests/faults/test_user_cache.py turns it on
+    # Sessions in the database, as without Redis, so query counts are the same with and
+    # without REDIS_URL; tests/faults/test_redis_sessions.py reads them through Redis.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     settings.MEDIA_ROOT = tmp_path / "media"
     # Each test starts with an empty database: no data version this process remembers
     # from an earlier test may stand for it.

@@ -30,17 +30,18 @@ def _on():
 
 
 def key(user_id):
-    """The key for a user as of now: taken *before* loading, so a copy loaded just before a
-    change is stored under the version it belongs to, which readers are leaving."""
-    return f"user:{_version.current()}:{user_id}"
+    """The key for a user as of now (None with the cache off): taken *before* loading, so a
+    copy loaded just before a change is stored under the version it belongs to, which
+    readers are leaving."""
+    return f"user:{_version.current()}:{user_id}" if _on() else None
 
 
 def get(key):
-    return cache.get(key) if _on() else None
+    return cache.get(key) if key is not None else None
 
 
 def put(key, user):
-    if _on():
+    if key is not None:
         cache.set(key, user, TTL)
 
 
