@@ -16,7 +16,7 @@ definitions the office reads in the table's legend, and the tests compute by han
   times) and ``volunteer_hours``, ``goods_count`` and ``goods_value`` (estimated yuan),
   ``venue_count``; ``contributions`` all rows, ``contributions_pending`` not yet confirmed.
 
-Needs answered through resource matching are not counted: there is no Match model yet.
+Needs met through resource matching (accepted ``projects.Match`` rows) are not counted yet.
 """
 
 import datetime
