@@ -45,7 +45,7 @@ from zhujing.accounts.access import (
     staff_required,
     wants_partial,
 )
-from zhujing.pagecache import cache_public_page, canonical_query
+from zhujing.pagecache import cache_public_page, canonical_query, per_version
 from zhujing.params import to_id, to_ids
 from zhujing.sharedcache import cache_signed_in_page
 
@@ -527,8 +527,12 @@ def _get_meeting(pk):
     return get_object_or_404(JointMeeting, pk=pk)
 
 
+@per_version
 def _open_meeting():
-    """The meeting whose adoption window is open now (the latest, if several are)."""
+    """The meeting whose adoption window is open now (the latest, if several are).
+
+    Read once per data version: every adoption asks, and ``actions.adopt`` checks the
+    window again in its transaction."""
     return JointMeeting.objects.filter(adoption_open=True).order_by("-held_on", "-id").first()
 
 
@@ -693,20 +697,33 @@ def meeting_qr_sheet(request, pk):
 ALTERNATIVES_SHOWN = 6
 
 
+@per_version
+def _open_projects_with_seats():
+    """Every open project with a free seat, read once per data version: in a surge most
+    tries are losses, and each loser is offered some of them."""
+    return list(
+        Project.objects.filter(status=Project.Status.OPEN, adopted_count__lt=F("capacity"))
+        .select_related("community")
+        .order_by("title", "pk")
+    )
+
+
 def _other_open_projects(project, unit):
     """Open projects with a free seat the unit has not adopted: the same category and
     the same community first, so the loser of a race can adopt again with one tap."""
-    return list(
-        Project.objects.filter(status=Project.Status.OPEN, adopted_count__lt=F("capacity"))
-        .exclude(pk=project.pk)
-        .exclude(adoptions__unit=unit)
-        .select_related("community")
-        .annotate(
-            closeness=Case(When(category=project.category, then=Value(2)), default=Value(0))
-            + Case(When(community_id=project.community_id, then=Value(1)), default=Value(0))
-        )
-        .order_by("-closeness", "title", "pk")[:ALTERNATIVES_SHOWN]
+    candidates = [p for p in _open_projects_with_seats() if p.pk != project.pk]
+    adopted = set(
+        Adoption.objects.filter(unit=unit, project__in=[p.pk for p in candidates])
+        .order_by()
+        .values_list("project_id", flat=True)
     )
+
+    def closeness(other):
+        return 2 * (other.category == project.category) + (other.community_id == project.community_id)
+
+    # A stable sort keeps the title order the query gave within each closeness.
+    offered = sorted((p for p in candidates if p.pk not in adopted), key=closeness, reverse=True)
+    return offered[:ALTERNATIVES_SHOWN]
 
 
 @login_required

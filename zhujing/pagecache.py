@@ -87,6 +87,35 @@ def bump_version_now():
     _version.bump_now()
 
 
+_MISSING = object()
+
+
+def per_version(fn):
+    """Memoise a read that takes no arguments, per data version, in this process.
+
+    Recomputed after any committed change to a watched model (seen here within
+    ``VERSION_MEMO_SECONDS``); only the current version's value is kept. For reads every
+    request of a kind makes and none changes (the open meeting, the open projects offered
+    to the loser of a race). Off with ``PUBLIC_PAGE_CACHE``: tests that roll back never
+    move the version.
+    """
+    memo = {}
+
+    @wraps(fn)
+    def wrapped():
+        if not getattr(settings, "PUBLIC_PAGE_CACHE", True):
+            return fn()
+        version = current_version()
+        value = memo.get(version, _MISSING)
+        if value is _MISSING:
+            value = fn()
+            memo.clear()
+            memo[version] = value
+        return value
+
+    return wrapped
+
+
 def _on_change(sender, **kwargs):
     if sender._meta.app_label in WATCHED_APPS and not issubclass(sender, HistoricalChanges):
         bump_version()
