@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from units.models import FOUNDING_YEAR, today
+from zhujing.dates import DateRange, date_within_sense
 
 
 def evidence_photo_path(instance, filename):
@@ -97,7 +98,7 @@ class Contribution(models.Model):
         validators=[MinValueValidator(0)],
     )
     description = models.CharField(_("what was given"), max_length=200, blank=True)
-    contributed_on = models.DateField(_("date"), default=today)
+    contributed_on = models.DateField(_("date"), default=today, validators=[DateRange()])
     note = models.TextField(_("note"), max_length=1000, blank=True)
     evidence = models.ImageField(
         _("evidence photo"), upload_to=evidence_photo_path, null=True, blank=True
@@ -142,6 +143,7 @@ class Contribution(models.Model):
                 | Q(status="confirmed", confirmed_at__isnull=False),
                 name="contribution_confirmed_at_iff_confirmed",
             ),
+            date_within_sense("contributed_on", "contribution_date_within_sense"),
         ]
         indexes = [models.Index(fields=["unit", "contributed_on"], name="contribution_unit_date")]
 
