@@ -15,6 +15,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from units.models import Community, District, MemberUnit, Resource
 from zhujing.choices import PleaseChooseMixin
+from zhujing.dates import DatePickerLimitsMixin
 
 from .models import Category, JointMeeting, Milestone, Need, Project, normalise_tracking_code
 
@@ -260,7 +261,9 @@ class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Project.Status.choices)
 
 
-class MilestoneForm(PleaseChooseMixin, forms.ModelForm):
+class MilestoneForm(DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm):
+    dates_not_after_today = ("done_on",)
+
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "done_on", "evidence"]
@@ -291,7 +294,7 @@ MAX_PHOTO_PIXELS = 16_000_000
 MAX_REQUEST_PIXELS = 40_000_000
 
 
-class JointMeetingForm(forms.ModelForm):
+class JointMeetingForm(DatePickerLimitsMixin, forms.ModelForm):
     class Meta:
         model = JointMeeting
         fields = ["title", "held_on", "venue"]

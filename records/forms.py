@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.forms import reencode_photo
 from units.forms import UnitFilterForm
+from zhujing.dates import DatePickerLimitsMixin
 
 from .models import AnnualAssessment, Contribution
 
@@ -17,7 +18,7 @@ FIELDS_BY_KIND = {
 }
 
 
-class ContributionForm(forms.ModelForm):
+class ContributionForm(DatePickerLimitsMixin, forms.ModelForm):
     """Five fields on a phone: what kind, how much, when, a note, a photo if there is one."""
 
     class Meta:

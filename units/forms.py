@@ -6,9 +6,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from zhujing.choices import PleaseChooseMixin
 
 from zhujing.categories import Category as ProjectCategory
+from zhujing.choices import PleaseChooseMixin
+from zhujing.dates import DatePickerLimitsMixin
 from zhujing.exports import XLSX_CONTENT_TYPE
 
 from .models import Community, District, MemberUnit, Pairing, Resource, Visit
@@ -84,11 +85,15 @@ class MemberUnitForm(PleaseChooseMixin, forms.ModelForm):
         return phone
 
 
-class DeactivateForm(forms.Form):
+class DeactivateForm(DatePickerLimitsMixin, forms.Form):
     """When a unit left the network: today unless a date is given."""
 
+    dates_not_after_today = ("left_on",)
+
     left_on = forms.DateField(
-        label=_("Left on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Left on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "id": "left-on"}),
     )
 
     def clean_left_on(self):
@@ -120,7 +125,7 @@ def without_hidden_initial(form, *names):
         form.fields[name].show_hidden_initial = False
 
 
-class PairingForm(PleaseChooseMixin, forms.ModelForm):
+class PairingForm(DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm):
     """Pick a community, then its counterpart: a member unit or a partner community.
 
     ``narrow`` limits the counterpart choices to those that can still pair with the
@@ -243,7 +248,7 @@ class PairingForm(PleaseChooseMixin, forms.ModelForm):
 # --- Liaison forms ----------------------------------------------------------------
 
 
-class VisitForm(PleaseChooseMixin, forms.ModelForm):
+class VisitForm(DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm):
     """Recording a visit on a phone: five fields, sensible defaults, and the 五百 services."""
 
     services = forms.TypedMultipleChoiceField(
@@ -252,6 +257,8 @@ class VisitForm(PleaseChooseMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+
+    dates_not_after_today = ("visited_on",)
 
     class Meta:
         model = Visit
@@ -271,6 +278,7 @@ class VisitForm(PleaseChooseMixin, forms.ModelForm):
         self.pairing = pairing
         super().__init__(*args, **kwargs)
         without_hidden_initial(self, "visited_on")
+        self.fields["visited_on"].widget.attrs["min"] = pairing.started_on.isoformat()
         self.fields["visitors"].widget.attrs["autocomplete"] = "name"
 
     def clean_visited_on(self):
@@ -352,7 +360,7 @@ class PairingHealthFilterForm(forms.Form):
 # --- The resource list (资源清单) ----------------------------------------------------------
 
 
-class ResourceForm(forms.ModelForm):
+class ResourceForm(DatePickerLimitsMixin, forms.ModelForm):
     """A unit's resource, on a phone: what, for which kinds of project, where, how much, when.
 
     Office staff get the ``unit`` field too (``with_unit=True``); a liaison's resource is

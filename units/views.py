@@ -161,6 +161,7 @@ def unit_detail(request, pk):
         "adoptions": unit.adoptions.select_related("project__community").order_by(
             "-project__year", "project__title", "pk"
         ),
+        "deactivate_form": DeactivateForm(),
     }
     return render(request, "units/unit_detail.html", context)
 

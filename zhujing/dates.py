@@ -9,6 +9,7 @@ app adds days or years to far from ``datetime.date.max``.
 
 import datetime
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import CheckConstraint, Q
 from django.utils import timezone
@@ -54,6 +55,33 @@ class DateRange:
 
     def __eq__(self, other):
         return isinstance(other, DateRange) and other.earliest == self.earliest
+
+
+class DatePickerLimitsMixin:
+    """Mix into a form: every date input offers only the dates the form accepts.
+
+    ``min``/``max`` come from the model field's ``DateRange`` (or the network's founding and
+    ``YEARS_AHEAD`` for a plain form field); fields named in ``dates_not_after_today`` stop
+    at today. A phone's date picker then cannot offer 9999 or a visit next week; the
+    server's checks stay the rule.
+    """
+
+    dates_not_after_today = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        model = getattr(getattr(self, "_meta", None), "model", None)
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.DateField):
+                continue
+            earliest = EARLIEST
+            if model is not None and name in {f.name for f in model._meta.get_fields()}:
+                for validator in model._meta.get_field(name).validators:
+                    if isinstance(validator, DateRange):
+                        earliest = validator.earliest
+            latest = today if name in self.dates_not_after_today else latest_date(today)
+            field.widget.attrs.update(min=earliest.isoformat(), max=latest.isoformat())
 
 
 def validate_year(value):

@@ -1,0 +1,61 @@
+"""Every date input offers only the dates its form accepts (zhujing.dates): a phone's date
+picker cannot propose 9999, a visit next week, or one before the pairing started."""
+
+import datetime
+import re
+
+from django.test import Client
+from django.utils import timezone
+
+from tests.test_valid_html import crawl, data, _seeds  # noqa: F401 - data is a fixture
+from zhujing.dates import EARLIEST, latest_date
+
+DATE_INPUT = re.compile(r"<input\b[^>]*\btype=\"date\"[^>]*>")
+
+
+def _attr(tag, name):
+    found = re.search(rf'\b{name}="([^"]*)"', tag)
+    return found.group(1) if found else None
+
+
+def _date_inputs(pages):
+    """{(page, input name): (min, max)} for every date input on the pages."""
+    inputs = {}
+    for url, html in pages.items():
+        for tag in DATE_INPUT.findall(html):
+            inputs[(url, _attr(tag, "name"))] = (_attr(tag, "min"), _attr(tag, "max"))
+    return inputs
+
+
+def test_every_date_input_a_persona_reaches_is_limited_to_what_its_form_accepts(
+    data, liaison, staff
+):
+    pairing = data["pairing"]
+    adopted = data["adoption"].project
+    pages = {}
+    for user, extra in (
+        (liaison, [f"/my/projects/{adopted.pk}/contributions/new/"]),
+        (staff, [f"/registry/units/{pairing.unit_id}/"]),
+    ):
+        client = Client()
+        client.force_login(user)
+        pages.update(crawl(client, _seeds() + extra))
+    inputs = _date_inputs(pages)
+    names = {name for _url, name in inputs}
+    # The forms with dates are among them: visits, pairings, meetings, milestones,
+    # resources, contributions, a unit's leaving date.
+    for expected in ("visited_on", "started_on", "held_on", "available_from", "contributed_on",
+                     "left_on"):
+        assert expected in names, (expected, sorted(names))
+    assert any(name and name.endswith("due_on") for name in names), sorted(names)
+
+    today = timezone.localdate()
+    unlimited = [key for key, (low, high) in inputs.items() if not low or not high]
+    assert unlimited == [], unlimited
+    for (url, name), (low, high) in inputs.items():
+        low, high = datetime.date.fromisoformat(low), datetime.date.fromisoformat(high)
+        assert EARLIEST <= low <= high <= latest_date(today), (url, name)
+        if name in ("visited_on", "left_on") or name.endswith("done_on"):
+            assert high == today, (url, name)
+    visit = [v for (url, name), v in inputs.items() if name == "visited_on"]
+    assert (pairing.started_on.isoformat(), today.isoformat()) in visit
