@@ -94,7 +94,7 @@ RULES = {
     "units:community-edit": STAFF,
     "units:pairing-create": STAFF,
     "units:pairing-edit": STAFF,
-    "units:pairing-end": STAFF.post(),
+    "units:pairing-end": STAFF,
     "units:pairing-health": STAFF,
     # reminders: everyone's own inbox
     "reminders:inbox": LOGGED_IN,

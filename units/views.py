@@ -317,13 +317,18 @@ def pairing_edit(request, pk):
     return _pairing_form_response(request, form, pairing)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @staff_required
 def pairing_end(request, pk):
+    """Ending a pairing of years asks once more (GET), then ends it (POST)."""
     pairing = _get_pairing_for_staff(request, pk)
-    if pairing.status == Pairing.Status.ACTIVE:
-        pairing.end()
-        messages.success(request, _("Pairing “%(pairing)s” ended.") % {"pairing": pairing})
+    if pairing.status != Pairing.Status.ACTIVE:
+        return redirect("units:community-detail", pk=pairing.community_id)
+    if request.method == "GET":
+        context = {"pairing": pairing, "visits": pairing.visits.count()}
+        return render(request, "units/pairing_end.html", context)
+    pairing.end()
+    messages.success(request, _("Pairing “%(pairing)s” ended.") % {"pairing": pairing})
     return redirect("units:community-detail", pk=pairing.community_id)
 
 

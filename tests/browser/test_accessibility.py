@@ -64,6 +64,7 @@ PAGES = [
     ("community", "alice", lambda o: f"/registry/communities/{o['pairing'].community_id}/"),
     ("unit-edit", "alice", lambda o: f"/registry/units/{o['pairing'].unit_id}/edit/"),
     ("pairing-edit", "alice", lambda o: f"/registry/pairings/{o['pairing'].pk}/edit/"),
+    ("pairing-end", "alice", lambda o: f"/registry/pairings/{o['pairing'].pk}/end/"),
     ("registry-import", "alice", "/registry/import/"),
     ("open-data", None, "/data/"),
     ("my-calendar", "bob", "/my/calendar/"),

@@ -172,6 +172,20 @@ def test_it_ends_a_pairing(staff_client, wanlian, caizheng):
     assert again.status_code == 302
 
 
+def test_it_asks_once_more_before_ending_a_pairing(staff_client, wanlian, caizheng):
+    pairing = PairingFactory(community=wanlian, unit=caizheng)
+    community_page = staff_client.get(reverse("units:community-detail", args=[wanlian.pk]))
+    end = reverse("units:pairing-end", args=[pairing.pk])
+    assert f'href="{end}"' in community_page.content.decode()  # a link, not a one-tap form
+
+    page = staff_client.get(end)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "确定结束此结对吗？" in html and f'action="{end}"' in html
+    pairing.refresh_from_db()
+    assert pairing.status == "active"  # asking ends nothing
+
+
 def test_it_groups_communities_by_district_and_units_by_category(staff_client):
     CommunityFactory(name="万联村", district=DistrictFactory(name="东片"))
     MemberUnitFactory(name="朱泾法庭", category="stationed")
