@@ -151,20 +151,22 @@ def adopt(
 
     Raises an AdoptionError subclass when the adoption is refused; nothing is written then.
     With no meeting whose window is open (``meeting`` None), the window is closed.
+    ``project`` is left showing its seats and status as this call last read them.
     """
     if meeting is None:
         raise WindowClosed()
+    if not unit.is_active:
+        raise UnitInactive()
+    if project.status != Project.Status.OPEN or project.adopted_count >= project.capacity:
+        # Full as read a moment ago: refuse at once, without the window check or the row
+        # lock. In a surge most tries are for projects already taken, and each would queue
+        # behind the winner's transaction for nothing. (A seat freed since then is taken
+        # next try.)
+        _refuse(project, unit)
     if check_window and not is_office_staff(recorded_by):
         # Read the flag fresh: the window may have been closed a second ago.
         if not JointMeeting.objects.filter(pk=meeting.pk, adoption_open=True).exists():
             raise WindowClosed()
-    if not unit.is_active:
-        raise UnitInactive()
-    if project.status != Project.Status.OPEN or project.adopted_count >= project.capacity:
-        # Full as read a moment ago: refuse without taking the row lock. In a surge
-        # most tries are for projects already taken, and each would queue behind the
-        # winner's transaction for nothing. (A seat freed since then is taken next try.)
-        _refuse(project, unit)
 
     with transaction.atomic():
         if Adoption.objects.filter(project_id=project.pk, unit_id=unit.pk).exists():
@@ -173,8 +175,12 @@ def adopt(
             pk=project.pk, status=Project.Status.OPEN, adopted_count__lt=F("capacity")
         ).update(adopted_count=F("adopted_count") + 1, updated_at=timezone.now())
         if claimed == 0:
-            current = Project.objects.filter(pk=project.pk).values("status").first()
-            _raise_not_claimed(current["status"] if current else None)
+            # Taken since it was read: the caller's copy shows it as it is now.
+            try:
+                project.refresh_from_db(fields=["adopted_count", "status"])
+            except Project.DoesNotExist:
+                raise ProjectNotOpen() from None
+            _raise_not_claimed(project.status)
         try:
             with transaction.atomic():
                 adoption = Adoption.objects.create(

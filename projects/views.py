@@ -695,6 +695,7 @@ def meeting_qr_sheet(request, pk):
 
 #: How many still-open projects the loser of a race is offered.
 ALTERNATIVES_SHOWN = 6
+_UNKNOWN = object()
 
 
 @per_version
@@ -738,13 +739,14 @@ def project_adopt(request, pk):
     unit = user.unit if is_liaison(user) else None
     form = AdoptForm(request.POST or None)
     result = None  # "won" or an error message
+    own = _UNKNOWN  # the unit's adoption of this project, once known
 
     if request.method == "POST":
         if unit is None:
             raise PermissionDenied
         if form.is_valid():
             try:
-                actions.adopt(
+                own = actions.adopt(
                     project,
                     unit,
                     meeting,
@@ -755,6 +757,8 @@ def project_adopt(request, pk):
                 request.session.pop("adopt_commitment", None)
             except actions.AdoptionError as exc:
                 result = str(exc.message)
+                if isinstance(exc, (actions.AlreadyTaken, actions.ProjectNotOpen)):
+                    own = None  # refused after finding the unit had not adopted it
                 # Kept for the one-tap adoption of another project offered to the loser;
                 # written only when it changed (a loser in a surge tries again and again).
                 commitment = form.cleaned_data["commitment"]
@@ -766,12 +770,13 @@ def project_adopt(request, pk):
                 else:
                     messages.error(request, result)
                 return redirect("projects:project-adopt", pk=project.pk)
-            project.refresh_from_db()
 
-    own = None
     alternatives = []
-    if unit is not None:
-        own = Adoption.objects.filter(project=project, unit=unit).first()
+    if unit is None:
+        own = None
+    else:
+        if own is _UNKNOWN:
+            own = Adoption.objects.filter(project=project, unit=unit).first()
         taken = project.status != Project.Status.OPEN or project.adopted_count >= project.capacity
         if own is None and meeting is not None and taken:
             alternatives = _other_open_projects(project, unit)

@@ -411,6 +411,28 @@ def test_a_loser_trying_again_with_the_same_commitment_writes_no_session(liaison
     assert writes == [], str(queries)
 
 
+def test_a_loser_is_answered_without_reading_the_window_the_project_or_its_adoption_again(
+    liaison_client, unit_b
+):
+    from tests.queries import capture_queries
+
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=1)
+    actions.adopt(project, unit_b, meeting)
+    url = reverse("projects:project-adopt", args=[project.pk])
+    with capture_queries() as queries:
+        html = liaison_client.post(url, {"commitment": "出资"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "已被认领" in html
+    sql = [q["sql"] for q in queries.captured]
+    assert not [q for q in sql if '"projects_jointmeeting"."adoption_open" AND' in q], str(queries)
+    project_reads = [q for q in sql if q.startswith('SELECT "projects_project"."id"')
+                     and f'"projects_project"."id" = {project.pk}' in q]
+    assert len(project_reads) == 1, str(queries)
+    adoption_reads = [q for q in sql if 'FROM "projects_adoption"' in q
+                      and f'"project_id" = {project.pk}' in q]
+    assert len(adoption_reads) == 1, str(queries)
+
+
 def test_the_database_refuses_a_second_open_meeting():
     from django.db import IntegrityError, transaction
 
