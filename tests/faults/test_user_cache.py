@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import JointMeetingFactory, ProjectFactory
 from tests.queries import capture_queries
 from tests.redisserver import RedisServer, needs_redis_server, use_as_cache
 from zhujing import cache
@@ -42,12 +43,32 @@ def _page(client):
     return response.status_code, response.content.decode()
 
 
-def test_a_warm_signed_in_page_loads_the_user_from_redis(bob):
+def test_a_warm_signed_in_page_loads_the_user_and_their_unit_from_redis(bob):
     _page(bob)
     with capture_queries() as queries:
         status, _html = _page(bob)
     assert status == 200
-    assert [q for q in queries.captured if "accounts_user" in q["sql"]] == [], str(queries)
+    loads = [q for q in queries.captured if 'FROM "accounts_user"' in q["sql"]
+             or 'FROM "units_memberunit" WHERE "units_memberunit"."id"' in q["sql"]]
+    assert loads == [], str(queries)
+
+
+def test_a_new_notice_costs_a_count_not_the_user_again(bob, liaison):
+    _page(bob)
+    Notification.objects.bulk_create([Notification(user=liaison, title="认领成功")])
+    with capture_queries() as queries:
+        status, html = _page(bob)
+    assert status == 200 and BADGE in html
+    assert [q for q in queries.captured if 'FROM "accounts_user"' in q["sql"]] == [], str(queries)
+
+
+def test_a_change_to_the_liaisons_unit_shows_on_the_next_page(bob, liaison):
+    adopt = reverse("projects:project-adopt", args=[ProjectFactory().pk])
+    JointMeetingFactory(adoption_open=True)
+    assert liaison.unit.name in bob.get(adopt).content.decode()
+    liaison.unit.name = "测试区财政局（更名）"
+    liaison.unit.save()
+    assert "测试区财政局（更名）" in bob.get(adopt).content.decode()
 
 
 def test_a_deactivated_account_is_refused_on_its_next_page(bob, liaison):

@@ -1,16 +1,23 @@
-"""The signed-in user, with their unread count, from the shared cache.
+"""The signed-in user, their unit and their unread count, from the shared cache.
 
 Every signed-in page loads its user (``InboxAwareModelBackend``): after the session, the
-last query of a page served from the shared signed-in cache. So the loaded user is cached
-under a version kept in the database (``zhujing.freshness``), which moves after any
-committed change to a user (saved, deactivated, password changed) or to anyone's inbox (a
-notification created or read). Each process rereads the version at most once a second,
-the writing process at once, so a deactivated account is refused within a second
-everywhere. Redis down, restarted with old data or flushed: the cache can only miss.
+last query of a page served from the shared signed-in cache. So the loaded user (with a
+liaison's unit) and their unread count are cached, each under a version kept in the
+database (``zhujing.freshness``):
+
+- ``users`` moves after any committed change to a user (saved, deactivated, password
+  changed) or to a member unit;
+- ``inbox`` moves after any committed change to a notification (created, read). An
+  adoption notifies the unit's liaisons: in a surge the inbox version moves all the time,
+  and only the cheap unread count is read again, not the user.
+
+Each process rereads a version at most once a second, the writing process at once, so a
+deactivated account is refused within a second everywhere. Redis down, restarted with old
+data or flushed: the cache can only miss.
 
 Inbox writes that send no signal go through ``NotificationQuerySet``, which calls
-``users_changed()`` itself. Off in tests that roll back (``USER_CACHE``), as the public
-page cache is: a commit that never happens would never move the version.
+``inbox_changed()`` itself. Off in tests that roll back (``USER_CACHE``), as the public
+page cache is: a commit that never happens would never move a version.
 """
 
 from django.conf import settings
@@ -22,44 +29,60 @@ from zhujing.freshness.models import MemoisedVersion
 from zhujing.sideeffects import after_commit
 
 TTL = 300
-_version = MemoisedVersion("users")
+_users = MemoisedVersion("users")
+_inbox = MemoisedVersion("inbox")
 
 
-def _on():
+def on():
     return getattr(settings, "USER_CACHE", True)
 
 
-def key(user_id):
-    """The key for a user as of now (None with the cache off): taken *before* loading, so a
-    copy loaded just before a change is stored under the version it belongs to, which
-    readers are leaving."""
-    return f"user:{_version.current()}:{user_id}" if _on() else None
+def keys(user_id):
+    """The user's and the unread count's keys as of now, taken *before* loading, so a copy
+    loaded just before a change is stored under the version readers are leaving."""
+    return f"user:{_users.current()}:{user_id}", f"unread:{_inbox.current()}:{user_id}"
 
 
-def get(key):
-    return cache.get(key) if key is not None else None
+def get_many(*keys):
+    return cache.get_many(keys)
 
 
-def put(key, user):
-    if key is not None:
-        cache.set(key, user, TTL)
+def put(key, value):
+    cache.set(key, value, TTL)
+
+
+def _changed(version):
+    version.forget()
+    after_commit(version.bump_now)
 
 
 def users_changed():
-    """A user or an inbox changed: every cached user is stale once the write commits."""
-    _version.forget()
-    after_commit(_version.bump_now)
+    """A user or a unit changed: every cached user is stale once the write commits."""
+    _changed(_users)
 
 
-def _on_change(sender, **kwargs):
+def inbox_changed():
+    """An inbox changed: every cached unread count is stale once the write commits."""
+    _changed(_inbox)
+
+
+def _on_user_change(sender, **kwargs):
     users_changed()
 
 
+def _on_inbox_change(sender, **kwargs):
+    inbox_changed()
+
+
 def connect_signals():
+    from units.models import MemberUnit
     from zhujing.reminders.models import Notification
 
-    for model in (get_user_model(), Notification):
-        post_save.connect(_on_change, sender=model, dispatch_uid=f"usercache-save-{model.__name__}")
-        post_delete.connect(
-            _on_change, sender=model, dispatch_uid=f"usercache-delete-{model.__name__}"
-        )
+    for model, receiver in (
+        (get_user_model(), _on_user_change),
+        (MemberUnit, _on_user_change),
+        (Notification, _on_inbox_change),
+    ):
+        uid = f"usercache-{model.__name__}"
+        post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")

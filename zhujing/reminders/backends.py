@@ -44,13 +44,29 @@ class InboxAwareModelBackend(ModelBackend):
             user_id = User._meta.pk.to_python(user_id)
         except ValidationError:
             return None
-        key = usercache.key(user_id)
-        user = usercache.get(key)
-        if user is None:
-            sql, params = self._query()
-            params = [user_id if p == _SENTINEL else p for p in params]
-            user = next(iter(User._default_manager.raw(sql, params)), None)
+        if not usercache.on():
+            user = self._load(user_id)
+        else:
+            user_key, unread_key = usercache.keys(user_id)
+            cached = usercache.get_many(user_key, unread_key)
+            user = cached.get(user_key)
             if user is None:
-                return None
-            usercache.put(key, user)
-        return user if self.user_can_authenticate(user) else None
+                user = self._load(user_id)
+                if user is None:
+                    return None
+                if user.unit_id is not None:
+                    user.unit  # noqa: B018 - loaded now, so a liaison's pages need no query for it
+                usercache.put(user_key, user)
+                usercache.put(unread_key, user.unread_notifications)
+            elif unread_key in cached:
+                user.unread_notifications = cached[unread_key]
+            else:
+                user.unread_notifications = Notification.objects.unread_count(user)
+                usercache.put(unread_key, user.unread_notifications)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def _load(self, user_id):
+        """The user with the unread count, in one query (its SQL compiled once)."""
+        sql, params = self._query()
+        params = [user_id if p == _SENTINEL else p for p in params]
+        return next(iter(get_user_model()._default_manager.raw(sql, params)), None)

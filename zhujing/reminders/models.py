@@ -124,13 +124,13 @@ class NotificationQuerySet(models.QuerySet):
     def update(self, **kwargs):
         count = super().update(**kwargs)
         if count:
-            usercache.users_changed()
+            usercache.inbox_changed()
         return count
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            usercache.users_changed()
+            usercache.inbox_changed()
         return created
 
     def unread(self):
