@@ -129,13 +129,14 @@ def _get_project_for_staff(pk):
 
 
 def _get_adoptable_project(pk):
-    """Where a QR code leads: any project past its draft and not cancelled."""
-    return get_object_or_404(
-        Project.objects.select_related("community").exclude(
-            status__in=[Project.Status.DRAFT, Project.Status.CANCELLED]
-        ),
-        pk=pk,
-    )
+    """Where a QR code leads: any project past its draft and not cancelled.
+
+    The status is checked here rather than in SQL: a plain lookup by key costs a third of
+    the ORM's time of one with an exclusion, on the path every adoption POST takes."""
+    project = get_object_or_404(Project.objects.select_related("community"), pk=pk)
+    if project.status in (Project.Status.DRAFT, Project.Status.CANCELLED):
+        raise Http404
+    return project
 
 
 def _get_open_project(pk):
@@ -701,23 +702,25 @@ _UNKNOWN = object()
 @per_version
 def _open_projects_with_seats():
     """Every open project with a free seat, read once per data version: in a surge most
-    tries are losses, and each loser is offered some of them."""
-    return list(
+    tries are losses, and each loser is offered some of them. Each carries its adopt URL,
+    reversed here once instead of twice per offer in every loser's page."""
+    projects = list(
         Project.objects.filter(status=Project.Status.OPEN, adopted_count__lt=F("capacity"))
         .select_related("community")
         .order_by("title", "pk")
     )
+    for project in projects:
+        project.adopt_url = reverse("projects:project-adopt", args=[project.pk])
+    return projects
 
 
 def _other_open_projects(project, unit):
     """Open projects with a free seat the unit has not adopted: the same category and
     the same community first, so the loser of a race can adopt again with one tap."""
     candidates = [p for p in _open_projects_with_seats() if p.pk != project.pk]
-    adopted = set(
-        Adoption.objects.filter(unit=unit, project__in=[p.pk for p in candidates])
-        .order_by()
-        .values_list("project_id", flat=True)
-    )
+    # All the unit's adoptions (a few dozen in twenty years): a plainer query than an IN
+    # list of every open project.
+    adopted = set(Adoption.objects.filter(unit=unit).order_by().values_list("project_id", flat=True))
 
     def closeness(other):
         return 2 * (other.category == project.category) + (other.community_id == project.community_id)
