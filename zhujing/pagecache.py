@@ -40,7 +40,6 @@ from simple_history.models import HistoricalChanges
 
 from zhujing.accounts.access import wants_partial
 from zhujing.freshness.models import MemoisedVersion
-from zhujing.sideeffects import after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +77,7 @@ def bump_version():
     queue behind it. A reader between the commit and the bump caches the new data under the
     old version, which is harmless: it is no older than the write.
     """
-    _forget_version()
-    after_commit(bump_version_now)
+    _version.bump_after_commit()
 
 
 def bump_version_now():

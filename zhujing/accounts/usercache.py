@@ -26,7 +26,6 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from zhujing.freshness.models import MemoisedVersion
-from zhujing.sideeffects import after_commit
 
 TTL = 300
 _users = MemoisedVersion("users")
@@ -51,19 +50,14 @@ def put(key, value):
     cache.set(key, value, TTL)
 
 
-def _changed(version):
-    version.forget()
-    after_commit(version.bump_now)
-
-
 def users_changed():
     """A user or a unit changed: every cached user is stale once the write commits."""
-    _changed(_users)
+    _users.bump_after_commit()
 
 
 def inbox_changed():
     """An inbox changed: every cached unread count is stale once the write commits."""
-    _changed(_inbox)
+    _inbox.bump_after_commit()
 
 
 def _on_user_change(sender, **kwargs):

@@ -9,6 +9,8 @@ import time
 
 from django.db import connection, models
 
+from zhujing.sideeffects import after_commit
+
 
 class DataVersion(models.Model):
     name = models.CharField(max_length=50, primary_key=True)
@@ -74,3 +76,10 @@ class MemoisedVersion:
         """Bump at once, in whatever transaction is open."""
         DataVersion.bump(self.name)
         self.forget()
+
+    def bump_after_commit(self):
+        """Bump once the current write commits, in a short statement of its own (its row
+        lock is then not held for the rest of the writer's transaction); this process stops
+        trusting its copy at once."""
+        self.forget()
+        after_commit(self.bump_now)
