@@ -129,9 +129,13 @@ def _raise_not_claimed(status):
     raise ProjectNotOpen()
 
 
-def _refuse(project, unit):
+def _refuse(project, unit, unit_project_ids=None):
     """Why a project without a free seat refuses this unit."""
-    if Adoption.objects.filter(project_id=project.pk, unit_id=unit.pk).exists():
+    if unit_project_ids is None:
+        held = Adoption.objects.filter(project_id=project.pk, unit_id=unit.pk).exists()
+    else:
+        held = project.pk in unit_project_ids
+    if held:
         raise AlreadyAdoptedByUnit()
     _raise_not_claimed(project.status)
 
@@ -146,12 +150,15 @@ def adopt(
     recorded_by=None,
     renewal_of=None,
     check_window=True,
+    unit_project_ids=None,
 ):
     """认领: ``unit`` takes one seat of ``project`` at ``meeting``. Returns the Adoption.
 
     Raises an AdoptionError subclass when the adoption is refused; nothing is written then.
     With no meeting whose window is open (``meeting`` None), the window is closed.
     ``project`` is left showing its seats and status as this call last read them.
+    ``unit_project_ids``, the projects the unit has adopted as the caller has just read
+    them, saves a refusal its own query.
     """
     if meeting is None:
         raise WindowClosed()
@@ -162,7 +169,7 @@ def adopt(
         # lock. In a surge most tries are for projects already taken, and each would queue
         # behind the winner's transaction for nothing. (A seat freed since then is taken
         # next try.)
-        _refuse(project, unit)
+        _refuse(project, unit, unit_project_ids)
     if check_window and not is_office_staff(recorded_by):
         # Read the flag fresh: the window may have been closed a second ago.
         if not JointMeeting.objects.filter(pk=meeting.pk, adoption_open=True).exists():

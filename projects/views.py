@@ -714,13 +714,17 @@ def _open_projects_with_seats():
     return projects
 
 
-def _other_open_projects(project, unit):
-    """Open projects with a free seat the unit has not adopted: the same category and
-    the same community first, so the loser of a race can adopt again with one tap."""
+def _unit_project_ids(unit):
+    """The projects the unit has adopted (a few dozen in twenty years): one read serves a
+    refusal's reason and the offers that follow it."""
+    return set(Adoption.objects.filter(unit=unit).order_by().values_list("project_id", flat=True))
+
+
+def _other_open_projects(project, adopted):
+    """Open projects with a free seat the unit has not adopted (``adopted``: its project
+    ids): the same category and the same community first, so the loser of a race can
+    adopt again with one tap."""
     candidates = [p for p in _open_projects_with_seats() if p.pk != project.pk]
-    # All the unit's adoptions (a few dozen in twenty years): a plainer query than an IN
-    # list of every open project.
-    adopted = set(Adoption.objects.filter(unit=unit).order_by().values_list("project_id", flat=True))
 
     def closeness(other):
         return 2 * (other.category == project.category) + (other.community_id == project.community_id)
@@ -728,6 +732,10 @@ def _other_open_projects(project, unit):
     # A stable sort keeps the title order the query gave within each closeness.
     offered = sorted((p for p in candidates if p.pk not in adopted), key=closeness, reverse=True)
     return offered[:ALTERNATIVES_SHOWN]
+
+
+def _is_taken(project):
+    return project.status != Project.Status.OPEN or project.adopted_count >= project.capacity
 
 
 @login_required
@@ -743,18 +751,25 @@ def project_adopt(request, pk):
     form = AdoptForm(request.POST or None)
     result = None  # "won" or an error message
     own = _UNKNOWN  # the unit's adoption of this project, once known
+    adopted = None  # the unit's adopted project ids, once read
+    commitment = request.session.get("adopt_commitment", "")
 
     if request.method == "POST":
         if unit is None:
             raise PermissionDenied
         if form.is_valid():
+            commitment = form.cleaned_data["commitment"]
+            if _is_taken(project):
+                # Full as read: the refusal and the offers after it need the same read.
+                adopted = _unit_project_ids(unit)
             try:
                 own = actions.adopt(
                     project,
                     unit,
                     meeting,
-                    commitment=form.cleaned_data["commitment"],
+                    commitment=commitment,
                     recorded_by=user,
+                    unit_project_ids=adopted,
                 )
                 result = "won"
                 request.session.pop("adopt_commitment", None)
@@ -762,10 +777,9 @@ def project_adopt(request, pk):
                 result = str(exc.message)
                 if isinstance(exc, (actions.AlreadyTaken, actions.ProjectNotOpen)):
                     own = None  # refused after finding the unit had not adopted it
-                # Kept for the one-tap adoption of another project offered to the loser;
-                # written only when it changed (a loser in a surge tries again and again).
-                commitment = form.cleaned_data["commitment"]
-                if request.session.get("adopt_commitment") != commitment:
+                if not request.htmx and request.session.get("adopt_commitment") != commitment:
+                    # Carried over the redirect for the one-tap adoption of another
+                    # project offered to the loser. The htmx panel carries it in its forms.
                     request.session["adopt_commitment"] = commitment
             if not request.htmx:
                 if result == "won":
@@ -778,14 +792,21 @@ def project_adopt(request, pk):
     if unit is None:
         own = None
     else:
+        taken = _is_taken(project)
         if own is _UNKNOWN:
-            own = Adoption.objects.filter(project=project, unit=unit).first()
-        taken = project.status != Project.Status.OPEN or project.adopted_count >= project.capacity
+            if taken and adopted is None:
+                adopted = _unit_project_ids(unit)
+            if adopted is not None and project.pk not in adopted:
+                own = None
+            else:
+                own = Adoption.objects.filter(project=project, unit=unit).first()
         if own is None and meeting is not None and taken:
-            alternatives = _other_open_projects(project, unit)
+            if adopted is None:
+                adopted = _unit_project_ids(unit)
+            alternatives = _other_open_projects(project, adopted)
     context = {
         "alternatives": alternatives,
-        "commitment": request.session.get("adopt_commitment", ""),
+        "commitment": commitment,
         "project": project,
         "meeting": meeting,
         "form": form,

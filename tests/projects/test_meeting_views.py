@@ -17,6 +17,8 @@ from tests.factories import (
 )
 from tests.queries import assert_same_queries, get_queries
 
+ADOPTED_BY_UNIT = "贵单位已认领此项目"
+
 pytestmark = pytest.mark.django_db
 
 
@@ -428,9 +430,53 @@ def test_a_loser_is_answered_without_reading_the_window_the_project_or_its_adopt
     project_reads = [q for q in sql if q.startswith('SELECT "projects_project"."id"')
                      and f'"projects_project"."id" = {project.pk}' in q]
     assert len(project_reads) == 1, str(queries)
-    adoption_reads = [q for q in sql if 'FROM "projects_adoption"' in q
-                      and f'"project_id" = {project.pk}' in q]
+    adoption_reads = [q for q in sql if 'FROM "projects_adoption"' in q]
     assert len(adoption_reads) == 1, str(queries)
+
+
+def test_an_htmx_loser_writes_no_session_at_all(liaison_client, unit_b):
+    """The panel carries the commitment in its one-tap forms; only the redirect without
+    htmx needs the session to carry it to the next page."""
+    from tests.queries import capture_queries
+
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=1)
+    ProjectFactory(title="社区合唱团")
+    actions.adopt(project, unit_b, meeting)
+    url = reverse("projects:project-adopt", args=[project.pk])
+    with capture_queries() as queries:
+        html = liaison_client.post(url, {"commitment": "出资一万元"}, HTTP_HX_REQUEST="true")
+    assert 'name="commitment" value="出资一万元"' in html.content.decode()
+    writes = [q for q in queries.captured if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
+    assert writes == [], str(queries)
+
+    # Without htmx the answer is a redirect, and the commitment waits in the session.
+    liaison_client.post(url, {"commitment": "出资两万元"})
+    page = liaison_client.get(url).content.decode()
+    assert 'name="commitment" value="出资两万元"' in page
+
+
+def test_a_loser_reads_the_units_adoptions_once_for_the_refusal_and_the_offers(
+    liaison_client, unit_a, unit_b
+):
+    from tests.queries import capture_queries
+
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=1)
+    ProjectFactory(title="社区合唱团")
+    actions.adopt(project, unit_b, meeting)
+    url = reverse("projects:project-adopt", args=[project.pk])
+    with capture_queries() as queries:
+        liaison_client.post(url, {"commitment": "出资"}, HTTP_HX_REQUEST="true")
+    adoption_reads = [q for q in queries.captured if 'FROM "projects_adoption"' in q["sql"]]
+    assert len(adoption_reads) == 1, str(queries)
+
+    # The same read tells a unit that tries again after winning that it already has.
+    project.capacity, project.status = 2, Project.Status.OPEN
+    project.save()
+    actions.adopt(project, unit_a, meeting)
+    html = liaison_client.post(url, {"commitment": "出资"}, HTTP_HX_REQUEST="true").content.decode()
+    assert ADOPTED_BY_UNIT in html
 
 
 def test_the_database_refuses_a_second_open_meeting():
