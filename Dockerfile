@@ -28,4 +28,5 @@ USER zhujing
 
 ENV DEBUG=0 MEDIA_ROOT=/var/lib/zhujing/media
 EXPOSE 8000
-CMD ["gunicorn", "zhujing.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Sync workers, 2 x cores + 1 (zhujing/gunicorn_conf.py says why).
+CMD ["gunicorn", "-c", "python:zhujing.gunicorn_conf", "zhujing.wsgi:application"]

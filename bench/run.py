@@ -12,7 +12,7 @@ gunicorn as `make run` serves it (BENCH_RUN_WORKERS x BENCH_RUN_THREADS).
 Environment (all optional): BENCH_DATABASE_URL (or just BENCH_DB_NAME, default
 zhujing_bench; the name must end in "bench"), BENCH_REDIS_URL, BENCH_PORT (8105),
 BENCH_SECONDS per scenario (15), BENCH_USERS concurrent clients (24), BENCH_WORKERS
-(2*cores+1), BENCH_THREADS per worker (2), BENCH_SCALE of the data set (1.0),
+and BENCH_THREADS (production's, from zhujing/gunicorn_conf.py: 2*cores+1 sync workers), BENCH_SCALE of the data set (1.0),
 BENCH_RUN_WORKERS and BENCH_RUN_THREADS for the SQLite surge (as `make run`: 4 x 4), BENCH_SQLITE_SCALE
 (1.0), BENCH_ONLY (comma-separated scenario keys, for a quick look; the surges always run).
 """
@@ -43,8 +43,9 @@ HOST = f"http://127.0.0.1:{PORT}"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
 USERS = int(os.environ.get("BENCH_USERS", "24"))
 CORES = os.cpu_count() or 1
+#: The server production runs (zhujing/gunicorn_conf.py), unless told otherwise.
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * CORES + 1)))
-THREADS = int(os.environ.get("BENCH_THREADS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 SCALE = os.environ.get("BENCH_SCALE", "1.0")
 #: `make run`'s server: gunicorn with these workers and threads in front of SQLite, read from
 #: the same variables as `manage.py rundev` (WEB_CONCURRENCY, WEB_THREADS; 4 x 4 by default).
@@ -150,13 +151,12 @@ class Gunicorn:
         WORK.mkdir(parents=True, exist_ok=True)
         log = open(self.log, "w")
         cmd = [
-            PY, "-m", "gunicorn", "zhujing.wsgi:application",
+            PY, "-m", "gunicorn", "-c", "python:zhujing.gunicorn_conf", "zhujing.wsgi:application",
             "--bind", f"127.0.0.1:{PORT}",
             "--workers", str(self.workers),
-            "--worker-class", "gthread" if self.threads > 1 else "sync",
             "--threads", str(self.threads),
             "--keep-alive", "5",
-            "--backlog", "2048",
+            "--access-logfile", "/dev/null",
             "--log-level", "warning",
         ]  # fmt: skip
         print("$", " ".join(cmd), flush=True)

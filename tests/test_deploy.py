@@ -56,6 +56,13 @@ def test_the_web_runs_gunicorn_without_debug_and_checks_healthz(compose):
         assert "healthcheck" in compose["services"][name], name
 
 
+def test_production_and_the_benchmark_run_the_same_web_server_settings(compose):
+    conf = "python:zhujing.gunicorn_conf"
+    assert conf in _command(compose["services"]["web"])
+    assert conf in (ROOT / "Dockerfile").read_text()
+    assert conf in (ROOT / "bench" / "run.py").read_text()
+
+
 def test_the_dockerfile_builds_messages_and_static():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "FROM python:3.11-slim" in dockerfile
@@ -112,6 +119,8 @@ def test_the_proxy_compresses_and_forwards_to_gunicorn(compose):
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "encode zstd gzip" in caddyfile
     assert "reverse_proxy web:8000" in caddyfile
+    # Sync workers must not read a slow upload themselves.
+    assert "request_buffers 25MB" in caddyfile
     mounts = compose["services"]["proxy"]["volumes"]
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in mounts
 
