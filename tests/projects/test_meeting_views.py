@@ -430,6 +430,8 @@ def test_a_loser_is_answered_without_reading_the_window_the_project_or_its_adopt
     project_reads = [q for q in sql if q.startswith('SELECT "projects_project"."id"')
                      and f'"projects_project"."id" = {project.pk}' in q]
     assert len(project_reads) == 1, str(queries)
+    assert 'JOIN "units_community"' not in project_reads[0]  # the panel shows no community
+    assert not [q for q in sql if 'FROM "units_community"' in q], str(queries)
     adoption_reads = [q for q in sql if 'FROM "projects_adoption"' in q]
     assert len(adoption_reads) == 1, str(queries)
 
