@@ -156,7 +156,6 @@ class Gunicorn:
             "--workers", str(self.workers),
             "--threads", str(self.threads),
             "--keep-alive", "5",
-            "--access-logfile", "/dev/null",
             "--log-level", "warning",
         ]  # fmt: skip
         print("$", " ".join(cmd), flush=True)

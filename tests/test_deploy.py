@@ -119,8 +119,9 @@ def test_the_proxy_compresses_and_forwards_to_gunicorn(compose):
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "encode zstd gzip" in caddyfile
     assert "reverse_proxy web:8000" in caddyfile
-    # Sync workers must not read a slow upload themselves.
+    # Sync workers must not read a slow upload themselves, nor write the access log.
     assert "request_buffers 25MB" in caddyfile
+    assert "\n\tlog\n" in caddyfile
     mounts = compose["services"]["proxy"]["volumes"]
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in mounts
 
