@@ -11,7 +11,7 @@ project is full, and the UNIQUE(project, unit) constraint catches a double click
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, ProtectedError
+from django.db.models import Exists, F, ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -170,26 +170,22 @@ def adopt(
         # behind the winner's transaction for nothing. (A seat freed since then is taken
         # next try.)
         _refuse(project, unit, unit_project_ids)
-    if check_window and not is_office_staff(recorded_by):
-        # Read the flag fresh: the window may have been closed a second ago.
-        if not JointMeeting.objects.filter(pk=meeting.pk, adoption_open=True).exists():
-            raise WindowClosed()
+    seat = Project.objects.filter(
+        pk=project.pk, status=Project.Status.OPEN, adopted_count__lt=F("capacity")
+    )
+    check_window = check_window and not is_office_staff(recorded_by)
+    if check_window:
+        # The window is read in the claim itself: closed a second ago, nothing is claimed.
+        seat = seat.filter(Exists(JointMeeting.objects.filter(pk=meeting.pk, adoption_open=True)))
 
+    # The winner holds the project's row lock from the claim to the commit: four statements.
     with transaction.atomic():
-        if Adoption.objects.filter(project_id=project.pk, unit_id=unit.pk).exists():
-            raise AlreadyAdoptedByUnit()
-        claimed = Project.objects.filter(
-            pk=project.pk, status=Project.Status.OPEN, adopted_count__lt=F("capacity")
-        ).update(adopted_count=F("adopted_count") + 1, updated_at=timezone.now())
+        claimed = seat.update(adopted_count=F("adopted_count") + 1, updated_at=timezone.now())
         if claimed == 0:
-            # Taken since it was read: the caller's copy shows it as it is now.
+            refusal = _why_not_claimed(project, unit, meeting, check_window)
+        else:
             try:
-                project.refresh_from_db(fields=["adopted_count", "status"])
-            except Project.DoesNotExist:
-                raise ProjectNotOpen() from None
-            _raise_not_claimed(project.status)
-        try:
-            with transaction.atomic():
+                # No savepoint: a failed INSERT rolls the whole claim back with it.
                 adoption = Adoption.objects.create(
                     project_id=project.pk,
                     unit=unit,
@@ -199,15 +195,33 @@ def adopt(
                     commitment=commitment,
                     recorded_by=recorded_by,
                 )
-        except IntegrityError:
-            # The same unit won a seat in a parallel request: give this one back
-            # (raising rolls back the counter with the rest of the transaction).
-            raise AlreadyAdoptedByUnit() from None
-        Project.objects.filter(
-            pk=project.pk, status=Project.Status.OPEN, adopted_count__gte=F("capacity")
-        ).update(status=Project.Status.ADOPTED)
-    project.refresh_from_db(fields=["adopted_count", "status"])
-    return adoption
+            except IntegrityError:
+                # The unit already holds a seat (a double tap, or a parallel request).
+                raise AlreadyAdoptedByUnit() from None
+            # Exact under the lock: this transaction's claim is the latest.
+            project.adopted_count, project.capacity = (
+                Project.objects.filter(pk=project.pk).values_list("adopted_count", "capacity").get()
+            )
+            if project.adopted_count >= project.capacity:
+                Project.objects.filter(pk=project.pk).update(status=Project.Status.ADOPTED)
+                project.status = Project.Status.ADOPTED
+            return adoption
+    raise refusal
+
+
+def _why_not_claimed(project, unit, meeting, check_window):
+    """The claim found no seat: the window closed, the unit holds one, or others took them.
+    ``project`` is left showing its seats and status as they are now."""
+    if check_window and not JointMeeting.objects.filter(pk=meeting.pk, adoption_open=True).exists():
+        return WindowClosed()
+    try:
+        project.refresh_from_db(fields=["adopted_count", "status"])
+    except Project.DoesNotExist:
+        return ProjectNotOpen()
+    try:
+        _refuse(project, unit)
+    except AdoptionError as exc:
+        return exc
 
 
 def withdraw(adoption, *, by):

@@ -163,3 +163,51 @@ def test_it_refuses_a_project_it_read_as_full_without_writing(unit_a, unit_b, li
     assert not [q for q in queries.captured if q["sql"].lstrip().upper().startswith("UPDATE")], str(queries)
     with pytest.raises(actions.AlreadyAdoptedByUnit):
         actions.adopt(project, unit_a, meeting, recorded_by=liaison)
+
+
+@pytest.mark.parametrize("capacity, fills", [(2, False), (1, True)])
+def test_a_won_seat_takes_one_claim_two_inserts_and_one_read(unit_a, liaison, capacity, fills):
+    """At the meeting every winner holds the project's row lock while its statements run:
+    the window check rides on the claim, the unique constraint catches a double tap, and
+    the seats are read back under the lock (the status is written only when they run out)."""
+    from tests.queries import capture_queries
+
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=capacity)
+
+    with capture_queries() as queries:
+        actions.adopt(project, unit_a, meeting, recorded_by=liaison)
+    # (The test's own transaction turns the action's into a savepoint.)
+    statements = [q["sql"].split()[0].upper() for q in queries.captured]
+    statements = [s for s in statements if s not in ("SAVEPOINT", "RELEASE")]
+    expected = ["UPDATE", "INSERT", "INSERT", "SELECT"] + (["UPDATE"] if fills else [])
+    assert statements == expected, str(queries)
+    assert (project.adopted_count, project.status) == (
+        1, Project.Status.ADOPTED if fills else Project.Status.OPEN
+    )
+
+
+def test_the_window_closing_just_before_the_claim_refuses_it(unit_a, liaison):
+    from projects.models import JointMeeting
+
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory()
+    JointMeeting.objects.filter(pk=meeting.pk).update(adoption_open=False)  # meeting is stale
+
+    with pytest.raises(actions.WindowClosed):
+        actions.adopt(project, unit_a, meeting, recorded_by=liaison)
+    project.refresh_from_db()
+    assert project.adopted_count == 0 and not Adoption.objects.exists()
+
+
+def test_a_double_tap_on_a_seat_the_unit_holds_is_told_so_even_when_now_full(unit_a, unit_b):
+    meeting = JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(capacity=2)
+    stale = Project.objects.get(pk=project.pk)  # read while a seat was free
+    actions.adopt(project, unit_a, meeting)
+    actions.adopt(project, unit_b, meeting)
+
+    with pytest.raises(actions.AlreadyAdoptedByUnit):
+        actions.adopt(stale, unit_a, meeting)
+    project.refresh_from_db()
+    assert project.adopted_count == 2
