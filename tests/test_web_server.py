@@ -26,11 +26,10 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _serve(port, **env):
+def _serve(port, app="tests.sleepy_wsgi:app", **env):
     cmd = [
         sys.executable, "-m", "gunicorn", "-c", "python:zhujing.gunicorn_conf",
-        "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null",
-        "tests.sleepy_wsgi:app",
+        "--bind", f"127.0.0.1:{port}", app,
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -82,3 +81,17 @@ def test_a_burst_is_served_first_come_first_served():
     fair = CLIENTS * 0.02 / 2
     p95 = latencies[int(0.95 * len(latencies))]
     assert p95 < 1.5 * fair, f"p95 {p95 * 1000:.0f} ms, a fair queue gives {fair * 1000:.0f} ms"
+
+
+def test_each_worker_freezes_what_it_loaded_at_start_up():
+    """The cyclic collector then never walks the framework again in a request."""
+    port = _free_port()
+    proc = _serve(port, app="tests.sleepy_wsgi:frozen", WEB_CONCURRENCY="1")
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/")
+        frozen = int(conn.getresponse().read())
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert frozen > 10_000, frozen

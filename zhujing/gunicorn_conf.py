@@ -16,6 +16,7 @@ The command line overrides any of it (the benchmark binds to loopback, `make run
 own SQLite-sized server in demo/management/commands/rundev.py).
 """
 
+import gc
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
@@ -28,3 +29,14 @@ timeout = 30
 #: Caddy writes the access log (deploy/Caddyfile): a line from gunicorn costs a sync
 #: worker 0.4 ms of a 1.2 ms trivial request. GUNICORN_ACCESSLOG=- turns it on.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+
+
+def post_worker_init(worker):
+    """Freeze what the worker built at start-up (Django, the apps, their models): the
+    cyclic garbage collector then never walks it again. A full collection of an unfrozen
+    worker walked every object of the framework, about 85 ms inside whichever request
+    triggered it; frozen, about 10 ms (a replay of the surge in one process: 170-260 ms
+    of collection per 572 requests, 26-37 ms frozen). Within a 2-second surge it is lost
+    in the noise; over a day of office pages it is one long pause less every few hundred
+    requests per worker."""
+    gc.freeze()
