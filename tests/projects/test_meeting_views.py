@@ -397,20 +397,13 @@ def test_it_offers_the_loser_other_open_projects_same_category_first(liaison_cli
     assert not Adoption.objects.filter(project=other_category).exists()
 
 
-def test_a_loser_trying_again_with_the_same_commitment_writes_no_session(liaison_client, unit_b):
-    from tests.queries import capture_queries
-
+def _taken(by):
+    """A one-seat project ``by`` has just adopted, another still open, and the adopt URL."""
     meeting = JointMeetingFactory(adoption_open=True)
     project = ProjectFactory(capacity=1)
     ProjectFactory(title="社区合唱团")  # offered instead, with the commitment filled in
-    actions.adopt(project, unit_b, meeting)
-    url = reverse("projects:project-adopt", args=[project.pk])
-    liaison_client.post(url, {"commitment": "出资一万元"}, HTTP_HX_REQUEST="true")
-    with capture_queries() as queries:
-        again = liaison_client.post(url, {"commitment": "出资一万元"}, HTTP_HX_REQUEST="true")
-    assert 'name="commitment" value="出资一万元"' in again.content.decode()
-    writes = [q for q in queries.captured if "django_session" in q["sql"] and "SELECT" not in q["sql"]]
-    assert writes == [], str(queries)
+    actions.adopt(project, by, meeting)
+    return project, meeting, reverse("projects:project-adopt", args=[project.pk])
 
 
 def test_a_loser_is_answered_without_reading_the_window_the_project_or_its_adoption_again(
@@ -418,10 +411,7 @@ def test_a_loser_is_answered_without_reading_the_window_the_project_or_its_adopt
 ):
     from tests.queries import capture_queries
 
-    meeting = JointMeetingFactory(adoption_open=True)
-    project = ProjectFactory(capacity=1)
-    actions.adopt(project, unit_b, meeting)
-    url = reverse("projects:project-adopt", args=[project.pk])
+    project, _meeting, url = _taken(by=unit_b)
     with capture_queries() as queries:
         html = liaison_client.post(url, {"commitment": "出资"}, HTTP_HX_REQUEST="true").content.decode()
     assert "已被认领" in html
@@ -441,11 +431,7 @@ def test_an_htmx_loser_writes_no_session_at_all(liaison_client, unit_b):
     htmx needs the session to carry it to the next page."""
     from tests.queries import capture_queries
 
-    meeting = JointMeetingFactory(adoption_open=True)
-    project = ProjectFactory(capacity=1)
-    ProjectFactory(title="社区合唱团")
-    actions.adopt(project, unit_b, meeting)
-    url = reverse("projects:project-adopt", args=[project.pk])
+    _project, _meeting, url = _taken(by=unit_b)
     with capture_queries() as queries:
         html = liaison_client.post(url, {"commitment": "出资一万元"}, HTTP_HX_REQUEST="true")
     assert 'name="commitment" value="出资一万元"' in html.content.decode()
@@ -463,11 +449,7 @@ def test_a_loser_reads_the_units_adoptions_once_for_the_refusal_and_the_offers(
 ):
     from tests.queries import capture_queries
 
-    meeting = JointMeetingFactory(adoption_open=True)
-    project = ProjectFactory(capacity=1)
-    ProjectFactory(title="社区合唱团")
-    actions.adopt(project, unit_b, meeting)
-    url = reverse("projects:project-adopt", args=[project.pk])
+    project, meeting, url = _taken(by=unit_b)
     with capture_queries() as queries:
         liaison_client.post(url, {"commitment": "出资"}, HTTP_HX_REQUEST="true")
     adoption_reads = [q for q in queries.captured if 'FROM "projects_adoption"' in q["sql"]]
