@@ -25,6 +25,8 @@ threads = int(os.environ.get("WEB_THREADS") or 1)
 worker_class = "sync" if threads == 1 else "gthread"
 #: Every phone of a 143-unit meeting can wait in the queue at once.
 backlog = 2048
+#: A sync worker busy longer than this is restarted. The slowest request measured, the
+#: registry import's preview, reads 392 rows in 0.2 s (the import stops at 5,000 rows).
 timeout = 30
 #: Caddy writes the access log (deploy/Caddyfile): a line from gunicorn costs a sync
 #: worker 0.4 ms of a 1.2 ms trivial request. GUNICORN_ACCESSLOG=- turns it on.
