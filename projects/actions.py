@@ -164,7 +164,7 @@ def adopt(
         raise WindowClosed()
     if not unit.is_active:
         raise UnitInactive()
-    if project.status != Project.Status.OPEN or project.adopted_count >= project.capacity:
+    if not project.has_free_seat:
         # Full as read a moment ago: refuse at once, without the window check or the row
         # lock. In a surge most tries are for projects already taken, and each would queue
         # behind the winner's transaction for nothing. (A seat freed since then is taken

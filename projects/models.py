@@ -189,6 +189,11 @@ class Project(models.Model):
         return self.adopted_count >= self.capacity
 
     @property
+    def has_free_seat(self):
+        """Open and not full: another unit may adopt it now."""
+        return self.status == self.Status.OPEN and not self.is_full
+
+    @property
     def is_public(self):
         return self.status != self.Status.DRAFT
 

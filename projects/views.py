@@ -756,10 +756,6 @@ def _other_open_projects(project, adopted):
     return offered[:ALTERNATIVES_SHOWN]
 
 
-def _is_taken(project):
-    return project.status != Project.Status.OPEN or project.adopted_count >= project.capacity
-
-
 @login_required
 def project_adopt(request, pk):
     """Where the QR code leads: the liaison reads the project, commits, confirms."""
@@ -781,7 +777,7 @@ def project_adopt(request, pk):
             raise PermissionDenied
         if form.is_valid():
             commitment = form.cleaned_data["commitment"]
-            if _is_taken(project):
+            if not project.has_free_seat:
                 # Full as read: the refusal and the offers after it need the same read.
                 adopted = _unit_project_ids(unit)
             try:
@@ -814,7 +810,7 @@ def project_adopt(request, pk):
     if unit is None:
         own = None
     else:
-        taken = _is_taken(project)
+        taken = not project.has_free_seat
         if own is _UNKNOWN:
             if taken and adopted is None:
                 adopted = _unit_project_ids(unit)
