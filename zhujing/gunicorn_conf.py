@@ -11,7 +11,8 @@ a 2-core machine, against 780-960 ms with 5 sync workers, which also spent a fif
 CPU (no GIL hand-offs). A sync worker must not read a slow client itself: Caddy buffers
 request bodies (deploy/Caddyfile) and reads responses at loopback speed.
 
-WEB_CONCURRENCY and WEB_THREADS override the counts (WEB_THREADS > 1 means gthread).
+WEB_CONCURRENCY and WEB_THREADS override the counts (with more than one thread gunicorn
+runs gthread workers instead of sync ones).
 The command line overrides any of it (the benchmark binds to loopback, `make run` runs its
 own SQLite-sized server in demo/management/commands/rundev.py).
 """
@@ -22,7 +23,6 @@ import os
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
 threads = int(os.environ.get("WEB_THREADS") or 1)
-worker_class = "sync" if threads == 1 else "gthread"
 #: Every phone of a 143-unit meeting can wait in the queue at once.
 backlog = 2048
 #: A sync worker busy longer than this is restarted. The slowest request measured, the
