@@ -31,6 +31,22 @@ timeout = 30
 #: Caddy writes the access log (deploy/Caddyfile): a line from gunicorn costs a sync
 #: worker 0.4 ms of a 1.2 ms trivial request. GUNICORN_ACCESSLOG=- turns it on.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+#: The master loads the app once and warms it (``when_ready``) before forking the workers,
+#: which share its memory. A code change needs a restart, not a HUP: deploys restart.
+preload_app = True
+
+
+def when_ready(server):
+    """In the master, before any worker exists: compile the templates, import the views and
+    load the catalogues (zhujing/warmup.py), so no worker's first requests do it while the
+    meeting waits; then freeze it all for the cyclic collector, as each worker does below."""
+    from django.apps import apps
+
+    if apps.ready:  # a Django app was loaded (the server's own tests load plain WSGI ones)
+        from zhujing.warmup import warm_up
+
+        server.log.info("Warmed up: %d templates compiled", warm_up())
+    gc.freeze()
 
 
 def post_worker_init(worker):
