@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from openpyxl import load_workbook
 
 from projects import actions
@@ -404,6 +404,23 @@ def _taken(by):
     ProjectFactory(title="社区合唱团")  # offered instead, with the commitment filled in
     actions.adopt(project, by, meeting)
     return project, meeting, reverse("projects:project-adopt", args=[project.pk])
+
+
+def test_the_offered_links_follow_the_path_the_app_is_served_under(liaison_client, unit_b):
+    """Adopt links are reversed once per process: a request served under a sub-path
+    (SCRIPT_NAME set by the proxy) must not get the bare path's link, nor the reverse."""
+    _project, _meeting, url = _taken(by=unit_b)
+    adopt = reverse("projects:project-adopt", args=[Project.objects.get(title="社区合唱团").pk])
+    post = {"commitment": "出资"}
+    # What Django's WSGI handler does with SCRIPT_NAME (the test client does not).
+    set_script_prefix("/zhujing/")
+    try:
+        prefixed = liaison_client.post(url, post, HTTP_HX_REQUEST="true")
+    finally:
+        set_script_prefix("/")
+    bare = liaison_client.post(url, post, HTTP_HX_REQUEST="true")
+    assert f'action="/zhujing{adopt}"' in prefixed.content.decode()
+    assert f'action="{adopt}"' in bare.content.decode()
 
 
 def test_a_loser_is_answered_without_reading_the_window_the_project_or_its_adoption_again(
