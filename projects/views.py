@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -748,7 +749,21 @@ def _open_projects_with_seats():
 def _unit_project_ids(unit):
     """The projects the unit has adopted (a few dozen in twenty years): one read serves a
     refusal's reason and the offers that follow it."""
-    return set(Adoption.objects.filter(unit=unit).order_by().values_list("project_id", flat=True))
+    # Plain SQL: it runs in every losing POST, and the ORM took three times as long to
+    # build this one-column query as the database took to answer it (0.37 against 0.10 ms).
+    with connection.cursor() as cursor:
+        cursor.execute(_unit_project_ids_sql(), [unit.pk])
+        return {project_id for (project_id,) in cursor.fetchall()}
+
+
+@lru_cache(maxsize=1)
+def _unit_project_ids_sql():
+    quote = connection.ops.quote_name
+    meta = Adoption._meta
+    return (
+        f"SELECT {quote(meta.get_field('project').column)} FROM {quote(meta.db_table)} "
+        f"WHERE {quote(meta.get_field('unit').column)} = %s"
+    )
 
 
 def _other_open_projects(project, adopted):
