@@ -137,12 +137,44 @@ def _get_adoptable_project(pk, *, with_community=True):
 
     The status is checked here rather than in SQL: a plain lookup by key costs a third of
     the ORM's time of one with an exclusion, on the path every adoption POST takes. The
-    htmx panel shows no community, and the lookup without it costs a third less again."""
-    projects = Project.objects.select_related("community") if with_community else Project.objects
-    project = get_object_or_404(projects, pk=pk)
+    htmx panel shows no community and reads only what it shows (``_panel_project``)."""
+    if with_community:
+        project = get_object_or_404(Project.objects.select_related("community"), pk=pk)
+    else:
+        project = _panel_project(pk)
     if project.status in (Project.Status.DRAFT, Project.Status.CANCELLED):
         raise Http404
     return project
+
+
+#: What the htmx adopt panel, the claim and its refusal read of a project. Plain values
+#: (text and integers) that need no conversion from either database.
+_PANEL_FIELDS = {"id", "title", "category", "community_id", "capacity", "adopted_count", "status"}
+
+
+def _panel_project(pk):
+    """The project for the htmx adopt panel, in one plain SQL statement: every POST of a
+    surge reads it, and the ORM took 0.42 ms for what the database answers in 0.12. The
+    other fields are deferred (read on first use), so the instance is a normal one."""
+    sql, names = _panel_project_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    return Project.from_db(connection.alias, names, row)
+
+
+@lru_cache(maxsize=1)
+def _panel_project_sql():
+    """The statement, and its columns' names in the model's order (as ``from_db`` takes them)."""
+    quote = connection.ops.quote_name
+    meta = Project._meta
+    table = quote(meta.db_table)
+    fields = [f for f in meta.concrete_fields if f.attname in _PANEL_FIELDS]
+    columns = ", ".join(f"{table}.{quote(f.column)}" for f in fields)
+    sql = f"SELECT {columns} FROM {table} WHERE {table}.{quote(meta.pk.column)} = %s"
+    return sql, [f.attname for f in fields]
 
 
 def _get_open_project(pk):

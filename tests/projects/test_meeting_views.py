@@ -423,6 +423,31 @@ def test_the_offered_links_follow_the_path_the_app_is_served_under(liaison_clien
     assert f'action="{adopt}"' in bare.content.decode()
 
 
+@pytest.mark.parametrize("status", [Project.Status.DRAFT, Project.Status.CANCELLED, None])
+def test_the_htmx_panel_is_not_found_for_a_draft_a_cancelled_or_a_missing_project(
+    liaison_client, status
+):
+    JointMeetingFactory(adoption_open=True)
+    pk = ProjectFactory(status=status).pk if status else 999_999
+    url = reverse("projects:project-adopt", args=[pk])
+    response = liaison_client.post(url, {"commitment": "出资"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 404
+    assert not Adoption.objects.exists()
+
+
+def test_the_htmx_panel_reads_only_what_it_shows_and_the_rest_on_demand(liaison_client, unit_b):
+    """The panel's project is read in one plain statement; it is still a whole project."""
+    from projects.views import _panel_project
+
+    project, _meeting, _url = _taken(by=unit_b)
+    panel = _panel_project(project.pk)
+    assert (panel.pk, panel.title, panel.status) == (project.pk, project.title, Project.Status.ADOPTED)
+    assert (panel.adopted_count, panel.capacity, panel.category) == (1, 1, project.category)
+    assert panel.get_deferred_fields() >= {"description", "year", "created_at"}
+    assert panel.description == project.description  # read on first use
+    assert panel.community == project.community
+
+
 def test_a_loser_is_answered_without_reading_the_window_the_project_or_its_adoption_again(
     liaison_client, unit_b
 ):
