@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -29,11 +30,15 @@ from django.db.models import (
     When,
 )
 from django.http import FileResponse, Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -49,7 +54,13 @@ from zhujing.accounts.access import (
     staff_required,
     wants_partial,
 )
-from zhujing.pagecache import cache_public_page, canonical_query, per_version
+from zhujing.pagecache import (
+    PLACEHOLDER,
+    cache_public_page,
+    canonical_query,
+    current_version,
+    per_version,
+)
 from zhujing.params import to_id, to_ids
 from zhujing.sharedcache import cache_signed_in_page
 
@@ -812,6 +823,40 @@ def _other_open_projects(project, adopted):
     return offered[:ALTERNATIVES_SHOWN]
 
 
+#: The offers' HTML in this process, by data version, offered projects, commitment, language
+#: and script prefix (see _offers_html). Emptied when full: old versions are never read again.
+_offers_rendered = {}
+_OFFERS_KEPT = 256
+
+
+def _offers_html(request, offers, commitment):
+    """The offers to the loser of a race, as HTML.
+
+    Six offers with their one-tap forms were 40% of a losing POST's Python calls, and in a
+    surge hundreds of losers are offered the same few lists with the same commitment. So
+    each list is rendered once per process and data version, for its commitment, language
+    and script prefix, with a placeholder where the CSRF token goes; each request puts its
+    own token in. The commitment is escaped when rendered, as before; only the placeholder
+    is replaced. Off with PUBLIC_PAGE_CACHE, like the offers' memo."""
+    context = {"alternatives": offers, "commitment": commitment}
+    if not settings.PUBLIC_PAGE_CACHE:
+        return render_to_string("projects/_offers.html", context, request)
+    key = (
+        current_version(),
+        tuple(offer.pk for offer in offers),
+        commitment,
+        get_language(),
+        get_script_prefix(),
+    )
+    html = _offers_rendered.get(key)
+    if html is None:
+        html = render_to_string("projects/_offers.html", {**context, "csrf_token": PLACEHOLDER})
+        if len(_offers_rendered) >= _OFFERS_KEPT:
+            _offers_rendered.clear()
+        _offers_rendered[key] = html
+    return mark_safe(html.replace(PLACEHOLDER, get_token(request)))
+
+
 @login_required
 def project_adopt(request, pk):
     """Where the QR code leads: the liaison reads the project, commits, confirms."""
@@ -880,6 +925,7 @@ def project_adopt(request, pk):
             alternatives = _other_open_projects(project, adopted)
     context = {
         "alternatives": alternatives,
+        "offers_html": _offers_html(request, alternatives, commitment) if alternatives else "",
         "commitment": commitment,
         "project": project,
         "meeting": meeting,

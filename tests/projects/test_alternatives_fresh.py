@@ -2,6 +2,7 @@
 with the page cache on and real commits, a project filled since is never offered."""
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -20,7 +21,9 @@ def _page_cache_on(settings):
 def _lose(client, project):
     url = reverse("projects:project-adopt", args=[project.pk])
     with capture_queries() as queries:
-        html = client.post(url, {"commitment": "出资一万元"}, HTTP_HX_REQUEST="true").content.decode()
+        html = client.post(
+            url, {"commitment": "出资一万元"}, HTTP_HX_REQUEST="true"
+        ).content.decode()
     assert "已被认领" in html
     return html, queries
 
@@ -43,3 +46,69 @@ def test_a_project_filled_since_is_no_longer_offered(liaison, unit_b):
     html, _ = _lose(client, taken)
     assert "社区合唱团" not in html
     assert haircut.title in html
+
+
+def _offers_rendered_during(client, project, commitment):
+    """The loser's panel, and whether the offers' template was rendered for it."""
+    from django.test.signals import template_rendered
+
+    names = []
+
+    def seen(sender, template, **kwargs):
+        names.append(template.name)
+
+    template_rendered.connect(seen)
+    try:
+        url = reverse("projects:project-adopt", args=[project.pk])
+        html = client.post(url, {"commitment": commitment}, HTTP_HX_REQUEST="true").content.decode()
+    finally:
+        template_rendered.disconnect(seen)
+    return html, "projects/_offers.html" in names
+
+
+def test_the_offers_are_rendered_once_per_version_and_each_loser_gets_their_own_token(
+    liaison, other_liaison, unit_a
+):
+    import re
+
+    from zhujing.pagecache import PLACEHOLDER
+
+    meeting = JointMeetingFactory(adoption_open=True)
+    taken = ProjectFactory(capacity=1, category="culture")
+    choir = ProjectFactory(title="社区合唱团", category="culture", capacity=2)
+    actions.adopt(taken, MemberUnitFactory(name="测试金山供电公司"), meeting)
+    bob, carol = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    bob.force_login(liaison)
+    carol.force_login(other_liaison)
+    for client in (bob, carol):
+        client.get(reverse("projects:project-adopt", args=[taken.pk]))  # the CSRF cookie
+        client.defaults["HTTP_X_CSRFTOKEN"] = client.cookies["csrftoken"].value
+
+    html, rendered = _offers_rendered_during(bob, taken, "出资一万元")
+    assert rendered and "社区合唱团" in html
+    html, rendered = _offers_rendered_during(carol, taken, "出资一万元")
+    assert not rendered  # the same list, commitment and language: rendered once
+    assert PLACEHOLDER not in html
+    html, rendered = _offers_rendered_during(carol, taken, "<b>志愿服务</b>")
+    assert rendered  # another commitment is another list, escaped as ever
+    assert 'value="&lt;b&gt;志愿服务&lt;/b&gt;"' in html and "出资一万元" not in html
+
+    # Carol's copy carries her own token: her one-tap form adopts with it.
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    del carol.defaults["HTTP_X_CSRFTOKEN"]
+    adopt = reverse("projects:project-adopt", args=[choir.pk])
+    carol.post(adopt, {"commitment": "志愿服务", "csrfmiddlewaretoken": token})
+    assert choir.adoptions.filter(unit=other_liaison.unit).exists()
+
+    # A change to an offered project moves the version: the list is rendered afresh.
+    html, rendered = _offers_rendered_during(bob, taken, "出资一万元")
+    assert rendered and "社区合唱团" in html  # carol's adoption moved the version
+    choir.title = "社区合唱团（周末班）"
+    choir.save()
+    html, rendered = _offers_rendered_during(bob, taken, "出资一万元")
+    assert rendered and "社区合唱团（周末班）" in html
+
+    # Another language is another list.
+    bob.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html, rendered = _offers_rendered_during(bob, taken, "出资一万元")
+    assert rendered and "Adopt this one with the same commitment" in html
