@@ -58,7 +58,6 @@ from zhujing.pagecache import (
     PLACEHOLDER,
     cache_public_page,
     canonical_query,
-    current_version,
     per_version,
 )
 from zhujing.params import to_id, to_ids
@@ -823,38 +822,46 @@ def _other_open_projects(project, adopted):
     return offered[:ALTERNATIVES_SHOWN]
 
 
-#: The offers' HTML in this process, by data version, offered projects, commitment, language
-#: and script prefix (see _offers_html). Emptied when full: old versions are never read again.
+#: Each offer's HTML in this process, by the offer itself (its project's key, title,
+#: community and category), the commitment, the language and the script prefix. Emptied
+#: when full.
 _offers_rendered = {}
-_OFFERS_KEPT = 256
+_OFFERS_KEPT = 1024
 
 
-def _offers_html(request, offers, commitment):
-    """The offers to the loser of a race, as HTML.
+def _offer_items(request, offers, commitment):
+    """The offers to the loser of a race, as one piece of HTML each.
 
     Six offers with their one-tap forms were 40% of a losing POST's Python calls, and in a
-    surge hundreds of losers are offered the same few lists with the same commitment. So
-    each list is rendered once per process and data version, for its commitment, language
+    surge hundreds of losers are offered the same few dozen projects with the same
+    commitment. So each offer is rendered once per process for its commitment, language
     and script prefix, with a placeholder where the CSRF token goes; each request puts its
-    own token in. The commitment is escaped when rendered, as before; only the placeholder
+    own token in. An offer is a frozen value of what it shows, so an edited title is
+    another key. The commitment is escaped when rendered, as before; only the placeholder
     is replaced. Off with PUBLIC_PAGE_CACHE, like the offers' memo."""
-    context = {"alternatives": offers, "commitment": commitment}
     if not settings.PUBLIC_PAGE_CACHE:
-        return render_to_string("projects/_offers.html", context, request)
-    key = (
-        current_version(),
-        tuple(offer.pk for offer in offers),
-        commitment,
-        get_language(),
-        get_script_prefix(),
-    )
-    html = _offers_rendered.get(key)
-    if html is None:
-        html = render_to_string("projects/_offers.html", {**context, "csrf_token": PLACEHOLDER})
-        if len(_offers_rendered) >= _OFFERS_KEPT:
-            _offers_rendered.clear()
-        _offers_rendered[key] = html
-    return mark_safe(html.replace(PLACEHOLDER, get_token(request)))
+        return [
+            render_to_string("projects/_offer.html", {"other": o, "commitment": commitment}, request)
+            for o in offers
+        ]
+    context = (commitment, get_language(), get_script_prefix())
+    token = None
+    items = []
+    for offer in offers:
+        html = _offers_rendered.get((offer, *context))
+        if html is None:
+            html = render_to_string(
+                "projects/_offer.html",
+                {"other": offer, "commitment": commitment, "csrf_token": PLACEHOLDER},
+            )
+            if len(_offers_rendered) >= _OFFERS_KEPT:
+                _offers_rendered.clear()
+            _offers_rendered[(offer, *context)] = html
+        if PLACEHOLDER in html:
+            token = token or get_token(request)
+            html = html.replace(PLACEHOLDER, token)
+        items.append(mark_safe(html))
+    return items
 
 
 @login_required
@@ -925,7 +932,7 @@ def project_adopt(request, pk):
             alternatives = _other_open_projects(project, adopted)
     context = {
         "alternatives": alternatives,
-        "offers_html": _offers_html(request, alternatives, commitment) if alternatives else "",
+        "offer_items": _offer_items(request, alternatives, commitment),
         "commitment": commitment,
         "project": project,
         "meeting": meeting,
