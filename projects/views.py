@@ -848,7 +848,8 @@ def _offer_items(request, offers, commitment):
     token = None
     items = []
     for offer in offers:
-        html = _offers_rendered.get((offer, *context))
+        key = (offer, *context)
+        html = _offers_rendered.get(key)
         if html is None:
             html = render_to_string(
                 "projects/_offer.html",
@@ -856,7 +857,7 @@ def _offer_items(request, offers, commitment):
             )
             if len(_offers_rendered) >= _OFFERS_KEPT:
                 _offers_rendered.clear()
-            _offers_rendered[(offer, *context)] = html
+            _offers_rendered[key] = html
         if PLACEHOLDER in html:
             token = token or get_token(request)
             html = html.replace(PLACEHOLDER, token)
