@@ -9,9 +9,11 @@ seat is claimed by one conditional UPDATE of the project's counter: it returns 0
 project is full, and the UNIQUE(project, unit) constraint catches a double click.
 """
 
+from functools import lru_cache
+
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, ProtectedError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -170,18 +172,13 @@ def adopt(
         # behind the winner's transaction for nothing. (A seat freed since then is taken
         # next try.)
         _refuse(project, unit, unit_project_ids)
-    seat = Project.objects.filter(
-        pk=project.pk, status=Project.Status.OPEN, adopted_count__lt=F("capacity")
-    )
     check_window = check_window and not is_office_staff(recorded_by)
-    if check_window:
-        # The window is read in the claim itself: closed a second ago, nothing is claimed.
-        seat = seat.filter(Exists(JointMeeting.objects.filter(pk=meeting.pk, adoption_open=True)))
 
-    # The winner holds the project's row lock from the claim to the commit: four statements.
+    # The winner holds the project's row lock from the claim to the commit: three statements
+    # (the claim, the adoption and its history row).
     with transaction.atomic():
-        claimed = seat.update(adopted_count=F("adopted_count") + 1, updated_at=timezone.now())
-        if claimed == 0:
+        claimed = _claim_seat(project.pk, meeting.pk if check_window else None)
+        if claimed is None:
             refusal = _why_not_claimed(project, unit, meeting, check_window)
         else:
             try:
@@ -199,14 +196,59 @@ def adopt(
                 # The unit already holds a seat (a double tap, or a parallel request).
                 raise AlreadyAdoptedByUnit() from None
             # Exact under the lock: this transaction's claim is the latest.
-            project.adopted_count, project.capacity = (
-                Project.objects.filter(pk=project.pk).values_list("adopted_count", "capacity").get()
-            )
-            if project.adopted_count >= project.capacity:
-                Project.objects.filter(pk=project.pk).update(status=Project.Status.ADOPTED)
-                project.status = Project.Status.ADOPTED
+            project.adopted_count, project.capacity, project.status = claimed
             return adoption
     raise refusal
+
+
+def _claim_seat(project_id, meeting_id=None):
+    """Take one seat of an open project with a free one, in one conditional UPDATE that
+    also marks the project adopted when it takes the last seat; with ``meeting_id``, only
+    while that meeting's window is open (read in the same statement: closed a second ago,
+    nothing is claimed). Returns the project's (adopted_count, capacity, status) after the
+    claim, or None when nothing was claimed.
+
+    Plain SQL with RETURNING (PostgreSQL, SQLite 3.35 and later): the ORM needed three
+    statements for this (the claim, a read of the counter, the status) and took longer to
+    build them than the database took to run them, on the path of every winner of a surge.
+    Under PostgreSQL's row lock a second claimant re-evaluates the WHERE clause against the
+    first one's committed row, so the counter never passes the capacity."""
+    sql, updated_at = _claim_sql(with_window=meeting_id is not None)
+    params = [updated_at.get_db_prep_value(timezone.now(), connection), project_id]
+    if meeting_id is not None:
+        params += [meeting_id, True]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+@lru_cache(maxsize=2)
+def _claim_sql(*, with_window):
+    quote = connection.ops.quote_name
+    meta = Project._meta
+
+    def column(name, model=Project):
+        return quote(model._meta.get_field(name).column)
+
+    table, count, capacity, status = (
+        quote(meta.db_table), column("adopted_count"), column("capacity"), column("status")
+    )
+    open_, adopted = Project.Status.OPEN.value, Project.Status.ADOPTED.value
+    sql = (
+        f"UPDATE {table} SET {count} = {count} + 1, "
+        f"{status} = CASE WHEN {count} + 1 >= {capacity} THEN '{adopted}' ELSE {status} END, "
+        f"{column('updated_at')} = %s "
+        f"WHERE {quote(meta.pk.column)} = %s AND {status} = '{open_}' AND {count} < {capacity}"
+    )
+    if with_window:
+        meetings = quote(JointMeeting._meta.db_table)
+        sql += (
+            f" AND EXISTS (SELECT 1 FROM {meetings} WHERE {meetings}."
+            f"{quote(JointMeeting._meta.pk.column)} = %s AND {meetings}."
+            f"{column('adoption_open', JointMeeting)} = %s)"
+        )
+    sql += f" RETURNING {count}, {capacity}, {status}"
+    return sql, meta.get_field("updated_at")
 
 
 def _why_not_claimed(project, unit, meeting, check_window):
