@@ -95,3 +95,42 @@ def test_a_cache_restored_from_disk_never_brings_back_an_older_user(bob, liaison
     time.sleep(cache.RETRY_AFTER_SECONDS + 0.1)  # let this process try Redis again
     assert redis_server.client().dbsize() > 0
     assert _page(bob)[0] == 302
+
+
+@pytest.fixture
+def failing_users_bump():
+    """A real fault in the database: bumping the users' version fails until dropped."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the fault is a PostgreSQL trigger")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE FUNCTION refuse_users_bump() RETURNS trigger AS $$ BEGIN "
+            "IF NEW.name = 'users' THEN RAISE EXCEPTION 'bump refused'; END IF; "
+            "RETURN NEW; END $$ LANGUAGE plpgsql"
+        )
+        cursor.execute(
+            "CREATE TRIGGER refuse_users_bump BEFORE INSERT OR UPDATE ON freshness_dataversion "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_users_bump()"
+        )
+
+    def drop():
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS refuse_users_bump ON freshness_dataversion")
+            cursor.execute("DROP FUNCTION IF EXISTS refuse_users_bump()")
+
+    yield drop
+    drop()
+
+
+def test_a_deactivation_whose_bump_failed_is_refused_once_the_database_answers(
+    bob, liaison, failing_users_bump
+):
+    """The account is switched off and committed, but the version bump after it fails: the
+    cached user must not stay signed in for the cache's hours."""
+    assert _page(bob)[0] == 200  # bob is cached
+    liaison.is_active = False
+    liaison.save(update_fields=["is_active"])  # committed; its bump is refused
+    failing_users_bump()
+    assert _page(bob)[0] == 302  # to the sign-in page

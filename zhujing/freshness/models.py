@@ -9,7 +9,7 @@ import time
 
 from django.db import connection, models
 
-from zhujing.sideeffects import after_commit
+from zhujing.sideeffects import after_commit, run_quietly
 
 
 class DataVersion(models.Model):
@@ -44,7 +44,11 @@ class DataVersion(models.Model):
 
 class MemoisedVersion:
     """One counter as this process sees it: reread at most every ``seconds``, so a page
-    costs no query for it, and another process sees a bump at most that much later."""
+    costs no query for it, and another process sees a bump at most that much later.
+
+    A bump that fails after its write committed (the database gone in between) is tried
+    again before this process's next read, so caches keyed by the counter do not serve
+    the old data until their TTL."""
 
     _all = []
 
@@ -53,6 +57,7 @@ class MemoisedVersion:
         self.seconds = seconds
         self._value = None
         self._until = 0.0
+        self._pending = False  # a committed change whose bump failed
         self._all.append(self)
 
     @classmethod
@@ -62,6 +67,8 @@ class MemoisedVersion:
             version.forget()
 
     def current(self):
+        if self._pending and not connection.in_atomic_block:
+            run_quietly(self.bump_now)
         now = time.monotonic()
         if self._value is not None and now < self._until:
             return self._value
@@ -75,6 +82,7 @@ class MemoisedVersion:
     def bump_now(self):
         """Bump at once, in whatever transaction is open."""
         DataVersion.bump(self.name)
+        self._pending = False
         self.forget()
 
     def bump_after_commit(self):
@@ -82,4 +90,8 @@ class MemoisedVersion:
         lock is then not held for the rest of the writer's transaction); this process stops
         trusting its copy at once."""
         self.forget()
-        after_commit(self.bump_now)
+        after_commit(self._bump_committed)
+
+    def _bump_committed(self):
+        self._pending = True  # until the bump succeeds
+        self.bump_now()
