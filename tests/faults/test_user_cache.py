@@ -97,6 +97,32 @@ def test_a_cache_restored_from_disk_never_brings_back_an_older_user(bob, liaison
     assert _page(bob)[0] == 302
 
 
+def _user_loads(client):
+    with capture_queries() as queries:
+        status, _html = _page(client)
+    assert status == 200
+    return [q for q in queries.captured if 'FROM "accounts_user"' in q["sql"]]
+
+
+def test_another_liaison_signing_in_leaves_the_cached_users_cached(bob, other_liaison):
+    """143 liaisons sign in as the joint meeting begins; each sign-in stamps last_login,
+    which must not send every other signed-in liaison back to the database."""
+    from tests.factories import PASSWORD
+
+    _page(bob)
+    assert Client().login(username=other_liaison.username, password=PASSWORD)
+    assert _user_loads(bob) == []
+
+
+def test_a_loaded_user_stays_cached_from_sign_in_to_the_adoption_window(bob, liaison, redis_server):
+    """The window opens an hour or two after the meeting begins: the user loaded then must
+    still be in Redis when all liaisons adopt at once."""
+    _page(bob)
+    keys = [k for k in redis_server.client().keys("*") if b":user:" in k]
+    assert len(keys) == 1
+    assert redis_server.client().ttl(keys[0]) >= 2 * 60 * 60
+
+
 @pytest.fixture
 def failing_users_bump():
     """A real fault in the database: bumping the users' version fails until dropped."""
