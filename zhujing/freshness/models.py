@@ -39,7 +39,14 @@ class DataVersion(models.Model):
 
     @classmethod
     def read(cls, name):
-        return cls.objects.filter(name=name).values_list("value", flat=True).first() or 0
+        """The counter's value (0 if it was never bumped). Plain SQL, like the bump: every
+        process reads each counter once a second and again after each of its own writes,
+        and the ORM took longer to build this query than the database took to answer it."""
+        table = connection.ops.quote_name(cls._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {table} WHERE name = %s", [name])
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
 
 class MemoisedVersion:
