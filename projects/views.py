@@ -61,6 +61,7 @@ from zhujing.pagecache import (
     per_version,
 )
 from zhujing.params import to_id, to_ids
+from zhujing.precompiled import precompiled
 from zhujing.sharedcache import cache_signed_in_page
 
 from . import actions, exports, lists, matching, screen
@@ -581,8 +582,15 @@ def _open_meeting():
     """The meeting whose adoption window is open now (the latest, if several are).
 
     Read once per data version: every adoption asks, and ``actions.adopt`` checks the
-    window again in its transaction."""
-    return JointMeeting.objects.filter(adoption_open=True).order_by("-held_on", "-id").first()
+    window again in its transaction. In a surge each process reads it again after each of
+    its own adoptions, so the query is compiled once."""
+    sql, params = _open_meeting_query()
+    return next(iter(JointMeeting.objects.raw(sql, params)), None)
+
+
+@precompiled
+def _open_meeting_query():
+    return JointMeeting.objects.filter(adoption_open=True).order_by("-held_on", "-id")[:1]
 
 
 def _get_project_for_liaison(request, pk):
@@ -778,14 +786,21 @@ def _adopt_path(script_prefix, pk):
 def _open_projects_with_seats():
     """Every open project with a free seat, read once per data version. In a surge the
     version moves with every adoption, so each process reads this list again and again:
-    it is plain values (a third of the time of model instances with their community),
-    and only the few offered have their adopt URL reversed."""
-    rows = (
+    it is plain values (a third of the time of model instances with their community) from
+    a query compiled once, and only the few offered have their adopt URL reversed."""
+    sql, params = _open_projects_query()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Offer(*row) for row in cursor.fetchall()]
+
+
+@precompiled
+def _open_projects_query():
+    return (
         Project.objects.filter(status=Project.Status.OPEN, adopted_count__lt=F("capacity"))
         .order_by("title", "pk")
         .values_list("pk", "title", "category", "community_id", "community__name")
     )
-    return [Offer(*row) for row in rows]
 
 
 def _unit_project_ids(unit):
