@@ -36,6 +36,7 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -838,28 +839,32 @@ def _other_open_projects(project, adopted):
 
 
 #: Each offer's HTML in this process, by the offer itself (its project's key, title,
-#: community and category), the commitment, the language and the script prefix. Emptied
-#: when full.
+#: community and category), whether a commitment is carried, the language and the script
+#: prefix. Emptied when full.
 _offers_rendered = {}
 _OFFERS_KEPT = 1024
+#: Stands in the kept HTML for the commitment each loser's one-tap forms carry.
+_COMMITMENT = "__commitment-placeholder__"
+_COMMITMENT_FIELD = f'name="commitment" value="{_COMMITMENT}"'
 
 
 def _offer_items(request, offers, commitment):
     """The offers to the loser of a race, as one piece of HTML each.
 
     Six offers with their one-tap forms were 40% of a losing POST's Python calls, and in a
-    surge hundreds of losers are offered the same few dozen projects with the same
-    commitment. So each offer is rendered once per process for its commitment, language
-    and script prefix, with a placeholder where the CSRF token goes; each request puts its
-    own token in. An offer is a frozen value of what it shows, so an edited title is
-    another key. The commitment is escaped when rendered, as before; only the placeholder
-    is replaced. Off with PUBLIC_PAGE_CACHE, like the offers' memo."""
+    surge hundreds of losers are offered the same few dozen projects. So each offer is
+    rendered once per process for its language and script prefix, with placeholders where
+    the CSRF token and the commitment go; each request puts in its own token and its own
+    commitment, escaped as the template escapes it. Every unit words its commitment its
+    own way, so the commitment is not part of the key. An offer is a frozen value of what
+    it shows, so an edited title is another key. Off with PUBLIC_PAGE_CACHE, like the
+    offers' memo."""
     if not settings.PUBLIC_PAGE_CACHE:
         return [
             render_to_string("projects/_offer.html", {"other": o, "commitment": commitment}, request)
             for o in offers
         ]
-    context = (commitment, get_language(), get_script_prefix())
+    context = (bool(commitment), get_language(), get_script_prefix())
     token = None
     items = []
     for offer in offers:
@@ -868,7 +873,11 @@ def _offer_items(request, offers, commitment):
         if html is None:
             html = render_to_string(
                 "projects/_offer.html",
-                {"other": offer, "commitment": commitment, "csrf_token": PLACEHOLDER},
+                {
+                    "other": offer,
+                    "commitment": _COMMITMENT if commitment else "",
+                    "csrf_token": PLACEHOLDER,
+                },
             )
             if len(_offers_rendered) >= _OFFERS_KEPT:
                 _offers_rendered.clear()
@@ -876,6 +885,10 @@ def _offer_items(request, offers, commitment):
         if PLACEHOLDER in html:
             token = token or get_token(request)
             html = html.replace(PLACEHOLDER, token)
+        if commitment:
+            # Only the form's own field: no title or name can hold this quoted attribute.
+            field = f'name="commitment" value="{escape(commitment)}"'
+            html = html.replace(_COMMITMENT_FIELD, field)
         items.append(mark_safe(html))
     return items
 

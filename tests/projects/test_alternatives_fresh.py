@@ -48,8 +48,9 @@ def test_a_project_filled_since_is_no_longer_offered(liaison, unit_b):
     assert haircut.title in html
 
 
-def _offers_rendered_during(client, project, commitment):
-    """The loser's panel, and whether the offers' template was rendered for it."""
+def _offers_rendered_during(client, project, commitment=None):
+    """The loser's panel (a GET without ``commitment``), and whether the offers' template
+    was rendered for it."""
     from django.test.signals import template_rendered
 
     names = []
@@ -60,7 +61,11 @@ def _offers_rendered_during(client, project, commitment):
     template_rendered.connect(seen)
     try:
         url = reverse("projects:project-adopt", args=[project.pk])
-        html = client.post(url, {"commitment": commitment}, HTTP_HX_REQUEST="true").content.decode()
+        if commitment is None:
+            html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+        else:
+            html = client.post(url, {"commitment": commitment}, HTTP_HX_REQUEST="true")
+            html = html.content.decode()
     finally:
         template_rendered.disconnect(seen)
     return html, "projects/_offer.html" in names
@@ -89,12 +94,16 @@ def test_each_offer_is_rendered_once_and_each_loser_gets_their_own_token(
     html, rendered = _offers_rendered_during(carol, taken, "出资一万元")
     assert not rendered  # the same offers, commitment and language: rendered once
     assert PLACEHOLDER not in html
-    html, rendered = _offers_rendered_during(carol, taken, "<b>志愿服务</b>")
-    assert rendered  # another commitment is another rendering, escaped as ever
-    assert 'value="&lt;b&gt;志愿服务&lt;/b&gt;"' in html and "出资一万元" not in html
+    html, rendered = _offers_rendered_during(carol, taken, '<b>志愿服务</b>" autofocus="')
+    assert not rendered  # each unit words its commitment its own way: the same offers
+    assert 'value="&lt;b&gt;志愿服务&lt;/b&gt;&quot; autofocus=&quot;"' in html
+    assert "出资一万元" not in html and "-placeholder__" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    html, _rendered = _offers_rendered_during(carol, taken)  # kept since the first GET
+    # No commitment to carry: the offers link to their projects, with no placeholder left.
+    assert 'name="commitment"' not in html and "社区合唱团" in html and "-placeholder__" not in html
 
     # Carol's copy carries her own token: her one-tap form adopts with it.
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     del carol.defaults["HTTP_X_CSRFTOKEN"]
     adopt = reverse("projects:project-adopt", args=[choir.pk])
     carol.post(adopt, {"commitment": "志愿服务", "csrfmiddlewaretoken": token})
