@@ -18,6 +18,7 @@ def probe(environ, start_response):
             "templates": project_templates(),
             "reverse_languages": sorted(get_resolver()._reverse_dict),
             "redis_imported": "redis" in sys.modules,
+            "imported": sorted(sys.modules),
             "database_connected": connections["default"].connection is not None,
         }
     ).encode()

@@ -15,6 +15,7 @@ import threading
 import time
 
 from django.conf import settings
+from django.utils.translation import to_locale
 
 ROOT = settings.BASE_DIR
 CLIENTS = 24
@@ -119,5 +120,15 @@ def test_a_worker_starts_with_the_templates_compiled_and_no_inherited_connection
     assert set(held["templates"]) <= set(held["compiled"])
     assert held["reverse_languages"] == sorted(code for code, _name in settings.LANGUAGES)
     assert held["redis_imported"] == settings.CACHES["default"]["BACKEND"].endswith("RedisCache")
+    # Everything the settings name that a signed-in request would import on first use.
+    named = [
+        *settings.AUTHENTICATION_BACKENDS,
+        *settings.TEMPLATES[0]["OPTIONS"]["context_processors"],
+        settings.MESSAGE_STORAGE,
+        settings.SESSION_SERIALIZER,
+    ]
+    modules = {name.rsplit(".", 1)[0] for name in named}
+    modules |= {f"django.conf.locale.{to_locale(code)}.formats" for code, _ in settings.LANGUAGES}
+    assert modules <= set(held["imported"]), modules - set(held["imported"])
     # A connection opened in the master would be shared by every worker it forked.
     assert not held["database_connected"]
