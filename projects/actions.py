@@ -230,9 +230,8 @@ def _claim_sql(*, with_window):
     def column(name, model=Project):
         return quote(model._meta.get_field(name).column)
 
-    table, count, capacity, status = (
-        quote(meta.db_table), column("adopted_count"), column("capacity"), column("status")
-    )
+    table = quote(meta.db_table)
+    count, capacity, status = column("adopted_count"), column("capacity"), column("status")
     open_, adopted = Project.Status.OPEN.value, Project.Status.ADOPTED.value
     sql = (
         f"UPDATE {table} SET {count} = {count} + 1, "

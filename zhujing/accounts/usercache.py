@@ -66,15 +66,16 @@ def inbox_changed():
     _inbox.bump_after_commit()
 
 
+#: What a sign-in saves of a user.
+_SIGNED_IN = frozenset({"last_login"})
+
+
 def _on_user_change(sender, update_fields=None, **kwargs):
     if update_fields == _SIGNED_IN:
         # A sign-in stamps last_login, which no page shows from the cached user: 143
         # liaisons signing in at the meeting must not make every cached user stale 143 times.
         return
     users_changed()
-
-
-_SIGNED_IN = frozenset({"last_login"})
 
 
 def _on_inbox_change(sender, **kwargs):
