@@ -62,7 +62,7 @@ from zhujing.pagecache import (
     per_version,
 )
 from zhujing.params import to_id, to_ids
-from zhujing.precompiled import precompiled
+from zhujing.precompiled import ARG, precompiled
 from zhujing.sharedcache import cache_signed_in_page
 
 from . import actions, exports, lists, matching, screen
@@ -806,22 +806,18 @@ def _open_projects_query():
 
 def _unit_project_ids(unit):
     """The projects the unit has adopted (a few dozen in twenty years): one read serves a
-    refusal's reason and the offers that follow it."""
-    # Plain SQL: it runs in every losing POST, and the ORM took three times as long to
-    # build this one-column query as the database took to answer it (0.37 against 0.10 ms).
+    refusal's reason and the offers that follow it. It runs in every losing POST, and the
+    ORM took three times as long to build this one-column query as the database took to
+    answer it (0.37 against 0.10 ms), so the query is compiled once."""
+    sql, params = _unit_project_ids_query(unit.pk)
     with connection.cursor() as cursor:
-        cursor.execute(_unit_project_ids_sql(), [unit.pk])
+        cursor.execute(sql, params)
         return {project_id for (project_id,) in cursor.fetchall()}
 
 
-@lru_cache(maxsize=1)
-def _unit_project_ids_sql():
-    quote = connection.ops.quote_name
-    meta = Adoption._meta
-    return (
-        f"SELECT {quote(meta.get_field('project').column)} FROM {quote(meta.db_table)} "
-        f"WHERE {quote(meta.get_field('unit').column)} = %s"
-    )
+@precompiled
+def _unit_project_ids_query():
+    return Adoption.objects.filter(unit_id=ARG).order_by().values_list("project_id", flat=True)
 
 
 def _other_open_projects(project, adopted):

@@ -1,15 +1,12 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import OuterRef
 
 from zhujing.accounts import usercache
+from zhujing.precompiled import ARG, precompiled
 
 from .models import Notification
-
-#: Stands for the user's id while the query is compiled once per process.
-_SENTINEL = -7_370_319_213
 
 
 class InboxAwareModelBackend(ModelBackend):
@@ -18,25 +15,9 @@ class InboxAwareModelBackend(ModelBackend):
     The header badge is on every page; a subquery in the query that loads the user anyway
     saves a query per page (`user.unread_notifications`). Compiling that query through the
     ORM cost about 1.5 ms of CPU on every signed-in request, so its SQL is built once per
-    process (from the same queryset) and run with each user's id; the loaded user is
+    process (``zhujing.precompiled``) and run with each user's id; the loaded user is
     cached (``zhujing.accounts.usercache``).
     """
-
-    _compiled = {}
-
-    def _query(self):
-        key = connection.vendor
-        if key not in self._compiled:
-            User = get_user_model()
-            unread = Notification.objects.unread_count_subquery(OuterRef("pk"))
-            queryset = User._default_manager.annotate(unread_notifications=unread).filter(
-                pk=_SENTINEL
-            )
-            sql, params = queryset.query.sql_with_params()
-            if list(params).count(_SENTINEL) != 1:
-                raise RuntimeError("the user query's id parameter was not found")
-            self._compiled[key] = (sql, list(params))
-        return self._compiled[key]
 
     def get_user(self, user_id):
         User = get_user_model()
@@ -67,6 +48,11 @@ class InboxAwareModelBackend(ModelBackend):
 
     def _load(self, user_id):
         """The user with the unread count, in one query (its SQL compiled once)."""
-        sql, params = self._query()
-        params = [user_id if p == _SENTINEL else p for p in params]
+        sql, params = _user_with_unread_count(user_id)
         return next(iter(get_user_model()._default_manager.raw(sql, params)), None)
+
+
+@precompiled
+def _user_with_unread_count():
+    unread = Notification.objects.unread_count_subquery(OuterRef("pk"))
+    return get_user_model()._default_manager.annotate(unread_notifications=unread).filter(pk=ARG)
