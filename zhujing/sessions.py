@@ -17,6 +17,7 @@ in the process that did not see the logout.
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
+from zhujing.accounts import usercache
 from zhujing.freshness.models import MemoisedVersion
 
 KEY_PREFIX = "zhujing.session"
@@ -44,7 +45,15 @@ class SessionStore(CachedDBStore):
         _epoch.bump_now()
 
     def load(self):
-        data = self._cache.get(self.cache_key)
+        key = self.cache_key
+        if usercache.on():
+            # The signed-in user's cached copies come in the same round trip.
+            user_keys = usercache.session_keys(self.session_key)
+            found = self._cache.get_many([key, *user_keys])
+            data = found.pop(key, None)
+            usercache.prefetched(user_keys, found)
+        else:
+            data = self._cache.get(key)
         if data == DELETED:
             self._session_key = None
             return {}

@@ -28,9 +28,10 @@ class InboxAwareModelBackend(ModelBackend):
         if not usercache.on():
             user = self._load(user_id)
         else:
-            user_key, unread_key = usercache.keys(user_id)
-            cached = usercache.get_many(user_key, unread_key)
+            (user_key, unread_key), cached = usercache.lookup(user_id)
             user = cached.get(user_key)
+            if user is not None and user.pk != user_id:
+                user = None  # never another user's copy, whatever the key says
             if user is None:
                 user = self._load(user_id)
                 if user is None:
