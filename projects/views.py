@@ -154,6 +154,10 @@ def _get_adoptable_project(pk, *, with_community=True):
         project = get_object_or_404(Project.objects.select_related("community"), pk=pk)
     else:
         project = _panel_project(pk)
+    return _adoptable(project)
+
+
+def _adoptable(project):
     if project.status in (Project.Status.DRAFT, Project.Status.CANCELLED):
         raise Http404
     return project
@@ -175,6 +179,40 @@ def _panel_project(pk):
     if row is None:
         raise Http404
     return Project.from_db(connection.alias, names, row)
+
+
+def _panel_project_and_adopted(pk, unit_id):
+    """The panel's project and the ids of the projects the unit has adopted, in one
+    statement: a losing POST needs both (the refusal's reason, the offers), and a winner
+    or a refusal needs only a few rows more. Each was a round trip of its own."""
+    sql, names = _panel_project_and_adopted_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk, unit_id])
+        rows = cursor.fetchall()
+    found = [row[:-1] for row in rows if row[-1] == 1]
+    if not found:
+        raise Http404
+    project = _adoptable(Project.from_db(connection.alias, names, found[0]))
+    at = names.index("id")
+    return project, {row[at] for row in rows if row[-1] == 0}
+
+
+@lru_cache(maxsize=1)
+def _panel_project_and_adopted_sql():
+    """The panel's statement, its rows tagged 1, and the unit's adoptions tagged 0, each
+    adopted project's id in the project's id column (portable SQL: a UNION ALL)."""
+    sql, names = _panel_project_sql()
+    quote = connection.ops.quote_name
+    table = quote(Adoption._meta.db_table)
+    columns = ["NULL"] * len(names)
+    columns[names.index("id")] = f"{table}.{quote(Adoption._meta.get_field('project').column)}"
+    unit_id = quote(Adoption._meta.get_field("unit").column)
+    select, rest = sql.split(" FROM ", 1)
+    sql = (
+        f"{select}, 1 FROM {rest} UNION ALL "
+        f"SELECT {', '.join(columns)}, 0 FROM {table} WHERE {table}.{unit_id} = %s"
+    )
+    return sql, names
 
 
 @lru_cache(maxsize=1)
@@ -896,13 +934,16 @@ def project_adopt(request, pk):
     staff = is_office_staff(user)
     if not staff and not is_liaison(user):
         raise PermissionDenied
-    project = _get_adoptable_project(pk, with_community=not request.htmx)
-    meeting = _open_meeting()
     unit = user.unit if is_liaison(user) else None
+    adopted = None  # the unit's adopted project ids, once read
+    if request.htmx and unit is not None:
+        project, adopted = _panel_project_and_adopted(pk, unit.pk)
+    else:
+        project = _get_adoptable_project(pk, with_community=not request.htmx)
+    meeting = _open_meeting()
     form = AdoptForm(request.POST or None)
     result = None  # "won" or an error message
     own = _UNKNOWN  # the unit's adoption of this project, once known
-    adopted = None  # the unit's adopted project ids, once read
     commitment = request.session.get("adopt_commitment", "")
 
     if request.method == "POST":
@@ -910,7 +951,7 @@ def project_adopt(request, pk):
             raise PermissionDenied
         if form.is_valid():
             commitment = form.cleaned_data["commitment"]
-            if not project.has_free_seat:
+            if adopted is None and not project.has_free_seat:
                 # Full as read: the refusal and the offers after it need the same read.
                 adopted = _unit_project_ids(unit)
             try:

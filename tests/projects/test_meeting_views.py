@@ -468,6 +468,31 @@ def test_a_loser_is_answered_without_reading_the_window_the_project_or_its_adopt
     assert len(adoption_reads) == 1, str(queries)
 
 
+def test_a_loser_reads_the_project_and_the_units_adoptions_in_one_statement(
+    liaison_client, unit_a, unit_b
+):
+    """Both are needed for the refusal and the offers: one round trip, not two."""
+    from tests.queries import capture_queries
+
+    project, meeting, url = _taken(by=unit_b)
+    mine = ProjectFactory(status=Project.Status.OPEN, capacity=2)  # still has a free seat
+    actions.adopt(mine, unit_a, meeting)
+    with capture_queries() as queries:
+        html = liaison_client.post(url, {"commitment": "出资"}, HTTP_HX_REQUEST="true").content.decode()
+    assert "已被认领" in html
+    sql = [q["sql"] for q in queries.captured]
+    adoption_reads = [q for q in sql if 'FROM "projects_adoption"' in q]
+    assert len(adoption_reads) == 1, str(queries)
+    assert f'"projects_project"."id" = {project.pk}' in adoption_reads[0], str(queries)
+    assert mine.title not in html  # the unit's own project is not offered to it
+
+    # A project the unit holds is found in the same read.
+    mine_url = reverse("projects:project-adopt", args=[mine.pk])
+    html = liaison_client.post(mine_url, {"commitment": "出资"}, HTTP_HX_REQUEST="true")
+    html = html.content.decode()
+    assert ADOPTED_BY_UNIT in html
+
+
 def test_an_htmx_loser_writes_no_session_at_all(liaison_client, unit_b):
     """The panel carries the commitment in its one-tap forms; only the redirect without
     htmx needs the session to carry it to the next page."""
