@@ -177,16 +177,16 @@ def adopt(
     check_window = check_window and not is_office_staff(recorded_by)
     window = meeting.pk if check_window else None
 
+    adoption = Adoption(
+        project_id=project.pk,
+        unit=unit,
+        meeting=meeting,
+        kind=kind,
+        renewal_of=renewal_of,
+        commitment=commitment,
+        recorded_by=recorded_by,
+    )
     if connection.vendor == "postgresql":
-        adoption = Adoption(
-            project_id=project.pk,
-            unit=unit,
-            meeting=meeting,
-            kind=kind,
-            renewal_of=renewal_of,
-            commitment=commitment,
-            recorded_by=recorded_by,
-        )
         try:
             # In autocommit the one statement is its own transaction; inside a caller's
             # transaction a savepoint keeps a refusal from breaking it.
@@ -210,15 +210,7 @@ def adopt(
         else:
             try:
                 # No savepoint: a failed INSERT rolls the whole claim back with it.
-                adoption = Adoption.objects.create(
-                    project_id=project.pk,
-                    unit=unit,
-                    meeting=meeting,
-                    kind=kind,
-                    renewal_of=renewal_of,
-                    commitment=commitment,
-                    recorded_by=recorded_by,
-                )
+                adoption.save(force_insert=True)  # as Adoption.objects.create does
             except IntegrityError:
                 # The unit already holds a seat (a double tap, or a parallel request).
                 raise AlreadyAdoptedByUnit() from None
