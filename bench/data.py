@@ -24,7 +24,7 @@ from projects.models import (
     Project,
 )
 from units.models import Community, District, MemberUnit, Pairing, Visit
-from zhujing.accounts.models import User
+from accounts.models import User
 
 CURRENT_YEAR = 2026
 FIRST_YEAR = CURRENT_YEAR - 19  # 20 years: 2007-2026

@@ -2,8 +2,8 @@
 adoption at the joint meeting, renewals, milestones and progress.
 
 Each action runs in one transaction. The public pages and the big screen follow through
-the data version each write bumps in its own transaction (``zhujing.pagecache``); any
-other side effect goes through ``zhujing.sideeffects.after_commit``, so none can turn a
+the data version each write bumps in its own transaction (``core.pagecache``); any
+other side effect goes through ``core.sideeffects.after_commit``, so none can turn a
 committed write into an error. "At most ``capacity`` adopters" holds on PostgreSQL and SQLite alike because the
 seat is claimed by one conditional UPDATE of the project's counter: it returns 0 when the
 project is full, and the UNIQUE(project, unit) constraint catches a double click.
@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhujing.accounts.access import is_office_staff
-from zhujing.dates import add_years
-from zhujing.pagecache import bump_version
-from zhujing.reminders.models import Notification
+from accounts.access import is_office_staff
+from core.dates import add_years
+from core.pagecache import bump_version
+from reminders.models import Notification
 
 from .models import (
     Adoption,
@@ -197,7 +197,7 @@ def adopt(
             raise AlreadyAdoptedByUnit() from None
         if claimed is None:
             raise _why_not_claimed(project, unit, meeting, check_window)
-        bump_version()  # what the adoption's save would have done (zhujing.pagecache)
+        bump_version()  # what the adoption's save would have done (core.pagecache)
         project.adopted_count, project.capacity, project.status = claimed
         return adoption
 

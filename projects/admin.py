@@ -7,9 +7,9 @@ from .models import (
     Match,
     Milestone,
     Need,
-    Project,
     ProgressPhoto,
     ProgressUpdate,
+    Project,
 )
 
 

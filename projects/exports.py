@@ -1,9 +1,9 @@
-"""Spreadsheets of the projects app, written through ``zhujing.exports`` (text stays text)."""
+"""Spreadsheets of the projects app, written through ``core.exports`` (text stays text)."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from zhujing.exports import xlsx_response
+from core.exports import xlsx_response
 
 
 def meeting_adoptions(meeting):

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.choices import PleaseChooseMixin
+from core.dates import DatePickerLimitsMixin
 from units.models import Community, District, MemberUnit, Resource
-from zhujing.choices import PleaseChooseMixin
-from zhujing.dates import DatePickerLimitsMixin
 
 from .models import Category, JointMeeting, Milestone, Need, Project, normalise_tracking_code
 

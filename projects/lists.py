@@ -5,8 +5,8 @@ from collections import Counter, defaultdict
 
 from django.db.models import Count
 
+from core.categories import Category
 from units.models import District, Resource
-from zhujing.categories import Category
 
 from .models import Match, Need, Project
 

@@ -19,10 +19,10 @@ from django.utils.translation import pgettext_lazy
 from PIL import Image
 from simple_history.models import HistoricalRecords
 
+from core.categories import Category  # noqa: F401  (re-exported: projects.models.Category)
+from core.dates import DB_LATEST, EARLIEST, DateRange, date_within_sense, validate_year
+from core.sideeffects import after_commit
 from units.models import Pairing
-from zhujing.categories import Category  # noqa: F401  (re-exported: projects.models.Category)
-from zhujing.dates import DB_LATEST, EARLIEST, DateRange, date_within_sense, validate_year
-from zhujing.sideeffects import after_commit
 
 
 class KeyWorks(models.TextChoices):

@@ -2,7 +2,7 @@
 
 A projector polls every 3 s. The totals are rebuilt once per ``SCREEN_TTL`` or after any
 committed change: their key holds the data version kept in the database
-(``zhujing.pagecache.current_version``), which an adoption, the window opening or closing
+(``core.pagecache.current_version``), which an adoption, the window opening or closing
 and a meeting edit bump in their own transaction, so a Redis that lost a write or came
 back with old data cannot show old totals. The rendered HTML is cached beside them under
 the same version, so a poll costs one cache read and no template rendering. With the cache
@@ -19,8 +19,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.pagecache import current_version
 from units.models import District
-from zhujing.pagecache import current_version
 
 from .models import Adoption, Category, JointMeeting, Project
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.forms import reencode_photo
 from units.forms import UnitFilterForm
-from zhujing.dates import DatePickerLimitsMixin
+from core.dates import DatePickerLimitsMixin
 
 from .models import AnnualAssessment, Contribution
 

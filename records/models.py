@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from units.models import FOUNDING_YEAR, today
-from zhujing.dates import DateRange, date_within_sense
+from core.dates import DateRange, date_within_sense
 
 
 def evidence_photo_path(instance, filename):

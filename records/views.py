@@ -13,17 +13,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects.models import Project
-from projects.views import _get_project_for_liaison  # one rule: a project the unit adopted
-from units.models import FOUNDING_YEAR, MemberUnit, Pairing
-from zhujing.accounts.access import (
+from accounts.access import (
     is_office_staff,
     liaison_required,
     member_required,
     staff_required,
 )
-from zhujing.exports import xlsx_response
-from zhujing.pagecache import cache_public_page, current_version
+from core.exports import xlsx_response
+from core.pagecache import cache_public_page, current_version
+from projects.access import get_project_for_liaison
+from projects.models import Project
+from units.models import FOUNDING_YEAR, MemberUnit, Pairing
 
 from . import assessment, report
 from .forms import AssessmentFilterForm, AssessmentRatingForm, ContributionForm, CorrectionForm
@@ -116,7 +116,7 @@ def _contribution_create(request, project=None, pairing=None):
 @liaison_required
 @require_http_methods(["GET", "POST"])
 def contribution_create_for_project(request, pk):
-    return _contribution_create(request, project=_get_project_for_liaison(request, pk))
+    return _contribution_create(request, project=get_project_for_liaison(request, pk))
 
 
 @liaison_required
@@ -445,7 +445,7 @@ def annual_report_pdf(request, year):
     if is_office_staff(request.user) or not getattr(settings, "PUBLIC_PAGE_CACHE", True):
         return pdf_response(filename, template, _report_context(request, year), request)
     key = f"annual-report-pdf:{current_version()}:{get_language()}:{year}"
-    content = cache.get(key)  # the cache fails soft (zhujing.cache): down means a miss
+    content = cache.get(key)  # the cache fails soft (core.cache): down means a miss
     if content is None:
         content = render_pdf(template, _report_context(request, year), request)
         cache.set(key, content, getattr(settings, "PUBLIC_PAGE_TTL", 300))

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 
 from tests.factories import PASSWORD, MemberUnitFactory, UserFactory
-from zhujing.freshness.models import MemoisedVersion
+from core.freshness.models import MemoisedVersion
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ import sys
 from django.db import connections
 from django.urls import get_resolver
 
-from zhujing.warmup import compiled_templates, project_templates
+from core.warmup import compiled_templates, project_templates
 from zhujing.wsgi import application  # noqa: F401  (loads Django as the real server does)
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from zhujing.freshness.models import MemoisedVersion
+from core.freshness.models import MemoisedVersion
 
 
 class Queries:

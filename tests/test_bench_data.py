@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from projects.models import Adoption, Project
 from units.models import MemberUnit
-from zhujing.accounts.models import User
+from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 

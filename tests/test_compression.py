@@ -12,7 +12,7 @@ from django.templatetags.static import static
 from django.test import RequestFactory
 from whitenoise.middleware import WhiteNoiseMiddleware
 
-HASHED = {"BACKEND": "zhujing.storage.HashedStaticFilesStorage"}
+HASHED = {"BACKEND": "core.storage.HashedStaticFilesStorage"}
 TEXT_FILES = ["css/app.css", "js/app.js", "django_htmx/htmx-2.min.js"]
 
 

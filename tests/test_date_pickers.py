@@ -1,4 +1,4 @@
-"""Every date input offers only the dates its form accepts (zhujing.dates): a phone's date
+"""Every date input offers only the dates its form accepts (core.dates): a phone's date
 picker cannot propose 9999, a visit next week, or one before the pairing started."""
 
 import datetime
@@ -8,7 +8,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.test_valid_html import crawl, data, _seeds  # noqa: F401 - data is a fixture
-from zhujing.dates import EARLIEST, latest_date
+from core.dates import EARLIEST, latest_date
 
 DATE_INPUT = re.compile(r"<input\b[^>]*\btype=\"date\"[^>]*>")
 

@@ -24,7 +24,7 @@ from tests.factories import (
     VisitFactory,
 )
 from units.models import MemberUnit, Pairing, PartyBranch, Visit
-from zhujing.dates import add_years
+from core.dates import add_years
 
 pytestmark = pytest.mark.django_db
 FAR = datetime.date(9999, 12, 31)

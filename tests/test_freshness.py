@@ -1,9 +1,9 @@
-"""Data versions (zhujing.freshness): what says "the data changed" lives in the database."""
+"""Data versions (core.freshness): what says "the data changed" lives in the database."""
 
 import pytest
 from django.core.management import call_command
 
-from zhujing.freshness.models import DataVersion, MemoisedVersion
+from core.freshness.models import DataVersion, MemoisedVersion
 
 pytestmark = pytest.mark.django_db
 

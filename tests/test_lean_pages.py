@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from projects.models import Project
 from tests.factories import JointMeetingFactory, NeedFactory, ProjectFactory
-from zhujing.reminders.models import Notification
+from reminders.models import Notification
 
 CSS = Path(__file__).resolve().parent.parent / "static" / "css" / "app.css"
 

@@ -56,7 +56,7 @@ def test_the_next_visit_due_date_is_computed_only_in_the_pairing_model():
 
 
 def test_unread_is_defined_only_by_the_notification_queryset():
-    assert places_filtering_unread() == {"zhujing/reminders/models.py"}
+    assert places_filtering_unread() == {"reminders/models.py"}
 
 
 def places_registering_a_post_commit_callback():
@@ -72,4 +72,4 @@ def places_registering_a_post_commit_callback():
 
 
 def test_post_commit_side_effects_go_through_the_one_helper_that_logs_their_failure():
-    assert places_registering_a_post_commit_callback() == {"zhujing/sideeffects.py"}
+    assert places_registering_a_post_commit_callback() == {"core/sideeffects.py"}

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.factories import CommunityFactory, PairingFactory
 from tests.queries import capture_queries
-from zhujing import pagecache
+from core import pagecache
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +113,7 @@ def test_it_caches_the_statistics_page_too():
 def test_it_serves_the_page_when_the_cache_is_down(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "zhujing.cache.FailSoftRedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -129,7 +129,7 @@ def test_the_redis_cache_builds_one_client_per_connection_pool(settings):
 
     settings.CACHES = {
         "default": {
-            "BACKEND": "zhujing.cache.FailSoftRedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # no call reaches Redis here
         }
     }

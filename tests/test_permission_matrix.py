@@ -23,8 +23,8 @@ from tests.factories import (
 )
 from tests.urlwalk import app_routes
 from records.models import Contribution
-from zhujing.opendata.models import CalendarFeed
-from zhujing.reminders.models import Notification
+from opendata.models import CalendarFeed
+from reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -121,7 +121,7 @@ def test_it_never_shares_a_page_that_shows_a_flash_message(staff_client):
 
 
 def test_it_shows_each_request_the_users_current_unread_count(liaison, liaison_client):
-    from zhujing.reminders.models import Notification
+    from reminders.models import Notification
 
     _get(liaison_client, reverse("projects:project-list"))
     before, _ = _get(liaison_client, reverse("projects:project-list"))

@@ -34,7 +34,7 @@ from tests.factories import (
 )
 from tests.urlwalk import app_routes
 from units.models import PartyBranch
-from zhujing.reminders.models import Notification
+from reminders.models import Notification
 
 VNU_JAR = (
     Path(__file__).resolve().parent / "browser" / "node_modules" / "vnu-jar" / "build" / "dist"

@@ -100,7 +100,7 @@ def test_each_worker_freezes_what_it_loaded_at_start_up():
 
 
 def test_a_worker_starts_with_the_templates_compiled_and_no_inherited_connection():
-    """The master compiles and imports before forking (zhujing/warmup.py): a worker's first
+    """The master compiles and imports before forking (core/warmup.py): a worker's first
     adoption at the meeting then costs what its hundredth does, not 80-150 ms more."""
     port = _free_port()
     proc = _serve(

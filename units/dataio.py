@@ -37,7 +37,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 
-from zhujing import exports
+from core import exports
 
 from .models import FOUNDING_YEAR, Community, District, MemberUnit, Pairing
 

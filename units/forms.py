@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhujing.categories import Category as ProjectCategory
-from zhujing.choices import PleaseChooseMixin
-from zhujing.dates import DatePickerLimitsMixin
-from zhujing.exports import XLSX_CONTENT_TYPE
+from core.categories import Category as ProjectCategory
+from core.choices import PleaseChooseMixin
+from core.dates import DatePickerLimitsMixin
+from core.exports import XLSX_CONTENT_TYPE
 
 from .models import Community, District, MemberUnit, Pairing, Resource, Visit
 

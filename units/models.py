@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from zhujing.categories import Category as ProjectCategory
-from zhujing.dates import BRANCH_EARLIEST, DateRange, date_within_sense
+from core.categories import Category as ProjectCategory
+from core.dates import BRANCH_EARLIEST, DateRange, date_within_sense
 
 FOUNDING_YEAR = 1997
 
@@ -597,7 +597,7 @@ class Resource(models.Model):
     description = models.TextField(
         pgettext_lazy("resource", "description"), max_length=2000, blank=True
     )
-    # The six project categories (zhujing.categories.Category) it can serve, one or more.
+    # The six project categories (core.categories.Category) it can serve, one or more.
     categories = models.JSONField(_("project categories"), default=list)
     districts = models.ManyToManyField(
         District, verbose_name=_("districts served"), blank=True, related_name="resources"

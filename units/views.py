@@ -20,19 +20,19 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from zhujing import exports
+from core import exports
 
-from zhujing.accounts.access import (
+from accounts.access import (
     is_office_staff,
     liaison_required,
     member_required,
     staff_required,
     wants_partial,
 )
-from zhujing.pagecache import cache_public_page, canonical_query
-from zhujing.params import to_id
-from zhujing.reminders.models import Notification, Reminder
-from zhujing.sharedcache import cache_signed_in_page
+from core.pagecache import cache_public_page, canonical_query
+from core.params import to_id
+from reminders.models import Notification, Reminder
+from core.sharedcache import cache_signed_in_page
 
 from . import dataio, diagram, stats
 from .forms import (

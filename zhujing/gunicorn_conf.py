@@ -38,12 +38,12 @@ preload_app = True
 
 def when_ready(server):
     """In the master, before any worker exists: compile the templates, import the views and
-    load the catalogues (zhujing/warmup.py), so no worker's first requests do it while the
+    load the catalogues (core/warmup.py), so no worker's first requests do it while the
     meeting waits; then freeze it all for the cyclic collector, as each worker does below."""
     from django.apps import apps
 
     if apps.ready:  # a Django app was loaded (the server's own tests load plain WSGI ones)
-        from zhujing.warmup import warm_up
+        from core.warmup import warm_up
 
         server.log.info("Warmed up: %d templates compiled", warm_up())
     gc.freeze()

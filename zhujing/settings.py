@@ -55,17 +55,17 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
-    "zhujing.accounts",
+    "accounts",
     "units",
     "projects",
-    "zhujing.reminders",
+    "reminders",
     "records",
-    "zhujing.opendata",
-    "zhujing.freshness",
+    "opendata",
+    "core.freshness",
     "demo",
 ]
 
-# Compress HTML in the app (zhujing.middleware.GZipMiddleware: Django's with its BREACH padding) unless a
+# Compress HTML in the app (core.middleware.GZipMiddleware: Django's with its BREACH padding) unless a
 # reverse proxy in front does it (COMPRESS_HTML=0 in docker-compose): see the README.
 COMPRESS_HTML = env_bool("COMPRESS_HTML", True)
 # zlib level for that: 2 costs a third of the CPU of Django's 6 for ~20% more bytes.
@@ -74,19 +74,19 @@ GZIP_LEVEL = int(os.environ.get("GZIP_LEVEL", "2"))
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    *(["zhujing.middleware.GZipMiddleware"] if COMPRESS_HTML else []),
+    *(["core.middleware.GZipMiddleware"] if COMPRESS_HTML else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "zhujing.middleware.ChosenLanguageMiddleware",
+    "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "zhujing.middleware.UnreadableInputMiddleware",
+    "core.middleware.UnreadableInputMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "zhujing.middleware.PermissionsPolicyMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -105,8 +105,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zhujing.context_processors.site",
-                "zhujing.reminders.context_processors.unread_notifications",
+                "core.context_processors.site",
+                "reminders.context_processors.unread_notifications",
             ],
         },
     }
@@ -146,8 +146,8 @@ AUTH_USER_MODEL = "accounts.User"
 # The throttle first: it refuses a locked-out username+IP before any password is checked;
 # then a ModelBackend that also loads the unread inbox count for the header, in the same query.
 AUTHENTICATION_BACKENDS = [
-    "zhujing.accounts.backends.LoginThrottleBackend",
-    "zhujing.reminders.backends.InboxAwareModelBackend",
+    "accounts.backends.LoginThrottleBackend",
+    "reminders.backends.InboxAwareModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -155,7 +155,7 @@ LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     # ASVS 2.1.1: at least 12 characters.
-    {"NAME": "zhujing.accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "accounts.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -164,13 +164,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # REDIS_URL is the Celery broker; CACHE_REDIS_URL the cache (by default the same Redis).
 # In production give the cache its own Redis with an LRU limit (docker-compose.yml), so a
 # full cache evicts pages and never refuses the broker's writes. The cache fails soft
-# (zhujing.cache): with Redis down every page is built from the database.
+# (core.cache): with Redis down every page is built from the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "") or REDIS_URL
 if CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "zhujing.cache.FailSoftRedisCache",
+            "BACKEND": "core.cache.FailSoftRedisCache",
             "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "zhujing"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -179,16 +179,16 @@ if CACHE_REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions live in the database; with a shared Redis cache they are read through it
-# (zhujing.sessions), never through a per-process memory cache that a logout elsewhere
+# (core.sessions), never through a per-process memory cache that a logout elsewhere
 # would not reach.
-SESSION_ENGINE = "zhujing.sessions" if CACHE_REDIS_URL else "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "core.sessions" if CACHE_REDIS_URL else "django.contrib.sessions.backends.db"
 
-# Public pages cached whole for anonymous visitors (zhujing.pagecache); every committed
+# Public pages cached whole for anonymous visitors (core.pagecache); every committed
 # change to a registry or project model invalidates them, the TTL bounds the rest.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
 PUBLIC_PAGE_TTL = int(os.environ.get("PUBLIC_PAGE_TTL", "300"))
 # The signed-in user (with their unread count) from the cache, keyed by a version in the
-# database that any change to a user or an inbox moves (zhujing.accounts.usercache).
+# database that any change to a user or an inbox moves (accounts.usercache).
 USER_CACHE = env_bool("USER_CACHE", True)
 
 BROKER_DIR = Path(os.environ.get("BROKER_DIR", BASE_DIR / "var" / "broker"))
@@ -275,7 +275,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "zhujing.storage.HashedStaticFilesStorage"
+            "core.storage.HashedStaticFilesStorage"
             if STATIC_HASHED
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -324,7 +324,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# Sent by zhujing.middleware.PermissionsPolicyMiddleware: no page needs these features.
+# Sent by core.middleware.PermissionsPolicyMiddleware: no page needs these features.
 PERMISSIONS_POLICY = (
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
     "interest-cohort=(), browsing-topics=()"
@@ -344,11 +344,11 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_
 AXES_RESET_ON_SUCCESS = True
 # A wrong password during the lockout does not extend it: it always ends in time.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "zhujing.accounts.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2"]
 # Behind NUM_PROXIES reverse proxies, the client's address is the one the nearest proxy
-# appended to X-Forwarded-For (see zhujing.accounts.access.client_ip).
-AXES_CLIENT_IP_CALLABLE = "zhujing.accounts.access.client_ip"
+# appended to X-Forwarded-For (see accounts.access.client_ip).
+AXES_CLIENT_IP_CALLABLE = "accounts.access.client_ip"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -1,21 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import admin_names, views
+from core import admin_names
+from core.views import healthz
+from projects.views import home
 
 admin_names.apply()
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("healthz/", views.healthz, name="healthz"),
-    path("accounts/", include("zhujing.accounts.urls")),
+    path("", home, name="home"),
+    path("healthz/", healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
     path("", include("projects.urls")),
-    path("", include("zhujing.reminders.urls")),
+    path("", include("reminders.urls")),
     path("", include("records.urls")),
-    path("", include("zhujing.opendata.urls")),
+    path("", include("opendata.urls")),
     # No /media/: progress photos are served by projects:progress-photo, which applies
     # the project's visibility.
 ]

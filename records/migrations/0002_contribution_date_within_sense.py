@@ -2,7 +2,7 @@
 
 import datetime
 import units.models
-import zhujing.dates
+import core.dates
 from django.conf import settings
 from django.db import migrations, models
 
@@ -20,12 +20,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='contribution',
             name='contributed_on',
-            field=models.DateField(default=units.models.today, validators=[zhujing.dates.DateRange()], verbose_name='date'),
+            field=models.DateField(default=units.models.today, validators=[core.dates.DateRange()], verbose_name='date'),
         ),
         migrations.AlterField(
             model_name='historicalcontribution',
             name='contributed_on',
-            field=models.DateField(default=units.models.today, validators=[zhujing.dates.DateRange()], verbose_name='date'),
+            field=models.DateField(default=units.models.today, validators=[core.dates.DateRange()], verbose_name='date'),
         ),
         migrations.AddConstraint(
             model_name='contribution',

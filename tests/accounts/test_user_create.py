@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from zhujing.accounts.models import User
+from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 

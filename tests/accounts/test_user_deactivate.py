@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-from zhujing.accounts.models import User
+from accounts.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Sessions read through Redis (zhujing.sessions), against a real redis-server stopped and
+"""Sessions read through Redis (core.sessions), against a real redis-server stopped and
 restarted by pid with its append-only file: the cache saves a query per signed-in page and
 never signs a logged-out cookie in again, nor brings back older session data."""
 
@@ -12,7 +12,7 @@ from django.utils.module_loading import import_string
 
 from tests.queries import capture_queries
 from tests.redisserver import RedisServer, needs_redis_server, use_as_cache
-from zhujing import cache
+from core import cache
 
 pytestmark = [needs_redis_server, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ MINE = reverse("units:my-pairings")
 def redis_server(settings, tmp_path):
     server = RedisServer(PORT, tmp_path / "redis", appendonly=True).start()
     use_as_cache(settings, server)
-    settings.SESSION_ENGINE = "zhujing.sessions"  # what settings choose with a Redis cache
+    settings.SESSION_ENGINE = "core.sessions"  # what settings choose with a Redis cache
     yield server
     server.stop()
 

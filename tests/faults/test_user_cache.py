@@ -1,4 +1,4 @@
-"""The signed-in user and their unread count from Redis (zhujing.accounts.usercache),
+"""The signed-in user and their unread count from Redis (accounts.usercache),
 against a real redis-server stopped and restarted by pid with its append-only file: no
 query for the user on a warm page, and never a user or a badge older than the last commit."""
 
@@ -11,8 +11,8 @@ from django.urls import reverse
 from tests.factories import JointMeetingFactory, ProjectFactory
 from tests.queries import capture_queries
 from tests.redisserver import RedisServer, needs_redis_server, use_as_cache
-from zhujing import cache
-from zhujing.reminders.models import Notification
+from core import cache
+from reminders.models import Notification
 
 pytestmark = [needs_redis_server, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +25,7 @@ BADGE = 'class="badge"'
 def redis_server(settings, tmp_path):
     server = RedisServer(PORT, tmp_path / "redis", appendonly=True).start()
     use_as_cache(settings, server)
-    settings.SESSION_ENGINE = "zhujing.sessions"  # what settings choose with a Redis cache
+    settings.SESSION_ENGINE = "core.sessions"  # what settings choose with a Redis cache
     settings.USER_CACHE = True
     yield server
     server.stop()
@@ -190,7 +190,7 @@ def test_a_copy_of_another_user_under_the_sessions_key_is_never_served(
     the one signed in."""
     from django.core.cache import cache as default_cache
 
-    from zhujing.accounts import usercache
+    from accounts import usercache
 
     adopt = reverse("projects:project-adopt", args=[ProjectFactory().pk])
     JointMeetingFactory(adoption_open=True)

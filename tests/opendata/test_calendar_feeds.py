@@ -16,7 +16,7 @@ from tests.factories import (
     ProjectFactory,
     VisitFactory,
 )
-from zhujing.opendata.models import CalendarFeed
+from opendata.models import CalendarFeed
 
 pytestmark = pytest.mark.django_db
 

@@ -76,7 +76,7 @@ def test_each_offer_is_rendered_once_and_each_loser_gets_their_own_token(
 ):
     import re
 
-    from zhujing.pagecache import PLACEHOLDER
+    from core.pagecache import PLACEHOLDER
 
     meeting = JointMeetingFactory(adoption_open=True)
     taken = ProjectFactory(capacity=1, category="culture")

@@ -13,7 +13,7 @@ from tests.factories import (
     PairingFactory,
     ResourceFactory,
 )
-from zhujing.reminders.models import Notification
+from reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -304,7 +304,7 @@ def test_it_prints_sheets_in_the_same_number_of_queries_at_two_sizes(staff_clien
     add()
     from django.core.cache import cache
 
-    from zhujing import pagecache
+    from core import pagecache
 
     cache.clear()
     pagecache._forget_version()  # each size reads the data version once, whatever the clock

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from projects.models import Need
-from projects.views import NEED_RATE_LIMIT
+from projects.views.common import NEED_RATE_LIMIT
 from tests.factories import CommunityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

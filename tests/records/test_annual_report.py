@@ -67,7 +67,7 @@ def test_the_public_pdf_has_no_contacts_either(anon, report_data, unit_a):
 
 def test_the_public_pdf_is_typeset_once_per_change(anon, settings, report_data, django_capture_on_commit_callbacks):
     from tests.queries import capture_queries
-    from zhujing import pagecache
+    from core import pagecache
 
     settings.PUBLIC_PAGE_CACHE = True
     with django_capture_on_commit_callbacks(execute=True):
@@ -89,7 +89,7 @@ def test_the_report_links_to_the_next_year_until_this_one(anon):
 
 
 def test_a_new_contribution_refreshes_the_cached_public_pages(anon, settings, adopted_project, django_capture_on_commit_callbacks):
-    from zhujing import pagecache
+    from core import pagecache
 
     settings.PUBLIC_PAGE_CACHE = True
     with django_capture_on_commit_callbacks(execute=True):

@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from zhujing.reminders.models import Reminder
+from reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from projects.models import JointMeeting
 from tests.redisserver import RedisServer, needs_redis_server
 from tests.reminders.test_worker import _database_env, stop_process_groups, wait_for
 from zhujing.celery import app as celery_app
-from zhujing.reminders import sweep
-from zhujing.reminders.models import Notification, Reminder
+from reminders import sweep
+from reminders.models import Notification, Reminder
 
 pytestmark = [pytest.mark.redis, needs_redis_server, pytest.mark.django_db(transaction=True)]
 

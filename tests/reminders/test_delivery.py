@@ -10,10 +10,10 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from zhujing.reminders import channels, delivery
-from zhujing.reminders.models import Notification, Reminder
-from zhujing.reminders.tasks import sweep_and_enqueue
-from zhujing.reminders.tasks import deliver_reminder
+from reminders import channels, delivery
+from reminders.models import Notification, Reminder
+from reminders.tasks import sweep_and_enqueue
+from reminders.tasks import deliver_reminder
 
 pytestmark = pytest.mark.django_db
 D = datetime.timedelta
@@ -132,7 +132,7 @@ def test_the_channel_registry_can_grow(overdue, settings):
 
 
 def test_the_weekly_digest_goes_to_office_staff(staff, liaison, overdue, today):
-    from zhujing.reminders.sweep import create_weekly_digest
+    from reminders.sweep import create_weekly_digest
 
     staff.email = "alice@example.test"
     staff.save()
@@ -148,7 +148,7 @@ def test_the_weekly_digest_goes_to_office_staff(staff, liaison, overdue, today):
 def test_enqueueing_with_the_broker_down_is_logged_not_raised(tmp_path):
     """A REDIS_URL pointing at a closed port: .delay() returns quickly, logs, raises nothing."""
     script = (
-        "from zhujing.reminders.tasks import deliver_reminder\n"
+        "from reminders.tasks import deliver_reminder\n"
         "print('result', deliver_reminder.delay(123))\n"
     )
     env = {

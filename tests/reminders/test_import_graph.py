@@ -3,10 +3,10 @@
 import ast
 from pathlib import Path
 
-import zhujing.reminders
+import reminders
 
-PACKAGE = "zhujing.reminders"
-ROOT = Path(zhujing.reminders.__file__).parent
+PACKAGE = "reminders"
+ROOT = Path(reminders.__file__).parent
 
 
 def _sibling(node):

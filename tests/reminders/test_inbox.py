@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from zhujing.reminders.models import Notification
+from reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,8 @@ import pytest
 
 from tests.factories import UserFactory
 from tests.queries import capture_queries
-from zhujing.reminders.backends import InboxAwareModelBackend
-from zhujing.reminders.models import Notification
+from reminders.backends import InboxAwareModelBackend
+from reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
 

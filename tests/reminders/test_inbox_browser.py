@@ -1,6 +1,6 @@
 import pytest
 
-from zhujing.reminders.models import Notification
+from reminders.models import Notification
 
 pytestmark = pytest.mark.browser
 

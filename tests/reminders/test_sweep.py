@@ -7,8 +7,8 @@ from django.db import transaction
 
 from projects.models import Project
 from tests.factories import JointMeetingFactory, MemberUnitFactory, UserFactory, VisitFactory
-from zhujing.reminders.models import Reminder
-from zhujing.reminders.tasks import sweep_and_enqueue
+from reminders.models import Reminder
+from reminders.tasks import sweep_and_enqueue
 
 pytestmark = pytest.mark.django_db
 Kind = Reminder.Kind
@@ -167,7 +167,7 @@ def test_it_requeues_an_untried_reminder_after_90_seconds_and_a_tried_one_after_
 ):
     from django.utils import timezone
 
-    from zhujing.reminders.sweep import claim_unsent
+    from reminders.sweep import claim_unsent
 
     pairing_due_on(today - D(1))
     adopted_milestone(today)

@@ -6,8 +6,8 @@ import logging
 import pytest
 
 from units.models import Pairing
-from zhujing.reminders.models import Reminder
-from zhujing.reminders.sweep import sweep
+from reminders.models import Reminder
+from reminders.sweep import sweep
 
 pytestmark = pytest.mark.django_db
 BAD_START = datetime.date(2025, 1, 3)
@@ -33,7 +33,7 @@ def test_one_bad_pairing_does_not_stop_the_others(
     bad = pairing_due_on(today, unit=unit_b)
     Pairing.objects.filter(pk=bad.pk).update(started_on=BAD_START)
 
-    with caplog.at_level(logging.ERROR, logger="zhujing.reminders.sweep"):
+    with caplog.at_level(logging.ERROR, logger="reminders.sweep"):
         created, pks = sweep(today)
 
     assert list(Reminder.objects.values_list("recipient", "subject_id")) == [

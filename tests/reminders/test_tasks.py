@@ -3,8 +3,8 @@ import datetime
 import pytest
 import time_machine
 
-from zhujing.reminders import tasks
-from zhujing.reminders.models import Notification, Reminder
+from reminders import tasks
+from reminders.models import Notification, Reminder
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ from django.db import connection
 
 from projects.models import JointMeeting
 from zhujing.celery import app as celery_app
-from zhujing.reminders.models import Notification, Reminder
-from zhujing.reminders.tasks import sweep_and_enqueue
+from reminders.models import Notification, Reminder
+from reminders.tasks import sweep_and_enqueue
 
 pytestmark = [
     pytest.mark.redis,

@@ -7,8 +7,8 @@ import time_machine
 
 from tests.factories import PairingFactory, VisitFactory
 from units.models import Pairing
-from zhujing.reminders.models import Reminder
-from zhujing.reminders.sweep import due_reminders
+from reminders.models import Reminder
+from reminders.sweep import due_reminders
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 6, 10)

@@ -17,7 +17,7 @@ from tests.factories import (
     VisitFactory,
 )
 from units.models import Pairing
-from zhujing.reminders.models import Reminder
+from reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
 URL = reverse("units:pairing-health")

@@ -146,7 +146,7 @@ def test_it_loads_my_resources_in_the_same_number_of_queries_at_two_sizes(liaiso
 
 
 def test_it_caches_the_filtered_board_for_residents_and_drops_unknown_parameters(settings):
-    from zhujing import pagecache
+    from core import pagecache
 
     settings.PUBLIC_PAGE_CACHE = True
     pagecache.bump_version()

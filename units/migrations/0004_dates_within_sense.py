@@ -2,7 +2,7 @@
 
 import datetime
 import units.models
-import zhujing.dates
+import core.dates
 from django.conf import settings
 from django.db import migrations, models
 
@@ -35,62 +35,62 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='historicalmemberunit',
             name='left_on',
-            field=models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange()], verbose_name='left on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange()], verbose_name='left on'),
         ),
         migrations.AlterField(
             model_name='historicalpairing',
             name='agreement_signed_on',
-            field=models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange()], verbose_name='agreement signed on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange()], verbose_name='agreement signed on'),
         ),
         migrations.AlterField(
             model_name='historicalpairing',
             name='ended_on',
-            field=models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange()], verbose_name='ended on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange()], verbose_name='ended on'),
         ),
         migrations.AlterField(
             model_name='historicalpairing',
             name='started_on',
-            field=models.DateField(default=units.models.today, validators=[zhujing.dates.DateRange()], verbose_name='started on'),
+            field=models.DateField(default=units.models.today, validators=[core.dates.DateRange()], verbose_name='started on'),
         ),
         migrations.AlterField(
             model_name='historicalpartybranch',
             name='established_on',
-            field=models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange(datetime.date(1921, 7, 1))], verbose_name='established on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange(datetime.date(1921, 7, 1))], verbose_name='established on'),
         ),
         migrations.AlterField(
             model_name='historicalvisit',
             name='visited_on',
-            field=models.DateField(default=units.models.today, validators=[zhujing.dates.DateRange()], verbose_name='date'),
+            field=models.DateField(default=units.models.today, validators=[core.dates.DateRange()], verbose_name='date'),
         ),
         migrations.AlterField(
             model_name='memberunit',
             name='left_on',
-            field=models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange()], verbose_name='left on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange()], verbose_name='left on'),
         ),
         migrations.AlterField(
             model_name='pairing',
             name='agreement_signed_on',
-            field=models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange()], verbose_name='agreement signed on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange()], verbose_name='agreement signed on'),
         ),
         migrations.AlterField(
             model_name='pairing',
             name='ended_on',
-            field=models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange()], verbose_name='ended on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange()], verbose_name='ended on'),
         ),
         migrations.AlterField(
             model_name='pairing',
             name='started_on',
-            field=models.DateField(default=units.models.today, validators=[zhujing.dates.DateRange()], verbose_name='started on'),
+            field=models.DateField(default=units.models.today, validators=[core.dates.DateRange()], verbose_name='started on'),
         ),
         migrations.AlterField(
             model_name='partybranch',
             name='established_on',
-            field=models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange(datetime.date(1921, 7, 1))], verbose_name='established on'),
+            field=models.DateField(blank=True, null=True, validators=[core.dates.DateRange(datetime.date(1921, 7, 1))], verbose_name='established on'),
         ),
         migrations.AlterField(
             model_name='visit',
             name='visited_on',
-            field=models.DateField(default=units.models.today, validators=[zhujing.dates.DateRange()], verbose_name='date'),
+            field=models.DateField(default=units.models.today, validators=[core.dates.DateRange()], verbose_name='date'),
         ),
         bring_within_sense([
             ("memberunit", "left_on", EARLIEST),

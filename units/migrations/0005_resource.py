@@ -3,7 +3,7 @@
 import datetime
 import django.db.models.deletion
 import simple_history.models
-import zhujing.dates
+import core.dates
 from django.conf import settings
 from django.db import migrations, models
 
@@ -26,8 +26,8 @@ class Migration(migrations.Migration):
                 ('categories', models.JSONField(default=list, verbose_name='project categories')),
                 ('quantity', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='quantity or amount')),
                 ('measure', models.CharField(blank=True, choices=[('person_times', 'person-times'), ('hours', 'hours'), ('yuan', 'yuan'), ('square_metres', 'square metres'), ('items', 'items')], max_length=20, verbose_name='unit of measure')),
-                ('available_from', models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange()], verbose_name='available from')),
-                ('available_until', models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange()], verbose_name='available until')),
+                ('available_from', models.DateField(blank=True, null=True, validators=[core.dates.DateRange()], verbose_name='available from')),
+                ('available_until', models.DateField(blank=True, null=True, validators=[core.dates.DateRange()], verbose_name='available until')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(blank=True, editable=False, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(blank=True, editable=False, verbose_name='updated at')),
@@ -57,8 +57,8 @@ class Migration(migrations.Migration):
                 ('categories', models.JSONField(default=list, verbose_name='project categories')),
                 ('quantity', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='quantity or amount')),
                 ('measure', models.CharField(blank=True, choices=[('person_times', 'person-times'), ('hours', 'hours'), ('yuan', 'yuan'), ('square_metres', 'square metres'), ('items', 'items')], max_length=20, verbose_name='unit of measure')),
-                ('available_from', models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange()], verbose_name='available from')),
-                ('available_until', models.DateField(blank=True, null=True, validators=[zhujing.dates.DateRange()], verbose_name='available until')),
+                ('available_from', models.DateField(blank=True, null=True, validators=[core.dates.DateRange()], verbose_name='available from')),
+                ('available_until', models.DateField(blank=True, null=True, validators=[core.dates.DateRange()], verbose_name='available until')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),

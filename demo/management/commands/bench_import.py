@@ -13,7 +13,7 @@ from django.utils import translation
 
 from units import dataio
 from units.models import District
-from zhujing import exports
+from core import exports
 
 
 class Rollback(Exception):

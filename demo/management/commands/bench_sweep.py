@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from projects.models import Adoption, JointMeeting, Milestone, Project
 from units.models import Community, District, MemberUnit, Pairing, Visit
-from zhujing.reminders.models import Reminder
-from zhujing.reminders.tasks import sweep_and_enqueue
+from reminders.models import Reminder
+from reminders.tasks import sweep_and_enqueue
 
 PER_UNIT = 100  # pairings per unit (one per community)
 

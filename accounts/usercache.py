@@ -3,7 +3,7 @@
 Every signed-in page loads its user (``InboxAwareModelBackend``): after the session, the
 last query of a page served from the shared signed-in cache. So the loaded user (with a
 liaison's unit) and their unread count are cached, each under a version kept in the
-database (``zhujing.freshness``):
+database (``core.freshness``):
 
 - ``users`` moves after any committed change to a user (saved, deactivated, password
   changed) or to a member unit;
@@ -15,7 +15,7 @@ Each process rereads a version at most once a second, the writing process at onc
 deactivated account is refused within a second everywhere. Redis down, restarted with old
 data or flushed: the cache can only miss.
 
-With sessions in the same Redis (``zhujing.sessions``) the copies are kept per session, not
+With sessions in the same Redis (``core.sessions``) the copies are kept per session, not
 per user, so the session store reads them in the same round trip as the session itself
 (``session_keys``, ``prefetched``): a session's key belongs to one user for its life (a
 sign-in as someone else gets a new key), and the backend still checks the user's id. That
@@ -33,7 +33,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
-from zhujing.freshness.models import MemoisedVersion
+from core.freshness.models import MemoisedVersion
 
 #: How long a loaded user stays cached. Any change to a user or a unit moves the version,
 #: so the TTL only bounds memory, and a change whose version bump was lost (the database
@@ -117,7 +117,7 @@ def _on_inbox_change(sender, **kwargs):
 
 def connect_signals():
     from units.models import MemberUnit
-    from zhujing.reminders.models import Notification
+    from reminders.models import Notification
 
     for model, receiver in (
         (get_user_model(), _on_user_change),

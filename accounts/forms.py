@@ -3,7 +3,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 from units.models import MemberUnit
-from zhujing.choices import PleaseChooseMixin
+from core.choices import PleaseChooseMixin
 
 from .models import User
 

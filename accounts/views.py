@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from zhujing.accounts.access import staff_required
-from zhujing.opendata.models import CalendarFeed
+from accounts.access import staff_required
+from opendata.models import CalendarFeed
 
 from .forms import LiaisonCreateForm, UserFilterForm
 from .models import User

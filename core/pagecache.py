@@ -8,7 +8,7 @@ back in. Signed-in users, pages with flash messages and anything but a plain 200
 bypass the cache.
 
 Freshness: every save or delete of a registry, project or record model (``units``,
-``projects``, ``records``) bumps a version counter in the database (``zhujing.freshness``)
+``projects``, ``records``) bumps a version counter in the database (``core.freshness``)
 as soon as the write commits, and the version is part of every key. Each process rereads it at
 most once a second (``VERSION_MEMO_SECONDS``), and the writing process at once after its
 commit, so a new adoption shows within a second. Redis down, restarted with its old data or
@@ -38,8 +38,8 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from simple_history.models import HistoricalChanges
 
-from zhujing.accounts.access import wants_partial
-from zhujing.freshness.models import MemoisedVersion
+from accounts.access import wants_partial
+from core.freshness.models import MemoisedVersion
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def cache_public_page(view=None, *, params=()):
         if redirect is not None:
             return redirect
         key = _key(request)
-        hit = cache.get(key)  # the cache fails soft (zhujing.cache): down means a miss
+        hit = cache.get(key)  # the cache fails soft (core.cache): down means a miss
         if hit is not None:
             html, content_type, vary = hit
             response = HttpResponse(html.replace(PLACEHOLDER, get_token(request)), content_type)
@@ -217,7 +217,7 @@ def cache_public_page(view=None, *, params=()):
         html = _template_for_cache(response)
         if html is not None and getattr(request, "_page_cache_query", "") == _asked_query(request):
             vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
-            # A set that failed answers False (zhujing.cache); Django's backends answer None.
+            # A set that failed answers False (core.cache); Django's backends answer None.
             if cache.set(key, (html, response["Content-Type"], vary), _ttl()) is not False:
                 response["X-Page-Cache"] = "miss"
         return response

@@ -7,7 +7,7 @@ from celery.contrib.django.task import DjangoTask
 from django.conf import settings
 from django.db import transaction
 
-from zhujing.sideeffects import after_commit
+from core.sideeffects import after_commit
 
 from . import delivery, sweep
 

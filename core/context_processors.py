@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from zhujing.accounts.access import is_liaison, is_office_staff
+from accounts.access import is_liaison, is_office_staff
 
 
 def site(request):

@@ -37,8 +37,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from zhujing import pagecache
-from zhujing.accounts.access import is_liaison, is_office_staff
+from core import pagecache
+from accounts.access import is_liaison, is_office_staff
 
 NAV_TEMPLATE = "components/site_header.html"
 NAV_PLACEHOLDER = "__user-nav-placeholder__"
@@ -93,7 +93,7 @@ def _pending_needs():
 
 def _nav_state(request):
     """Everything the site header shows, as a key: any change renders it anew."""
-    from zhujing.reminders.context_processors import unread_notifications
+    from reminders.context_processors import unread_notifications
 
     user = request.user
     staff = is_office_staff(user)
@@ -172,7 +172,7 @@ def cache_signed_in_page(view=None, *, per_unit=False):
             ):
                 return view(request, *args, **kwargs)
             key = _key(request, who)
-            hit = cache.get(key)  # the cache fails soft (zhujing.cache): down means a miss
+            hit = cache.get(key)  # the cache fails soft (core.cache): down means a miss
             if hit is not None:
                 html, headers, vary = hit
                 html = html.replace(NAV_PLACEHOLDER, _nav(request), 1)
@@ -191,7 +191,7 @@ def cache_signed_in_page(view=None, *, per_unit=False):
             if html is not None and getattr(request, "_page_cache_query", "") == asked:
                 headers = {h: response[h] for h in KEPT_HEADERS if response.has_header(h)}
                 vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
-                # A set that failed answers False (zhujing.cache).
+                # A set that failed answers False (core.cache).
                 if cache.set(key, (html, headers, vary), pagecache._ttl()) is not False:
                     response["X-Page-Cache"] = "miss"
             return response

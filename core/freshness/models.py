@@ -9,7 +9,7 @@ import time
 
 from django.db import connection, models
 
-from zhujing.sideeffects import after_commit, run_quietly
+from core.sideeffects import after_commit, run_quietly
 
 
 class DataVersion(models.Model):

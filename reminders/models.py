@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from zhujing.accounts import usercache
+from accounts import usercache
 
 
 class Reminder(models.Model):
@@ -118,7 +118,7 @@ class NotificationQuerySet(models.QuerySet):
     """"Unread" has one definition: ``unread()``; everything that counts it goes through here.
 
     Writes that send no signal (``update``, ``bulk_create``) tell the user cache themselves:
-    the unread count is cached with the user (``zhujing.accounts.usercache``).
+    the unread count is cached with the user (``accounts.usercache``).
     """
 
     def update(self, **kwargs):

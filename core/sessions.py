@@ -6,7 +6,7 @@ writes through to the database, but a cache can go stale behind its back: a logo
 Redis is unreachable deletes the database row and leaves the cached copy, which would sign
 the old cookie in again once Redis is back (or restored from its append-only file).
 
-So the cache keys carry an epoch kept in the database (``zhujing.freshness``): whenever the
+So the cache keys carry an epoch kept in the database (``core.freshness``): whenever the
 cache refuses a write or a delete, the epoch moves on, and every copy written before is
 never read again (each process rereads the epoch at most once a second). The database stays
 the only truth; the cache can only miss.
@@ -17,8 +17,8 @@ in the process that did not see the logout.
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 
-from zhujing.accounts import usercache
-from zhujing.freshness.models import MemoisedVersion
+from accounts import usercache
+from core.freshness.models import MemoisedVersion
 
 KEY_PREFIX = "zhujing.session"
 _epoch = MemoisedVersion("sessions")

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from zhujing.accounts.access import wants_partial
+from accounts.access import wants_partial
 
 from .models import Notification
 

@@ -3,6 +3,6 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OpenDataConfig(AppConfig):
-    name = "zhujing.opendata"
+    name = "opendata"
     label = "opendata"
     verbose_name = _("Open data and calendar feeds")

@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 class FreshnessConfig(AppConfig):
-    name = "zhujing.freshness"
+    name = "core.freshness"
     label = "freshness"
     verbose_name = "Freshness"
 
@@ -15,8 +15,8 @@ def start_afresh(**kwargs):
     """After every ``migrate`` (each deploy runs one) and ``flush``, every version moves on:
     nothing a cache holds from older code, or from a database since recreated, is read again.
     """
-    from zhujing import pagecache, sessions  # noqa: F401  (they declare their versions)
-    from zhujing.accounts import usercache  # noqa: F401
+    from core import pagecache, sessions  # noqa: F401  (they declare their versions)
+    from accounts import usercache  # noqa: F401
 
     from .models import DataVersion, MemoisedVersion
 

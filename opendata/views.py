@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from units.models import MemberUnit
-from zhujing import exports
-from zhujing.accounts.access import liaison_required
-from zhujing.pagecache import cache_public_page
+from core import exports
+from accounts.access import liaison_required
+from core.pagecache import cache_public_page
 
 from . import data, feeds
 from .models import CalendarFeed

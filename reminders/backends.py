@@ -3,7 +3,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db.models import OuterRef
 
-from zhujing.accounts import usercache
+from accounts import usercache
 from zhujing.precompiled import ARG, precompiled
 
 from .models import Notification
@@ -16,7 +16,7 @@ class InboxAwareModelBackend(ModelBackend):
     saves a query per page (`user.unread_notifications`). Compiling that query through the
     ORM cost about 1.5 ms of CPU on every signed-in request, so its SQL is built once per
     process (``zhujing.precompiled``) and run with each user's id; the loaded user is
-    cached (``zhujing.accounts.usercache``).
+    cached (``accounts.usercache``).
     """
 
     def get_user(self, user_id):

@@ -1,0 +1,1 @@
+"""Helpers every app uses: caching, dates, exports, parameters, side effects. Imports no app."""
