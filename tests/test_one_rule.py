@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["units", "projects", "zhujing"]
+APPS = ["core", "accounts", "units", "projects", "records", "reminders", "opendata", "zhujing"]
 SKIP = {"migrations", "demo.py", "management"}
 
 

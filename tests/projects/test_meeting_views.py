@@ -437,7 +437,7 @@ def test_the_htmx_panel_is_not_found_for_a_draft_a_cancelled_or_a_missing_projec
 
 def test_the_htmx_panel_reads_only_what_it_shows_and_the_rest_on_demand(liaison_client, unit_b):
     """The panel's project is read in one plain statement; it is still a whole project."""
-    from projects.views import _panel_project
+    from projects.views.common import _panel_project
 
     project, _meeting, _url = _taken(by=unit_b)
     panel = _panel_project(project.pk)
