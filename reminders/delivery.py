@@ -32,6 +32,8 @@ class Message:
     title: str
     body: str
     link: str = ""
+    subject: object = None  # what it is about (the robot channel routes by its 片区)
+    date: str = ""
 
 
 class Outcome:
@@ -214,16 +216,24 @@ def deliver(pk):
         return Outcome.CANCELLED
     with translation.override(settings.LANGUAGE_CODE):
         message = compose(reminder, subject)
-    channels = [] if is_grouped(reminder, subject) else active_channels()
-    for channel in channels:
-        if channel.name in reminder.delivered_channels:
-            continue
-        try:
-            channel.send(reminder, message)
-        except Exception as exc:
-            reminder.release(f"{channel.name}: {exc!r}")
-            logger.warning("reminder %s: %s failed: %r", pk, channel.name, exc)
-            raise
-        reminder.mark_channel_delivered(channel.name)
+        message.subject = subject
+        message.date = date_format(reminder.due_on, "DATE_FORMAT")
+        channels = [] if is_grouped(reminder, subject) else active_channels()
+        # Every channel gets its turn: one that fails is recorded and retried, the others
+        # are not held up by it.
+        failures = []
+        for channel in channels:
+            if channel.name in reminder.delivered_channels:
+                continue
+            try:
+                channel.send(reminder, message)
+            except Exception as exc:
+                failures.append((channel.name, exc))
+                logger.warning("reminder %s: %s failed: %r", pk, channel.name, exc)
+                continue
+            reminder.mark_channel_delivered(channel.name)
+    if failures:
+        reminder.release("; ".join(f"{name}: {exc!r}" for name, exc in failures))
+        raise failures[0][1]
     reminder.mark_sent()
     return Outcome.SENT

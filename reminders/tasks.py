@@ -9,7 +9,7 @@ from django.db import transaction
 
 from core.sideeffects import after_commit
 
-from . import delivery, sweep
+from . import delivery, outbox, sweep
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +77,52 @@ def send_weekly_digest():
     max_retries=8,
 )
 def deliver_reminder(self, pk):
-    outcome = delivery.deliver(pk)
+    try:
+        outcome = delivery.deliver(pk)
+    finally:
+        wake_senders(pk)
     if outcome == delivery.Outcome.LEASED:
         # Someone holds the lease (a slow send, or a dead worker's lease): look again once
         # it has run out; the send goes ahead only if the row is still unsent by then.
         raise self.retry(countdown=settings.REMINDER_LEASE_SECONDS, max_retries=None)
     return outcome
+
+
+# --- the robot and SMS senders (outbox.py) ------------------------------------------------
+# Safe to run twice (each message is claimed, and one worker flushes a robot at a time), so
+# acked late; anything they leave (quiet hours, a rate limit, a provider down) is picked up
+# by flush_outboxes from the database, never by a far-future ETA.
+
+
+@shared_task(name="reminders.flush_robot", base=BrokerSafeTask, acks_late=True,
+             reject_on_worker_lost=True)
+def flush_robot(robot_id):
+    return outbox.flush_robot(robot_id)
+
+
+@shared_task(name="reminders.send_sms", base=BrokerSafeTask, acks_late=True,
+             reject_on_worker_lost=True)
+def send_sms(pk):
+    return outbox.send_sms(pk)
+
+
+def wake_senders(reminder_pk):
+    """Send what this reminder queued for robots (after a short wait, so that what is due
+    together goes as one message) and by SMS."""
+    for robot_id in outbox.robots_waiting_for(reminder_pk):
+        after_commit(flush_robot.apply_async, (robot_id,), countdown=settings.WECOM_BATCH_SECONDS)
+    for pk in outbox.sms_waiting_for(reminder_pk):
+        after_commit(send_sms.delay, pk)
+
+
+@shared_task(name="reminders.flush_outboxes", base=BrokerSafeTask)
+def flush_outboxes():
+    """Run often by beat: wake the sender of every robot and SMS with something waiting."""
+    if outbox.quiet_until():
+        return 0, 0
+    robots, sms = outbox.robots_with_work(), outbox.sms_with_work()
+    for pk in robots:
+        flush_robot.delay(pk)
+    for pk in sms:
+        send_sms.delay(pk)
+    return len(robots), len(sms)

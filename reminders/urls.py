@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("inbox/badge/", views.badge, name="badge"),
     path("inbox/<int:pk>/read/", views.mark_read, name="mark-read"),
     path("inbox/read-all/", views.mark_all_read, name="mark-all-read"),
+    path("accounts/reminders/", views.preferences, name="preferences"),
+    re_path(r"^s/(?P<code>[0-9a-f]{32})/$", views.sms_opt_out, name="sms-opt-out"),
 ]

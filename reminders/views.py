@@ -1,16 +1,20 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import wants_partial
 
-from .models import Notification
+from . import outbox
+from .forms import PreferencesForm
+from .models import Notification, SmsMessage, SmsOptOut
 
 
 def _get_notification_for_user(request, pk):
@@ -81,3 +85,36 @@ def mark_all_read(request):
         ).encode()
         return response
     return redirect("reminders:inbox")
+
+
+@login_required
+def preferences(request):
+    """The user's channels per reminder kind (提醒偏好), on their account pages."""
+    form = PreferencesForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your reminder settings are saved."))
+        return redirect("reminders:preferences")
+    return render(request, "reminders/preferences.html", {"form": form})
+
+
+def _masked_phone(phone):
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
+def sms_opt_out(request, code):
+    """The link at the end of every SMS: one button stops SMS to that number.
+
+    A GET only shows the button (link previews in chat apps open links); the POST opts out.
+    """
+    sms = SmsMessage.objects.filter(out_id=code).only("phone").first()
+    if sms is None:
+        raise Http404
+    done = SmsOptOut.objects.filter(phone=sms.phone).exists()
+    if request.method == "POST" and not done:
+        outbox.opt_out(sms.phone)
+        done = True
+    elif request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(request, "reminders/sms_opt_out.html",
+                  {"phone": _masked_phone(sms.phone), "done": done})

@@ -233,6 +233,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.requeue_reminders",
         "schedule": float(os.environ.get("REMINDER_REQUEUE_CHECK_SECONDS", "30")),
     },
+    "flush-outboxes": {
+        "task": "reminders.flush_outboxes",
+        "schedule": float(os.environ.get("REMINDER_OUTBOX_CHECK_SECONDS", "30")),
+    },
     "weekly-digest": {
         "task": "reminders.send_weekly_digest",
         "schedule": crontab(minute=0, hour=8, day_of_week="mon"),
@@ -249,7 +253,27 @@ REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
 # lost with the broker), one tried before after REMINDER_RETRY_REQUEUE_SECONDS.
 REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "90"))
 REMINDER_RETRY_REQUEUE_SECONDS = int(os.environ.get("REMINDER_RETRY_REQUEUE_SECONDS", "900"))
-REMINDER_CHANNELS = env_list("REMINDER_CHANNELS", "in_app,email")
+REMINDER_CHANNELS = env_list("REMINDER_CHANNELS", "in_app,email,wecom,sms")
+# No robot message or SMS from 21:00 to 08:00 (TIME_ZONE): held until the morning.
+REMINDER_QUIET_HOURS = (21, 8)
+REMINDER_HTTP_TIMEOUT = float(os.environ.get("REMINDER_HTTP_TIMEOUT", "10"))
+REMINDER_OUTBOX_LEASE_SECONDS = int(os.environ.get("REMINDER_OUTBOX_LEASE_SECONDS", "60"))
+REMINDER_OUTBOX_RETRY_SECONDS = int(os.environ.get("REMINDER_OUTBOX_RETRY_SECONDS", "60"))
+# 企业微信 group robots (registered in the admin; docs/reminders.md).
+WECOM_WEBHOOK_URL = os.environ.get(
+    "WECOM_WEBHOOK_URL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
+)
+WECOM_BATCH_SECONDS = int(os.environ.get("WECOM_BATCH_SECONDS", "5"))
+WECOM_RATE_LIMIT_PAUSE_SECONDS = int(os.environ.get("WECOM_RATE_LIMIT_PAUSE_SECONDS", "60"))
+# SMS gateway: off until SMS_GATEWAY_URL is set. Templates are approved by the provider;
+# SMS_TEMPLATES maps reminder kinds to their codes, e.g. "visit_overdue=SMS_1,meeting=SMS_2".
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "朱泾党建")
+SMS_ACCESS_KEY_ID = os.environ.get("SMS_ACCESS_KEY_ID", "")
+SMS_TEMPLATES = dict(
+    item.split("=", 1) for item in env_list("SMS_TEMPLATES", "") if "=" in item
+)
+SMS_DAILY_CAP_PER_NUMBER = int(os.environ.get("SMS_DAILY_CAP_PER_NUMBER", "5"))
 # Only the worker-crash test sets this: the email channel sleeps before sending.
 REMINDER_TEST_SEND_DELAY = float(os.environ.get("REMINDER_TEST_SEND_DELAY", "0"))
 

@@ -52,3 +52,34 @@ def adopted_milestone(unit_a):
         return MilestoneFactory(project=project, due_on=due, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def fake(settings):
+    """The local 企业微信 robot + SMS gateway (tests/fakes.py) on a spare port, with the
+    robot and SMS channels pointed at it."""
+    from tests.fakes import FakeServer
+
+    server = FakeServer().start()
+    settings.WECOM_WEBHOOK_URL = f"{server.url}/cgi-bin/webhook/send"
+    settings.SMS_GATEWAY_URL = f"{server.url}/sms"
+    settings.SMS_TEMPLATES = {"visit_overdue": "SMS_100", "meeting": "SMS_200", "visit_due": "SMS_300"}
+    settings.REMINDER_CHANNELS = ["in_app", "email", "wecom", "sms"]
+    settings.REMINDER_HTTP_TIMEOUT = 2
+    yield server
+    server.stop()
+
+
+ROBOT_KEY = "693a91f6-7xxx-4bc4-97a0-0ec2sifa5aaa"
+
+
+@pytest.fixture
+def robot(db):
+    """The 片区 group robot of unit_a's pairings' district, told about visits."""
+    from reminders.models import WeComRobot
+    from tests.factories import DistrictFactory
+
+    return WeComRobot.objects.create(
+        name="城南片区联络员群", webhook_key=ROBOT_KEY, district=DistrictFactory(name="城南"),
+        kinds=["visit_due", "visit_overdue"],
+    )
