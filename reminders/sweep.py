@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from projects.models import JointMeeting, Milestone, Need, Project
@@ -211,7 +211,8 @@ def claim_unsent(now=None):
     tried after ``REMINDER_REQUEUE_SECONDS`` (90: a broker that lost its queue, so it is
     delivered within about two minutes of the broker returning, with the requeue task every
     ``REMINDER_REQUEUE_CHECK_SECONDS``), a row tried before after
-    ``REMINDER_RETRY_REQUEUE_SECONDS`` (its retries wait in the worker with backoff). A
+    ``REMINDER_RETRY_REQUEUE_SECONDS`` (its retries wait in the worker with backoff), and a
+    row whose lease ran out unreleased (a worker killed mid-send) as soon as it did. A
     message that was not lost after all finds the row sent: delivery stays exactly once.
     """
     now = now or timezone.now()
@@ -224,6 +225,9 @@ def claim_unsent(now=None):
             Q(enqueued_at=None)
             | Q(attempts=0, enqueued_at__lt=fresh)
             | Q(enqueued_at__lt=tried)
+            # A lease that ran out with the row neither sent nor released: its worker died
+            # mid-send. Enqueued again at once (not after the retry wait), once per lease.
+            | Q(lease_until__lt=now, enqueued_at__lt=F("lease_until"))
         )
     )
     # Stamp with a fresh batch id, then read back by it: two set-based queries, no id lists.

@@ -248,9 +248,14 @@ REMINDER_VISIT_LEAD_DAYS = int(os.environ.get("REMINDER_VISIT_LEAD_DAYS", "7"))
 REMINDER_VISIT_ESCALATE_DAYS = int(os.environ.get("REMINDER_VISIT_ESCALATE_DAYS", "14"))
 REMINDER_MILESTONE_LEAD_DAYS = int(os.environ.get("REMINDER_MILESTONE_LEAD_DAYS", "7"))
 REMINDER_MEETING_LEAD_DAYS = int(os.environ.get("REMINDER_MEETING_LEAD_DAYS", "14"))
-REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "300"))
+# A delivery sends to the inbox and by email (EMAIL_TIMEOUT 10 s) and only queues robot and
+# SMS messages, so a lease of a minute is ample; a worker killed mid-send leaves a lease that
+# runs out after it, and the next requeue check (every REMINDER_REQUEUE_CHECK_SECONDS)
+# enqueues the reminder again: all its channels arrive within about two minutes.
+REMINDER_LEASE_SECONDS = int(os.environ.get("REMINDER_LEASE_SECONDS", "60"))
 # A reminder never tried is enqueued again after REMINDER_REQUEUE_SECONDS (its message was
-# lost with the broker), one tried before after REMINDER_RETRY_REQUEUE_SECONDS.
+# lost with the broker), one whose send failed after REMINDER_RETRY_REQUEUE_SECONDS (its
+# retries wait in the worker with backoff).
 REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "90"))
 REMINDER_RETRY_REQUEUE_SECONDS = int(os.environ.get("REMINDER_RETRY_REQUEUE_SECONDS", "900"))
 REMINDER_CHANNELS = env_list("REMINDER_CHANNELS", "in_app,email,wecom,sms")

@@ -174,7 +174,8 @@ def test_it_requeues_an_untried_reminder_after_90_seconds_and_a_tried_one_after_
     sweep_and_enqueue(today)
     now = timezone.now()
     untried, tried = Reminder.objects.order_by("pk")
-    Reminder.objects.filter(pk=tried.pk).update(attempts=1, lease_until=now)
+    # Tried and failed: the worker released it and retries it with backoff.
+    Reminder.objects.filter(pk=tried.pk).update(attempts=1, lease_until=None, last_error="email: …")
     assert claim_unsent(now + D(seconds=60)) == []
     assert claim_unsent(now + D(seconds=91)) == [untried.pk]  # its message was lost
     assert sorted(claim_unsent(now + D(seconds=901))) == [untried.pk, tried.pk]
@@ -210,3 +211,24 @@ def test_the_sweep_query_count_does_not_grow_with_data(
     with django_assert_num_queries(11):
         created, enqueued = sweep_and_enqueue(today)
     assert created == enqueued > size * 3
+
+
+def test_a_reminder_whose_worker_died_mid_send_is_requeued_as_soon_as_its_lease_runs_out(
+    liaison, pairing_due_on, today, settings
+):
+    """Issue 23 item 8: not 15 minutes later (lease plus the retry requeue): a few minutes."""
+    from django.utils import timezone
+
+    from reminders.sweep import claim_unsent
+
+    pairing_due_on(today - D(1))
+    sweep_and_enqueue(today)
+    reminder = Reminder.objects.get()
+    now = timezone.now()
+    assert Reminder.claim(reminder.pk, now)  # a worker takes it, and is killed mid-send
+    lease_end = now + D(seconds=settings.REMINDER_LEASE_SECONDS)
+    assert claim_unsent(lease_end - D(seconds=1)) == []
+    assert claim_unsent(lease_end + D(seconds=1)) == [reminder.pk]
+    assert claim_unsent(lease_end + D(seconds=31)) == []  # once per lease, not every check
+    requeue_check = settings.CELERY_BEAT_SCHEDULE["requeue-reminders"]["schedule"]
+    assert settings.REMINDER_LEASE_SECONDS + requeue_check <= 120
