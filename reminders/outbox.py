@@ -48,10 +48,12 @@ def quiet_until(now=None):
     """The end of the quiet hours (08:00 local) if ``now`` falls in them, else None."""
     local = timezone.localtime(now or timezone.now())
     start, end = settings.REMINDER_QUIET_HOURS
-    if start <= local.hour or local.hour < end:
-        day = local.date() + datetime.timedelta(days=1 if local.hour >= start else 0)
-        return datetime.datetime.combine(day, datetime.time(end), tzinfo=local.tzinfo)
-    return None
+    hour = local.hour
+    quiet = (start <= hour or hour < end) if start > end else (start <= hour < end)
+    if not quiet:
+        return None
+    day = local.date() + datetime.timedelta(days=1 if hour >= end else 0)
+    return datetime.datetime.combine(day, datetime.time(end), tzinfo=local.tzinfo)
 
 
 # --- HTTP, with "did the request leave?" kept apart --------------------------------

@@ -260,7 +260,8 @@ REMINDER_REQUEUE_SECONDS = int(os.environ.get("REMINDER_REQUEUE_SECONDS", "90"))
 REMINDER_RETRY_REQUEUE_SECONDS = int(os.environ.get("REMINDER_RETRY_REQUEUE_SECONDS", "900"))
 REMINDER_CHANNELS = env_list("REMINDER_CHANNELS", "in_app,email,wecom,sms")
 # No robot message or SMS from 21:00 to 08:00 (TIME_ZONE): held until the morning.
-REMINDER_QUIET_HOURS = (21, 8)
+# "21,8" by default; the same hour twice (e.g. "0,0") turns quiet hours off.
+REMINDER_QUIET_HOURS = tuple(int(h) for h in env_list("REMINDER_QUIET_HOURS", "21,8"))
 REMINDER_HTTP_TIMEOUT = float(os.environ.get("REMINDER_HTTP_TIMEOUT", "10"))
 REMINDER_OUTBOX_LEASE_SECONDS = int(os.environ.get("REMINDER_OUTBOX_LEASE_SECONDS", "60"))
 REMINDER_OUTBOX_RETRY_SECONDS = int(os.environ.get("REMINDER_OUTBOX_RETRY_SECONDS", "60"))

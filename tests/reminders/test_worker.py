@@ -58,7 +58,9 @@ def start_worker(tmp_path):
         "LOG_LEVEL": "WARNING",
     }
 
-    def start():
+    def start(extra_env=None, beat=False):
+        """A worker (with beat, its schedule file in tmp_path, when ``beat``)."""
+        beat_args = ["-B", "-s", str(tmp_path / "beat-schedule")] if beat else []
         proc = subprocess.Popen(
             [
                 # prefork, not solo: the solo pool only acks after the task, which would
@@ -67,8 +69,9 @@ def start_worker(tmp_path):
                 "--pool=prefork", "--concurrency=1",
                 "--without-gossip", "--without-mingle", "--without-heartbeat",
                 "--loglevel=WARNING", "-n", f"reminders-test-{os.getpid()}-{len(procs)}@%h",
+                *beat_args,
             ],
-            cwd=settings.BASE_DIR, env=env, start_new_session=True,
+            cwd=settings.BASE_DIR, env={**env, **(extra_env or {})}, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=(tmp_path / f"worker{len(procs)}.log").open("w"),
         )
         procs.append(proc)
