@@ -16,7 +16,6 @@ from .models import (
     NotificationPreference,
     OutboxState,
     Reminder,
-    RobotMessage,
     SmsMessage,
     SmsOptOut,
     WeComRobot,

@@ -18,7 +18,15 @@ from django.db import IntegrityError, transaction
 
 from units.models import Pairing
 
-from .models import NotificationPreference, Notification, Reminder, RobotItem, SmsMessage, SmsOptOut, WeComRobot
+from .models import (
+    Notification,
+    NotificationPreference,
+    Reminder,
+    RobotItem,
+    SmsMessage,
+    SmsOptOut,
+    WeComRobot,
+)
 
 registry = {}
 
@@ -154,8 +162,10 @@ class SmsChannel:
 
     def send(self, reminder, message):
         template = settings.SMS_TEMPLATES.get(reminder.kind)
+        if not (settings.SMS_GATEWAY_URL and template):
+            return
         phone = mobile_of(reminder.recipient)
-        if not (settings.SMS_GATEWAY_URL and template and phone and wants(reminder, "sms")):
+        if not (phone and wants(reminder, "sms")):
             return
         if SmsOptOut.objects.filter(phone=phone).exists():
             return

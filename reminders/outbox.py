@@ -20,7 +20,6 @@ import datetime
 import http.client
 import json
 import logging
-import socket
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
@@ -30,7 +29,15 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Notification, OutboxState, RobotItem, RobotMessage, SmsMessage, SmsOptOut, WeComRobot
+from .models import (
+    Notification,
+    OutboxState,
+    RobotItem,
+    RobotMessage,
+    SmsMessage,
+    SmsOptOut,
+    WeComRobot,
+)
 
 logger = logging.getLogger(__name__)
 State = OutboxState

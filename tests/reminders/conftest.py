@@ -83,3 +83,11 @@ def robot(db):
         name="城南片区联络员群", webhook_key=ROBOT_KEY, district=DistrictFactory(name="城南"),
         kinds=["visit_due", "visit_overdue"],
     )
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    """Start real Celery workers (tests/reminders/workers.py); they are stopped after."""
+    from tests.reminders.workers import worker_starter
+
+    yield from worker_starter(tmp_path)

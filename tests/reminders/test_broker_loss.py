@@ -19,7 +19,7 @@ from django.db.models import F
 
 from projects.models import JointMeeting
 from tests.redisserver import RedisServer, needs_redis_server
-from tests.reminders.test_worker import _database_env, stop_process_groups, wait_for
+from tests.reminders.workers import database_env, stop_process_groups, wait_for
 from zhujing.celery import app as celery_app
 from reminders import sweep
 from reminders.models import Notification, Reminder
@@ -49,7 +49,7 @@ def worker(tmp_path, broker):
     def start():
         env = {
             **os.environ,
-            **_database_env(),
+            **database_env(),
             "REDIS_URL": broker.url(0),
             "CACHE_REDIS_URL": broker.url(1),
             "REMINDER_CHANNELS": "in_app",

@@ -14,11 +14,18 @@ import time
 import pytest
 
 from projects.models import JointMeeting
-from reminders.models import Notification, NotificationPreference, OutboxState, Reminder, RobotMessage, SmsMessage
+from reminders.models import (
+    Notification,
+    NotificationPreference,
+    OutboxState,
+    Reminder,
+    RobotMessage,
+    SmsMessage,
+)
 from reminders.tasks import sweep_and_enqueue
 from tests.factories import CommunityFactory
 from tests.fakes import FakeServer
-from tests.reminders.test_worker import emails, start_worker, wait_for  # noqa: F401 - a fixture
+from tests.reminders.workers import emails, wait_for
 
 pytestmark = [
     pytest.mark.redis,

@@ -25,8 +25,8 @@ def test_it_holds_from_21_to_8_shanghai_time(now, until):
 
 
 def test_it_reads_shanghai_time_from_a_utc_clock():
-    assert quiet_until(datetime.datetime(2026, 6, 10, 13, 0, tzinfo=datetime.timezone.utc)) == at(11, 8)
-    assert quiet_until(datetime.datetime(2026, 6, 10, 12, 59, tzinfo=datetime.timezone.utc)) is None
+    assert quiet_until(datetime.datetime(2026, 6, 10, 13, 0, tzinfo=datetime.UTC)) == at(11, 8)
+    assert quiet_until(datetime.datetime(2026, 6, 10, 12, 59, tzinfo=datetime.UTC)) is None
 
 
 def test_the_same_hour_twice_turns_quiet_hours_off(settings):

@@ -1,7 +1,6 @@
 """The 企业微信 group-robot channel against the local fake (tests/fakes.py)."""
 
 import datetime
-import json
 import logging
 
 import pytest
@@ -11,7 +10,7 @@ from django.urls import reverse
 from reminders import delivery, outbox
 from reminders.models import Notification, OutboxState, Reminder, RobotMessage, WeComRobot
 from reminders.tasks import sweep_and_enqueue
-from tests.factories import CommunityFactory, DistrictFactory, MemberUnitFactory, UserFactory
+from tests.factories import CommunityFactory, DistrictFactory, UserFactory
 from tests.reminders.conftest import ROBOT_KEY
 
 pytestmark = pytest.mark.django_db
