@@ -24,7 +24,7 @@ from tests.factories import (
 from tests.urlwalk import app_routes
 from records.models import Contribution
 from opendata.models import CalendarFeed
-from reminders.models import Notification
+from reminders.models import Notification, SmsMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,9 @@ RULES = {
     "reminders:badge": LOGGED_IN,
     "reminders:mark-read": BOB_ONLY.post(),
     "reminders:mark-all-read": LOGGED_IN.post(),
+    "reminders:preferences": LOGGED_IN,
+    # The link in an SMS: whoever holds it (the code is unguessable), no account needed.
+    "reminders:sms-opt-out": PUBLIC,
     # projects: public board and needs
     "projects:project-list": PUBLIC,
     "projects:project-archive": PUBLIC,
@@ -256,6 +259,9 @@ KWARGS = {
     "units:pairing-edit": lambda o: {"pk": o["pairing"].pk},
     "units:pairing-end": lambda o: {"pk": o["pairing"].pk},
     "reminders:mark-read": lambda o: {"pk": o["notification"].pk},
+    "reminders:sms-opt-out": lambda o: {"code": SmsMessage.objects.get_or_create(
+        phone=o["unit"].liaison_phone, dedup_key="matrix", defaults={"template_code": "SMS_1"},
+    )[0].out_id.hex},
     "accounts:password-reset": lambda o: {"pk": o["liaison"].pk},
     "accounts:user-deactivate": lambda o: {"pk": o["liaison"].pk},
     "accounts:user-reactivate": lambda o: {"pk": o["liaison"].pk},
