@@ -10,6 +10,9 @@ from tests.factories import (
 )
 
 TODAY = datetime.date(2026, 6, 10)
+SH = datetime.timezone(datetime.timedelta(hours=8))
+#: A weekday morning in Shanghai, outside the quiet hours.
+MORNING = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=SH)
 
 
 @pytest.fixture
@@ -52,6 +55,15 @@ def adopted_milestone(unit_a):
         return MilestoneFactory(project=project, due_on=due, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def frozen():
+    """The clock at MORNING, ticking; ``frozen.shift(seconds)`` moves it on."""
+    import time_machine
+
+    with time_machine.travel(MORNING, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

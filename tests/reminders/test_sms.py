@@ -10,17 +10,10 @@ from django.urls import reverse
 
 from reminders import delivery, outbox
 from reminders.models import NotificationPreference, OutboxState, Reminder, SmsMessage, SmsOptOut
+from tests.reminders.conftest import MORNING, SH
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 D = datetime.timedelta
-SH = datetime.timezone(D(hours=8))
-MORNING = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=SH)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(MORNING, tick=True) as traveller:
-        yield traveller
 
 
 @pytest.fixture

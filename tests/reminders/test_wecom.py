@@ -11,18 +11,10 @@ from reminders import delivery, outbox
 from reminders.models import Notification, OutboxState, Reminder, RobotMessage, WeComRobot
 from reminders.tasks import sweep_and_enqueue
 from tests.factories import CommunityFactory, DistrictFactory, UserFactory
-from tests.reminders.conftest import ROBOT_KEY
+from tests.reminders.conftest import MORNING, ROBOT_KEY, SH
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen")]
 D = datetime.timedelta
-SH = datetime.timezone(D(hours=8))
-MORNING = datetime.datetime(2026, 6, 10, 9, 0, tzinfo=SH)
-
-
-@pytest.fixture(autouse=True)
-def frozen():
-    with time_machine.travel(MORNING, tick=True) as traveller:
-        yield traveller
 
 
 @pytest.fixture
