@@ -25,7 +25,7 @@ from urllib.parse import urlencode, urlsplit
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -242,10 +242,10 @@ def send_robot_message(message, now=None, ignore_quiet_hours=False):
         WeComRobot.objects.filter(pk=robot.pk).update(
             paused_until=timezone.now() + pause, last_error=error
         )
-        return _retry_robot(message, robot, error, posted=True)
+        return _retry_robot(message, robot, error)
     if code == INVALID_KEY:
         _key_rejected(robot, error)
-        return _retry_robot(message, robot, error, posted=True)
+        return _retry_robot(message, robot, error)
     if code == TOO_LONG and message.msgtype == RobotMessage.Type.MARKDOWN:
         return _split(message, error)
     _set(RobotMessage, message.pk, state=State.FAILED, lease_until=None, last_error=error)
@@ -253,7 +253,7 @@ def send_robot_message(message, now=None, ignore_quiet_hours=False):
     return State.FAILED
 
 
-def _retry_robot(message, robot, error, posted=False):
+def _retry_robot(message, robot, error):
     """Back in the queue (the platform refused it, so it was not posted)."""
     _set(RobotMessage, message.pk, state=State.QUEUED, lease_until=None, posted_at=None, last_error=error)
     logger.warning("robot %s (%s): message %s will be retried: %s",
@@ -350,12 +350,17 @@ def flush_robot(robot_id, now=None):
 
 
 def robots_with_work(now=None):
+    """Active robots with items to batch or messages to send (or orphaned by a dead worker)."""
     now = now or timezone.now()
-    waiting = Q(items__message=None) | Q(messages__state=State.QUEUED) | Q(
-        messages__state=State.SENDING, messages__lease_until__lt=now
+    items = RobotItem.objects.filter(robot=OuterRef("pk"), message=None)
+    messages = RobotMessage.objects.filter(robot=OuterRef("pk")).filter(
+        Q(state=State.QUEUED) | Q(state=State.SENDING, lease_until__lt=now)
     )
-    return list(WeComRobot.objects.filter(is_active=True, broken_at=None).filter(waiting)
-                .values_list("pk", flat=True).distinct())
+    return list(
+        WeComRobot.objects.filter(is_active=True, broken_at=None)
+        .filter(Exists(items) | Exists(messages))
+        .order_by("pk").values_list("pk", flat=True)
+    )
 
 
 def robots_waiting_for(reminder_pk):

@@ -279,3 +279,14 @@ def test_the_reminder_list_shows_each_channels_state(fake, robot, overdue_pairin
     assert "wecom · 城南片区联络员群" in html
     assert "45009" in html
     assert "×1" in html
+
+
+def test_only_robots_with_something_waiting_are_woken(fake, robot, overdue_pairing, today):
+    idle = WeComRobot.objects.create(name="城东片区", webhook_key="idle-key-123456", kinds=[])
+    assert outbox.robots_with_work() == []
+    sweep_and_enqueue(today)
+    deliver_all()
+    assert outbox.robots_with_work() == [robot.pk]
+    outbox.flush_robot(robot.pk)
+    assert outbox.robots_with_work() == []
+    assert idle.pk not in outbox.robots_with_work()
