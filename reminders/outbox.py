@@ -26,6 +26,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -204,7 +205,7 @@ def sent_last_minute(robot, now):
     ).count()
 
 
-def send_robot_message(message, now=None, ignore_quiet_hours=False):
+def send_robot_message(message, now=None):
     """Send one claimed-or-claimable robot message. Returns its state afterwards."""
     robot = message.robot
     now = now or timezone.now()
@@ -291,7 +292,7 @@ def _key_rejected(robot, error):
             user_id=pk,
             title=_("WeCom robot “%(name)s” stopped: its webhook key was rejected") % {"name": robot.name},
             body=_("Its messages wait until a new key is saved on the robot's page in the admin."),
-            link=f"/admin/reminders/wecomrobot/{robot.pk}/change/",
+            link=reverse("admin:reminders_wecomrobot_change", args=[robot.pk]),
         )
         for pk in staff
     )
@@ -375,7 +376,6 @@ def send_test_message(robot):
         content=_("**Test message** from Zhujing “Xin Lian Xin”: this robot is set up. %(at)s")
         % {"at": timezone.localtime().strftime("%Y-%m-%d %H:%M")},
     )
-    message.robot = robot
     state = send_robot_message(message)
     message.refresh_from_db()
     return state, message
