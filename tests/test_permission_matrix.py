@@ -80,6 +80,9 @@ RULES = {
     "units:stats": PUBLIC,
     "units:my-pairings": LIAISON,
     "units:visit-create": UNIT_A_OR_STAFF,
+    "units:visit-upload": UNIT_A_OR_STAFF.post(),
+    "units:service-worker": PUBLIC,
+    "units:web-manifest": PUBLIC,
     # units: the registry, for office staff
     "units:unit-list": STAFF,
     "units:unit-create": STAFF,
@@ -249,6 +252,7 @@ def objects(unit_a, liaison):
 #: Which object fills a route's URL arguments (by route name, then by argument name).
 KWARGS = {
     "units:visit-create": lambda o: {"pk": o["pairing"].pk},
+    "units:visit-upload": lambda o: {"pk": o["pairing"].pk},
     "units:unit-detail": lambda o: {"pk": o["unit"].pk},
     "units:unit-edit": lambda o: {"pk": o["unit"].pk},
     "units:unit-deactivate": lambda o: {"pk": o["unit"].pk},
@@ -346,6 +350,11 @@ def _outcome(response):
         return DENY
     if response.status_code == 302 and "login" in response["Location"]:
         return LOGIN
+    is_json = response.get("Content-Type", "").startswith("application/json")
+    if is_json and response.status_code == 401:  # an endpoint for scripts: no redirect
+        return LOGIN
+    if is_json and response.status_code == 400:  # let in; the empty form is refused
+        return OK
     if response.status_code in (200, 204, 302):
         return OK
     return f"HTTP {response.status_code}"

@@ -502,6 +502,11 @@ class Visit(models.Model):
     activities = models.TextField(_("what was given or done"), max_length=2000)
     follow_up = models.TextField(_("follow-up needed"), max_length=2000, blank=True)
     services = models.JSONField(_("services given"), default=list, blank=True)
+    # The id the phone gave the visit when it was typed: a visit queued offline and sent
+    # again (a retry, a double tap, two tabs) is stored once.
+    client_id = models.UUIDField(
+        _("id given on the phone"), null=True, blank=True, unique=True, editable=False
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -30,6 +30,9 @@ urlpatterns = [
     # Liaison pages
     path("my/pairings/", views.my_pairings, name="my-pairings"),
     path("my/pairings/<int:pk>/visits/new/", views.visit_create, name="visit-create"),
+    path("my/pairings/<int:pk>/visits/upload/", views.visit_upload, name="visit-upload"),
+    path("sw.js", views.service_worker, name="service-worker"),
+    path("manifest.webmanifest", views.web_manifest, name="web-manifest"),
     path("my/resources/", views.my_resources, name="my-resources"),
     path("my/resources/new/", views.resource_create, name="resource-create"),
     path("resources/<int:pk>/edit/", views.resource_edit, name="resource-edit"),

@@ -1,8 +1,10 @@
 import contextlib
+import re
 import datetime
 import secrets
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -12,8 +14,9 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,10 +34,10 @@ from accounts.access import (
 )
 from core.pagecache import cache_public_page, canonical_query
 from core.params import to_id
-from reminders.models import Notification, Reminder
+from reminders.models import Reminder
 from core.sharedcache import cache_signed_in_page
 
-from . import dataio, diagram, stats
+from . import actions, dataio, diagram, stats
 from .forms import (
     CommunityForm,
     DeactivateForm,
@@ -489,6 +492,14 @@ def my_pairings(request):
     )
 
 
+def _client_id(request):
+    """The id the phone gave a visit (a UUID), or None when there is none or it is junk."""
+    try:
+        return uuid.UUID(request.POST.get("client_id", ""))
+    except ValueError:
+        return None
+
+
 @member_required
 @require_http_methods(["GET", "POST"])
 def visit_create(request, pk):
@@ -496,11 +507,12 @@ def visit_create(request, pk):
     if request.method == "POST":
         form = VisitForm(request.POST, pairing=pairing)
         if form.is_valid():
-            visit = form.save(commit=False)
-            visit.pairing = pairing
-            visit.recorded_by = request.user
-            visit.save()
-            Notification.objects.settle_visit(pairing)
+            try:
+                visit, _created = actions.record_visit(
+                    form, pairing=pairing, user=request.user, client_id=_client_id(request)
+                )
+            except Visit.DoesNotExist:
+                raise Http404 from None
             messages.success(
                 request,
                 _("Visit to %(community)s on %(date)s recorded.")
@@ -519,6 +531,87 @@ def visit_create(request, pk):
             },
         )
     return render(request, "units/visit_form.html", {"form": form, "pairing": pairing})
+
+
+def _refusal(message, status):
+    return JsonResponse({"ok": False, "error": message}, status=status)
+
+
+@require_POST
+@never_cache
+def visit_upload(request, pk):
+    """A visit queued on the phone, sent when the network returns; answers JSON.
+
+    The phone keeps a visit the server refuses, with the reason given here, so every refusal
+    says in Chinese what happened."""
+    if not request.user.is_authenticated:
+        return _refusal(_("Please sign in again; the visit stays on this phone."), 401)
+    pairings = Pairing.objects.select_related("community")
+    if not is_office_staff(request.user):
+        if request.user.unit_id is None:
+            return _refusal(_("This pairing was not found."), 404)
+        pairings = pairings.filter(unit_id=request.user.unit_id)
+    pairing = pairings.filter(pk=pk).first()
+    if pairing is None:
+        return _refusal(_("This pairing was not found."), 404)
+    if pairing.status != Pairing.Status.ACTIVE:
+        return _refusal(_("This pairing has ended; the visit cannot be recorded for it."), 409)
+    client_id = _client_id(request)
+    if client_id is None:
+        return _refusal(_("The visit has no id from the phone. Please record it again."), 400)
+    form = VisitForm(request.POST, pairing=pairing)
+    if not form.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        first = next(iter(errors.values()))[0]
+        return JsonResponse({"ok": False, "error": first, "errors": errors}, status=400)
+    try:
+        visit, created = actions.record_visit(
+            form, pairing=pairing, user=request.user, client_id=client_id
+        )
+    except Visit.DoesNotExist:
+        return _refusal(_("The visit's id is already used. Please record it again."), 409)
+    if created:
+        messages.success(
+            request,
+            _("Visit to %(community)s on %(date)s recorded.")
+            % {"community": pairing.community, "date": visit.visited_on},
+        )
+    return JsonResponse(
+        {
+            "ok": True,
+            "duplicate": not created,
+            "visit": {"id": visit.pk, "visited_on": visit.visited_on.isoformat()},
+            "redirect": reverse("units:my-pairings"),
+        },
+        status=201 if created else 200,
+    )
+
+
+# --- The installable app for liaisons (offline visits) ---------------------------------------
+
+
+@require_GET
+def service_worker(request):
+    """The service worker, served from the site's root so that its scope covers /my/."""
+    visit_form = reverse("units:visit-create", args=[0]).replace("/0/", "/[0-9]+/")
+    list_url = reverse("units:my-pairings")
+    context = {
+        "pages_pattern": f"({re.escape(list_url)}|{visit_form})".replace("/", "\\/"),
+        "list_url": list_url,
+        "logout_url": reverse("accounts:logout"),
+    }
+    response = render(request, "units/pwa/sw.js", context, content_type="text/javascript")
+    # A new worker reaches phones at their next visit, not a year later.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_GET
+def web_manifest(request):
+    """The manifest that lets a liaison add the app to the phone's home screen."""
+    return render(
+        request, "units/pwa/manifest.webmanifest", content_type="application/manifest+json"
+    )
 
 
 # --- Public pages ------------------------------------------------------------------
