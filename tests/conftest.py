@@ -193,14 +193,15 @@ class BrowserPage:
 
 @pytest.fixture
 def new_browser_page(chromium_browser, live_server, transactional_db):
-    """Make pages: new_browser_page(width=375, height=812, bypass_csp=False)."""
+    """Make pages: new_browser_page(width=375, height=812, bypass_csp=False, **context_options)."""
     contexts = []
 
-    def make(width=375, height=812, bypass_csp=False):
+    def make(width=375, height=812, bypass_csp=False, **options):
         context = chromium_browser.new_context(
             viewport={"width": width, "height": height},
             locale="zh-CN",
             bypass_csp=bypass_csp,
+            **options,
         )
         context.set_default_timeout(15_000)
         contexts.append(context)

@@ -22,7 +22,7 @@ def test_it_lets_a_liaison_record_a_visit_on_a_phone(phone_page, liaison, unit_a
     page.fill("input[name=households_visited]", "3")
     page.screenshot("liaison-visit-form")
     page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    page.wait_for_url("**/my/pairings/")
 
     visit = Visit.objects.get(pairing=pairing)
     assert visit.households_visited == 3
