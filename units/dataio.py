@@ -21,7 +21,7 @@ and a workbook filled in Chinese must import whatever language the office's brow
 import datetime
 import io
 import logging
-import zipfile
+import unicodedata
 from dataclasses import dataclass, field
 
 import tablib
@@ -29,17 +29,18 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 from import_export.results import RowResult
-from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
-from openpyxl.utils.exceptions import InvalidFileException
 
 from core import exports
 
 from .models import FOUNDING_YEAR, Community, District, MemberUnit, Pairing
+from .names import SimilarNames, clean_name, name_key
+from .sheetfiles import FileError, Formula, read_book
 
 logger = logging.getLogger(__name__)
 
@@ -49,26 +50,18 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 30 * 1024 * 1024
 #: Rows per sheet: the registry is a few hundred; more is a mistake or junk.
 MAX_ROWS = 5000
-XLSX_MAGIC = b"PK\x03\x04"
 
 COMMUNITIES, UNITS, PAIRINGS = "communities", "units", "pairings"
 KINDS = [COMMUNITIES, UNITS, PAIRINGS]
 SHEET_TITLES = {COMMUNITIES: "村居", UNITS: "成员单位", PAIRINGS: "结对"}
 ID_COLUMN = "编号"
+NOTES_TITLE = "填写说明"
 YES, NO = "是", "否"
 #: The template's example rows: importing them unchanged is refused.
 EXAMPLE_COMMUNITY = "【模板示例】某某村"
 EXAMPLE_UNIT = "【模板示例】某某公司"
 #: Between allowed values: not 、, which is inside the label 市、区级机关.
 LIST_SEPARATOR = "／"
-
-
-class FileError(Exception):
-    """The file as a whole cannot be imported; the message is for the office."""
-
-
-class Formula(str):
-    """A cell that holds a formula: refused, its result could be anything."""
 
 
 def _zh(label):
@@ -99,10 +92,24 @@ class TextWidget(widgets.Widget):
             return ""
         if isinstance(value, float) and value.is_integer():
             value = int(value)  # a phone number Excel stored as a number
-        return str(value).replace("\x00", "")
+        return _without_control(str(value))
 
     def render(self, value, obj=None, **kwargs):
         return value or ""
+
+
+def _without_control(text):
+    """Text without NUL, zero-width and other control characters (line breaks stay)."""
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
+
+
+class NameWidget(TextWidget):
+    """A unit's or community's name, stored in its one clean form (``names.clean_name``)."""
+
+    def clean(self, value, row=None, **kwargs):
+        return clean_name(super().clean(value, row, **kwargs))
 
 
 class WholeNumberWidget(widgets.Widget):
@@ -116,13 +123,32 @@ class WholeNumberWidget(widgets.Widget):
             return int(value)
         if isinstance(value, int):
             return value
-        text = str(value)
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        if text.endswith(".0"):
+            text = text[:-2]
         if text.isascii() and text.isdigit():
             return int(text)
         raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
 
     def render(self, value, obj=None, **kwargs):
         return value
+
+
+class YearWidget(WholeNumberWidget):
+    """A year: 2008, 2008年, or a date cell (its year)."""
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, (datetime.date, datetime.datetime)):
+            return value.year
+        if isinstance(value, str) and value.strip().endswith("年"):
+            value = value.strip()[:-1]
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(
+                _("“%(value)s” is not a year; write it as four digits, such as 2008.")
+                % {"value": value}
+            ) from None
 
 
 class DateWidget(widgets.Widget):
@@ -180,8 +206,9 @@ class ChoiceWidget(widgets.Widget):
         if value in (None, ""):
             return ""
         text = str(value)
+        wanted = header_key(text)
         for code, label in self.choices:
-            if text in (code, _zh(label), str(label)):
+            if wanted in (header_key(code), header_key(_zh(label)), header_key(label)):
                 return code
             with translation.override("en"):
                 if text == str(label):
@@ -219,55 +246,119 @@ class YesNoWidget(widgets.Widget):
 
 
 class ByNameWidget(widgets.Widget):
-    """A related record named in the cell: one query for all of them, then a lookup."""
+    """A related record named in the cell: one query for all of them, then a lookup by the
+    name as people mean it (``names.name_key``), with “是否指…” when there is none."""
 
     def __init__(self, model, not_found):
         self.model = model
         self.not_found = not_found
-        self._by_name = None
+        self._by_key = None
+        self._similar = None
         super().__init__()
 
     def clean(self, value, row=None, **kwargs):
         value = _plain(value)
         if value in (None, ""):
             return None
-        if self._by_name is None:
-            self._by_name = {obj.name: obj for obj in self.model._default_manager.all()}
-        obj = self._by_name.get(str(value))
+        if self._by_key is None:
+            self._by_key = {name_key(obj.name): obj for obj in self.model._default_manager.all()}
+        obj = self._by_key.get(name_key(value))
         if obj is None:
-            raise ValueError(self.not_found() % {"name": value})
+            if self._similar is None:
+                self._similar = SimilarNames(o.name for o in self._by_key.values())
+            message = self.not_found() % {"name": value}
+            similar = self._similar.similar(str(value))
+            if similar:
+                message += _did_you_mean(similar)
+            raise ValueError(message)
         return obj
 
     def render(self, value, obj=None, **kwargs):
         return value.name if value is not None else ""
 
 
+def _did_you_mean(names):
+    return _(" Did you mean %(names)s?") % {"names": "、".join(f"“{n}”" for n in names)}
+
+
 # --- Resources ------------------------------------------------------------------------
 
 
 class KeyLoader(BaseInstanceLoader):
-    """Find a row's record by its ID when given, else by the resource's natural key."""
+    """Find a row's record: by its ID only when the name agrees, else by name.
+
+    Offices number their rows 1, 2, 3 in a column they call 编号; taken as our IDs these
+    would overwrite other records. So an ID updates its record only when the row names that
+    record (after ``names.name_key``); a different name the registry does not have yet is a
+    rename the office must tick; a name that belongs to another record is an error.
+    """
 
     def __init__(self, resource, dataset=None):
         super().__init__(resource, dataset)
-        model = resource._meta.model
         self.by_id = {obj.pk: obj for obj in resource.get_queryset()}
         self.by_key = {resource.natural_key(obj): obj for obj in self.by_id.values()}
-        self.model = model
         resource.loader = self
 
     def get_instance(self, row):
-        pk = self.resource.fields["id"].clean(row) if ID_COLUMN in row else None
-        if pk is not None:
-            try:
-                return self.by_id[pk]
-            except KeyError:
+        resource = self.resource
+        info = resource.info
+        pk = resource.fields["id"].clean(row) if ID_COLUMN in row else None
+        key = resource.row_key(row)
+        by_name = self.by_key.get(key) if key is not None else None
+        if pk is None:
+            obj = by_name
+            info.match = MATCH_NAME if obj is not None else MATCH_NEW
+            if obj is None and key is not None:
+                info.similar = resource.similar_names(row)
+        else:
+            obj = self.by_id.get(pk)
+            if obj is None:
                 raise ValueError(
-                    _("There is no record with ID %(id)s; leave the ID empty for a new one.")
+                    _(
+                        "编号 %(id)s is not in the registry. Leave 编号 empty for a new record; "
+                        "if the column holds your own running numbers, name it 序号."
+                    )
                     % {"id": pk}
-                ) from None
-        key = self.resource.row_key(row)
-        return self.by_key.get(key) if key is not None else None
+                )
+            info.match = MATCH_ID
+            if key is not None and not resource.same_record(obj, key):
+                if by_name is not None and by_name.pk != obj.pk:
+                    raise ValueError(
+                        _(
+                            "编号 %(id)s is “%(current)s”, but this row names “%(name)s”, which "
+                            "is 编号 %(other)s. If the column holds your own running numbers, "
+                            "name it 序号; otherwise correct 编号."
+                        )
+                        % {"id": pk, "current": resource.label_of(obj),
+                           "name": resource.describe(row), "other": by_name.pk}
+                    )  # fmt: skip
+                info.rename = resource.check_rename(obj, row)
+        if obj is not None:
+            info.record = obj.pk
+            info.before = resource.snapshot(obj)
+        resource.check_unchanged_since_preview(info)
+        return obj
+
+
+MATCH_ID, MATCH_NAME, MATCH_NEW = "id", "name", "new"
+
+
+@dataclass
+class RowInfo:
+    """What the import learnt about one row before saving it."""
+
+    number: int
+    match: str = ""
+    record: int | None = None
+    #: The record's values as the import found them: compared again on confirm.
+    before: dict = field(default_factory=dict)
+    rename: tuple | None = None
+    similar: list = field(default_factory=list)
+    left_out: bool = False
+
+    @property
+    def needs_tick(self):
+        return bool(self.rename or (self.match == MATCH_NEW and self.similar))
 
 
 class RegistryResource(resources.ModelResource):
@@ -281,11 +372,18 @@ class RegistryResource(resources.ModelResource):
     #: Fields filled from others when empty: not reported when those others failed.
     derived_fields = []
 
-    def __init__(self, user=None, file_name="", **kwargs):
+    def __init__(self, user=None, file_name="", accepted=None, expected=None, **kwargs):
+        """``accepted``: row numbers whose rename or similar name the office ticked (None:
+        all, as the preview shows them). ``expected``: ``{row number: (record, values)}``
+        as the preview saw them; a difference on confirm fails the row."""
         super().__init__(**kwargs)
         self.user = user
         self.file_name = file_name
+        self.accepted = accepted
+        self.expected = expected
         self.seen = {}
+        self.infos = {}
+        self._similar = None
 
     class Meta:
         instance_loader_class = KeyLoader
@@ -300,17 +398,70 @@ class RegistryResource(resources.ModelResource):
         return instance_loader.get_instance(row)
 
     def natural_key(self, obj):
-        return obj.name
+        return name_key(obj.name)
 
     def row_key(self, row):
-        name = TextWidget().clean(row.get(self.name_column))
-        return name or None
+        return name_key(_plain_text(row.get(self.name_column))) or None
+
+    def same_record(self, obj, key):
+        return self.natural_key(obj) == key
+
+    def label_of(self, obj):
+        return obj.name
+
+    def check_rename(self, obj, row):
+        return (obj.name, self.describe(row))
+
+    def similar_names(self, row):
+        if self._similar is None:
+            self._similar = SimilarNames(obj.name for obj in self.loader.by_id.values())
+        return self._similar.similar(self.describe(row))
+
+    def snapshot(self, obj):
+        """The record's importable values as text: what the preview saw."""
+        return {
+            f.column_name: str(_shown(f.export(obj)))
+            for f in self.get_import_fields()
+            if not f.readonly
+        }
+
+    def check_unchanged_since_preview(self, info):
+        if self.expected is None:
+            return
+        record, before = self.expected.get(str(info.number), (None, {}))
+        if record != info.record:
+            if record is None:
+                raise ValueError(
+                    _(
+                        "Since the preview someone created a record with this name (编号 "
+                        "%(id)s); upload the file again to see it."
+                    )
+                    % {"id": info.record}
+                )
+            raise ValueError(
+                _("The record this row matched in the preview is gone; upload the file again.")
+            )
+        changed = [
+            f"{column}：{before.get(column, '—')} → {value}"
+            for column, value in info.before.items()
+            if before.get(column) != value
+        ]
+        if changed:
+            raise ValueError(
+                _(
+                    "Someone changed this record since the preview (%(changes)s); upload the "
+                    "file again to check the rows against the registry as it is now."
+                )
+                % {"changes": "；".join(changed)}
+            )
 
     def describe(self, row):
         """How a preview row names its record."""
-        return str(_plain_text(row.get(self.name_column)))
+        return clean_name(_plain_text(row.get(self.name_column)))
 
     def before_import_row(self, row, **kwargs):
+        number = self.row_numbers[kwargs["row_number"] - 1]
+        self.info = self.infos[number] = RowInfo(number)
         for column, value in row.items():
             if isinstance(value, Formula):
                 raise ValueError(
@@ -319,11 +470,10 @@ class RegistryResource(resources.ModelResource):
                 )
         key = self.row_key(row)
         if key is not None and (key[0] if isinstance(key, tuple) else key) in (
-            EXAMPLE_COMMUNITY, EXAMPLE_UNIT
+            name_key(EXAMPLE_COMMUNITY), name_key(EXAMPLE_UNIT)
         ):
             raise ValueError(_("This is the template's example row: change or delete it."))
         if key is not None:
-            number = self.row_numbers[kwargs["row_number"] - 1]
             if key in self.seen:
                 raise ValueError(
                     _("Duplicate: row %(row)s of this sheet has the same name.")
@@ -331,10 +481,18 @@ class RegistryResource(resources.ModelResource):
                 )
             self.seen[key] = number
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if self.info.needs_tick and self.accepted is not None and (
+            self.info.number not in self.accepted
+        ):
+            self.info.left_out = True
+            return True
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def before_save_instance(self, instance, row, **kwargs):
         if self.user is not None:
             instance._history_user = self.user
-        instance._change_reason = _("Imported from %(file)s") % {"file": self.file_name}
+        instance._change_reason = change_reason(instance, self.file_name)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """The model's own checks, with what needs a query per row done from memory.
@@ -358,7 +516,7 @@ class RegistryResource(resources.ModelResource):
                     exclude=exclude, validate_unique=False, validate_constraints=False
                 )
         except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
+            errors = _plain_errors(instance, exc).update_error_dict(errors)
         for name, message in self.check_clashes(instance).items():
             errors.setdefault(name, []).append(message)
         if errors:
@@ -378,6 +536,40 @@ class RegistryResource(resources.ModelResource):
             instance.save(force_insert=is_create)
 
 
+def change_reason(instance, file_name):
+    """“从 <file> 导入”, with a long file name shortened to fit the history's column."""
+    limit = instance.history.model._meta.get_field("history_change_reason").max_length or 100
+    reason = _("Imported from %(file)s") % {"file": ""}
+    return _("Imported from %(file)s") % {
+        "file": Truncator(file_name).chars(max(limit - len(reason), 8))
+    }
+
+
+def _plain_errors(instance, exc):
+    """The model's errors with Django's generic texts replaced by ones that say what to do."""
+    errors = {}
+    for name, items in exc.error_dict.items():
+        out = []
+        for error in items:
+            params = error.params or {}
+            if error.code == "max_length":
+                value = getattr(instance, name, "")
+                out.append(
+                    _(
+                        "“%(value)s” is %(length)s characters long; at most %(limit)s fit. "
+                        "Shorten it."
+                    )
+                    % {"value": value, "length": params.get("show_value"),
+                       "limit": params.get("limit_value")}
+                )  # fmt: skip
+            elif error.code in ("null", "blank", "required"):
+                out.append(_("This column must not be empty; fill it in."))
+            else:
+                out.append(error)
+        errors[name] = out
+    return ValidationError(errors)
+
+
 def _plain_text(value):
     try:
         return TextWidget().clean(value)
@@ -388,7 +580,7 @@ def _plain_text(value):
 class CommunityResource(RegistryResource):
     name_column = "名称"
 
-    name = fields.Field(attribute="name", column_name="名称", widget=TextWidget())
+    name = fields.Field(attribute="name", column_name="名称", widget=NameWidget())
     kind = fields.Field(
         attribute="kind", column_name="类型", widget=ChoiceWidget(Community.Kind.choices)
     )
@@ -411,7 +603,7 @@ class CommunityResource(RegistryResource):
 class UnitResource(RegistryResource):
     name_column = "名称"
 
-    name = fields.Field(attribute="name", column_name="名称", widget=TextWidget())
+    name = fields.Field(attribute="name", column_name="名称", widget=NameWidget())
     category = fields.Field(
         attribute="category",
         column_name="类别",
@@ -429,7 +621,7 @@ class UnitResource(RegistryResource):
         widget=ByNameWidget(District, lambda: _("District “%(name)s” not found.")),
     )
     joined_year = fields.Field(
-        attribute="joined_year", column_name="加入年份", widget=WholeNumberWidget()
+        attribute="joined_year", column_name="加入年份", widget=YearWidget()
     )
     liaison_name = fields.Field(
         attribute="liaison_name", column_name="联络人", widget=TextWidget()
@@ -546,14 +738,14 @@ class PairingResource(RegistryResource):
 
     def natural_key(self, pairing):
         return (
-            pairing.community.name,
-            pairing.unit.name if pairing.unit_id else "",
-            pairing.partner_community.name if pairing.partner_community_id else "",
+            name_key(pairing.community.name),
+            name_key(pairing.unit.name) if pairing.unit_id else "",
+            name_key(pairing.partner_community.name) if pairing.partner_community_id else "",
             pairing.started_on,
         )
 
     def row_key(self, row):
-        community = _plain_text(row.get("村居"))
+        community = name_key(_plain_text(row.get("村居")))
         if not community:
             return None
         try:
@@ -562,14 +754,33 @@ class PairingResource(RegistryResource):
             started_on = None
         return (
             community,
-            _plain_text(row.get("成员单位")),
-            _plain_text(row.get("结对村居")),
+            name_key(_plain_text(row.get("成员单位"))),
+            name_key(_plain_text(row.get("结对村居"))),
             started_on or timezone.localdate(),
         )
 
+    def same_record(self, pairing, key):
+        # The start date may be corrected by ID; who is paired may not.
+        return self.natural_key(pairing)[:3] == key[:3]
+
+    def label_of(self, pairing):
+        return f"{pairing.community.name} – {pairing.counterpart}"
+
+    def check_rename(self, pairing, row):
+        raise ValueError(
+            _(
+                "编号 %(id)s is the pairing %(pairing)s, not %(row)s: who is paired cannot "
+                "change. Leave 编号 empty for a new pairing, or end the old one."
+            )
+            % {"id": pairing.pk, "pairing": self.label_of(pairing), "row": self.describe(row)}
+        )
+
+    def similar_names(self, row):
+        return []  # a new pairing's names are checked by the 村居 and 成员单位 columns
+
     def describe(self, row):
         counterpart = _plain_text(row.get("成员单位")) or _plain_text(row.get("结对村居"))
-        return f"{_plain_text(row.get('村居'))} – {counterpart}"
+        return f"{clean_name(_plain_text(row.get('村居')))} – {clean_name(counterpart)}"
 
     def dehydrate_next_due(self, pairing):
         return pairing.next_due if pairing.status == Pairing.Status.ACTIVE else None
@@ -598,12 +809,16 @@ class PairingResource(RegistryResource):
             return {}
         key = (instance.community_id, instance.unit_id, instance.partner_community_id)
         active = self.active_pairs()
-        if active.get(key, instance.pk) != instance.pk:
+        other = active.get(key, instance.pk)
+        if other != instance.pk:
             return {
                 NON_FIELD_ERRORS: _(
-                    "%(community)s already has an active pairing with %(counterpart)s."
+                    "%(community)s already has an active pairing with %(counterpart)s (编号 "
+                    "%(id)s). To update it, write 编号 %(id)s in this row; to start a new one, "
+                    "end the old one first (its 状态 and 结束日期)."
                 )
-                % {"community": instance.community, "counterpart": instance.counterpart}
+                % {"community": instance.community, "counterpart": instance.counterpart,
+                   "id": other}
             }
         return {}
 
@@ -634,6 +849,13 @@ class Sheet:
     title: str
     dataset: tablib.Dataset
     row_numbers: list
+    header_row: int = 1
+    #: ``(header as in the file, why)`` for each column not read.
+    ignored_columns: list = field(default_factory=list)
+    #: ``(header as in the file, our column)`` where another name was accepted.
+    renamed_columns: list = field(default_factory=list)
+    #: Rows with data that were hidden (a filter, or hidden by hand): not read.
+    hidden_rows: list = field(default_factory=list)
 
 
 def _file_fields(resource):
@@ -647,112 +869,6 @@ def _headers_of(kind):
     return [f.column_name for f in _file_fields(RESOURCES[kind]())]
 
 
-def _kind_of(title, headers):
-    for kind, sheet_title in SHEET_TITLES.items():
-        if title.strip() == sheet_title:
-            return kind
-    # One file per kind: recognised by its columns.
-    for kind in reversed(KINDS):
-        required = set(_headers_of(kind)) - {ID_COLUMN}
-        if len(required & set(headers)) >= len(required) - 2:
-            return kind
-    return None
-
-
-def _cell_value(cell):
-    if cell.data_type == "f":
-        return Formula(str(cell.value))
-    return cell.value
-
-
-def _not_xlsx():
-    return _(
-        "This is not an Excel workbook (.xlsx). Save it from Excel or WPS as .xlsx and try again."
-    )
-
-
-def read_workbook(data):
-    """The registry sheets of an XLSX file, or ``FileError`` saying what is wrong."""
-    if not data:
-        raise FileError(_("The file is empty."))
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise FileError(
-            _(
-                "The file is larger than %(size)s MB; split it or remove what is not "
-                "registry data."
-            )
-            % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    if not data.startswith(XLSX_MAGIC):
-        raise FileError(_not_xlsx())
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED_BYTES:
-                raise FileError(_("The workbook unpacks to too much data to be a registry."))
-        book = load_workbook(io.BytesIO(data), data_only=False)
-    except FileError:
-        raise
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, TypeError):
-        raise FileError(_not_xlsx()) from None
-    except Exception:  # openpyxl raises many kinds of errors on damaged files
-        logger.warning("unreadable workbook", exc_info=True)
-        raise FileError(_("The workbook is damaged and cannot be read.")) from None
-
-    sheets = {}
-    for worksheet in book.worksheets:
-        if worksheet.max_row > MAX_ROWS + 1:
-            raise FileError(
-                _("The sheet “%(sheet)s” has more than %(rows)s rows.")
-                % {"sheet": worksheet.title, "rows": MAX_ROWS}
-            )
-        rows = worksheet.iter_rows()
-        header_cells = next(rows, ())
-        headers = [str(c.value).strip() if c.value is not None else "" for c in header_cells]
-        kind = _kind_of(worksheet.title, headers)
-        if kind is None:
-            continue
-        if kind in sheets:
-            raise FileError(
-                _("The workbook has two sheets of %(kind)s; keep one.")
-                % {"kind": SHEET_TITLES[kind]}
-            )
-        for merged in worksheet.merged_cells.ranges:
-            raise FileError(
-                _(
-                    "The sheet “%(sheet)s” has merged cells (%(range)s): "
-                    "unmerge them, one value per cell."
-                )
-                % {"sheet": worksheet.title, "range": merged.coord}
-            )
-        missing = [h for h in _required_headers(kind) if h not in headers]
-        if missing:
-            raise FileError(
-                _(
-                    "The sheet “%(sheet)s” lacks the columns %(columns)s; "
-                    "download the template to see them."
-                )
-                % {"sheet": worksheet.title, "columns": "、".join(missing)}
-            )
-        keep = [i for i, h in enumerate(headers) if h]
-        dataset = tablib.Dataset(headers=[headers[i] for i in keep])
-        numbers = []
-        for number, cells in enumerate(rows, start=2):
-            values = [_cell_value(cells[i]) if i < len(cells) else None for i in keep]
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            dataset.append(values)
-            numbers.append(number)
-        sheets[kind] = Sheet(kind, worksheet.title, dataset, numbers)
-    if not sheets:
-        raise FileError(
-            _("No sheet named %(names)s was found; download the template and fill it in.")
-            % {"names": "、".join(f"“{t}”" for t in SHEET_TITLES.values())}
-        )
-    if not any(len(s.dataset) for s in sheets.values()):
-        raise FileError(_("The workbook has no data rows."))
-    return [sheets[kind] for kind in KINDS if kind in sheets]
-
-
 def _required_headers(kind):
     return {
         COMMUNITIES: ["名称", "类型", "片区"],
@@ -761,9 +877,264 @@ def _required_headers(kind):
     }[kind]
 
 
+#: Other headers offices write for our columns, per kind of sheet. Compared after
+#: ``header_key`` (NFKC, no spaces or line breaks, no ``*`` marks), so 联系 电话 and
+#: 走访周期(天) match too. The template's 填写说明 sheet lists them.
+ALIASES = {
+    COMMUNITIES: {
+        ID_COLUMN: ["ID", "系统编号"],
+        "名称": ["村居", "村居名称", "村（居）名称", "村（居）", "村居委名称", "社区名称"],
+        "类型": ["村居类型", "类别"],
+        "片区": ["所属片区", "片区名称"],
+        "在册": ["是否在册"],
+    },
+    UNITS: {
+        ID_COLUMN: ["ID", "系统编号"],
+        "名称": ["单位名称", "成员单位", "成员单位名称", "单位全称"],
+        "类别": ["单位类别", "单位类型", "类型"],
+        "级别": ["单位级别", "层级"],
+        "党组织名称": ["党组织", "党组织全称", "单位党组织"],
+        "片区": ["所属片区", "片区名称"],
+        "加入年份": ["加入时间", "加入年度", "入网年份"],
+        "联络人": ["联系人", "联络员", "联系人姓名"],
+        "联络电话": ["联系电话", "电话", "手机", "手机号码", "联系方式"],
+        "联络邮箱": ["邮箱", "电子邮箱", "联系邮箱", "Email"],
+    },
+    PAIRINGS: {
+        ID_COLUMN: ["ID", "系统编号"],
+        "村居": ["村居名称", "村（居）", "社区"],
+        "成员单位": ["单位", "单位名称", "结对单位", "成员单位名称"],
+        "结对村居": ["结对村（居）"],
+        "共建方式": ["结对方式", "共建形式"],
+        "开始日期": ["结对日期", "结对时间", "开始时间"],
+        "协议签订日期": ["签约日期", "协议日期", "签订日期"],
+        "走访周期（天）": ["走访周期"],
+        "状态": ["结对状态"],
+        "结束日期": ["结束时间"],
+        "备注": ["说明"],
+    },
+}
+#: The office's own running numbers: never an ID, ignored.
+RUNNING_NUMBER_HEADERS = ["序号", "序", "No.", "NO", "行号"]
+#: How many rows from the top the header row may be (a title and blank rows above it).
+HEADER_SEARCH_ROWS = 10
+
+
+def header_key(text):
+    text = unicodedata.normalize("NFKC", str(text or ""))
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "*:").casefold()
+
+
+def _column_table(kind):
+    """``header_key`` → our column name, for the columns an import of ``kind`` reads."""
+    table = {}
+    for column in _headers_of(kind):
+        table[header_key(column)] = column
+    for column, others in ALIASES[kind].items():
+        for other in others:
+            table.setdefault(header_key(other), column)
+    return table
+
+
+def _export_only(kind):
+    resource = RESOURCES[kind]()
+    return {header_key(f.column_name) for f in resource.get_export_fields()} - set(
+        _column_table(kind)
+    )
+
+
+def _match_header(kind, cells):
+    """How a header row maps onto ``kind``: ``{index: column}``, ignored ``[(header, why)]``."""
+    table = _column_table(kind)
+    export_only = _export_only(kind)
+    running = {header_key(h) for h in RUNNING_NUMBER_HEADERS}
+    mapping, ignored = {}, []
+    for index, cell in enumerate(cells):
+        if cell is None or str(cell).strip() == "":
+            continue
+        key = header_key(cell)
+        shown = " ".join(str(cell).split())
+        column = table.get(key)
+        if column is not None and column not in mapping.values():
+            mapping[index] = column
+        elif column is not None:
+            ignored.append((shown, _("a second column for %(column)s") % {"column": column}))
+        elif key in running:
+            ignored.append((shown, _("the file's own running number")))
+        elif key in export_only:
+            ignored.append((shown, _("written by the export, not imported")))
+        else:
+            ignored.append((shown, _("not a column of this sheet")))
+    return mapping, ignored
+
+
+def _find_header(grid, kinds):
+    """The best ``(score, kind, position in grid.rows, mapping, ignored)`` in the top rows."""
+    best = None
+    for position, (_number, cells) in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+        for kind in kinds:
+            mapping, ignored = _match_header(kind, cells)
+            columns = set(mapping.values()) - {ID_COLUMN}
+            required = set(_required_headers(kind))
+            score = (len(required & columns), len(columns))
+            if score[1] >= 2 and (best is None or score > best[0]):
+                best = (score, kind, position, mapping, ignored)
+    return best
+
+
+def _expected_columns():
+    parts = []
+    for kind in KINDS:
+        parts.append(
+            _("%(sheet)s: %(columns)s")
+            % {"sheet": SHEET_TITLES[kind], "columns": "、".join(_required_headers(kind))}
+        )
+    return "；".join(parts)
+
+
+def _grid_to_sheet(grid):
+    """The registry sheet in ``grid``, or None when it is not one."""
+    by_title = [k for k, t in SHEET_TITLES.items() if header_key(grid.title) == header_key(t)]
+    found = _find_header(grid, by_title or KINDS)
+    if found is None:
+        if by_title:
+            raise FileError(
+                _(
+                    "No header row was found in the first %(rows)s rows of the sheet "
+                    "“%(sheet)s”. It needs the columns %(columns)s; download the template "
+                    "to see them."
+                )
+                % {
+                    "rows": HEADER_SEARCH_ROWS,
+                    "sheet": grid.title,
+                    "columns": "、".join(_required_headers(by_title[0])),
+                }
+            )
+        return None
+    (_required_found, _total), kind, position, mapping, ignored = found
+    header_number = grid.rows[position][0]
+    missing = [h for h in _required_headers(kind) if h not in mapping.values()]
+    if missing and not by_title:
+        return None  # a sheet of something else that shares a few column names
+    for first, last, coord in grid.merged:
+        if last >= header_number:
+            raise FileError(
+                _(
+                    "The sheet “%(sheet)s” has merged cells (%(range)s): "
+                    "unmerge them, one value per cell."
+                )
+                % {"sheet": grid.title, "range": coord}
+            )
+    if missing:
+        accepted = "；".join(
+            _("%(column)s (or %(others)s)")
+            % {"column": column, "others": "、".join(ALIASES[kind][column])}
+            if ALIASES[kind].get(column)
+            else column
+            for column in missing
+        )
+        raise FileError(
+            _(
+                "The sheet “%(sheet)s” lacks the columns %(columns)s (header found in row "
+                "%(row)s). Add them to the header row; download the template to see every column."
+            )
+            % {"sheet": grid.title, "columns": accepted, "row": header_number}
+        )
+    if kind == PAIRINGS and not {"成员单位", "结对村居"} & set(mapping.values()):
+        raise FileError(
+            _("The sheet “%(sheet)s” needs a column 成员单位 or 结对村居.") % {"sheet": grid.title}
+        )
+    resource = RESOURCES[kind]()
+    date_columns = {
+        f.column_name for f in resource.get_import_fields() if isinstance(f.widget, DateWidget)
+    }
+    year_columns = {
+        f.column_name for f in resource.get_import_fields() if isinstance(f.widget, YearWidget)
+    }
+    indexes = sorted(mapping)
+    dataset = tablib.Dataset(headers=[mapping[i] for i in indexes])
+    numbers = []
+    for number, cells in grid.rows[position + 1 :]:
+        values = [cells[i] if i < len(cells) else None for i in indexes]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        for i, column in enumerate(dataset.headers):
+            if column in date_columns:
+                values[i] = _serial_to_date(values[i], grid.epoch)
+            elif column in year_columns:
+                values[i] = _date_to_year(values[i], grid.epoch)
+        dataset.append(values)
+        numbers.append(number)
+    renamed = [
+        (" ".join(str(grid.rows[position][1][i]).split()), mapping[i])
+        for i in indexes
+        if header_key(grid.rows[position][1][i]) != header_key(mapping[i])
+    ]
+    return Sheet(
+        kind, grid.title, dataset, numbers,
+        header_row=header_number, ignored_columns=ignored, renamed_columns=renamed,
+        hidden_rows=[n for n in grid.hidden_rows if n > header_number],
+    )  # fmt: skip
+
+
+def _serial_to_date(value, epoch):
+    """A number in a date column is Excel's day count from the workbook's own epoch."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 2958466:
+        return (epoch + datetime.timedelta(days=int(value))).date()
+    return value
+
+
+def _date_to_year(value, epoch):
+    """A year typed into a date-formatted cell reads as a day of 1905: give back the year."""
+    if isinstance(value, datetime.datetime):
+        if value.year < 1910:
+            return (value - epoch).days
+        return value.year
+    if isinstance(value, datetime.date):
+        return value.year
+    return value
+
+
+def read_workbook(data):
+    """The registry sheets of a file and what was skipped: ``(sheets, skipped sheets)``."""
+    book = read_book(
+        data, max_bytes=MAX_UPLOAD_BYTES, max_unzipped=MAX_UNZIPPED_BYTES, max_rows=MAX_ROWS
+    )
+    sheets, skipped = {}, list(book.skipped)
+    for grid in book.grids:
+        if grid.title.strip() == NOTES_TITLE:
+            skipped.append((grid.title, _("the template's instructions")))
+            continue
+        sheet = _grid_to_sheet(grid)
+        if sheet is None:
+            if any(cells for _, cells in grid.rows):
+                skipped.append((grid.title, _("no registry columns found")))
+            continue
+        if sheet.kind in sheets:
+            raise FileError(
+                _("The workbook has two sheets of %(kind)s (“%(first)s” and “%(second)s”); keep one.")
+                % {"kind": SHEET_TITLES[sheet.kind], "first": sheets[sheet.kind].title,
+                   "second": sheet.title}
+            )  # fmt: skip
+        sheets[sheet.kind] = sheet
+    if not sheets:
+        seen = "、".join(f"“{g.title}”" for g in book.grids) or "—"
+        raise FileError(
+            _(
+                "No registry sheet was found (sheets read: %(seen)s). Each needs a header row "
+                "with these columns: %(columns)s. Download the template and fill it in."
+            )
+            % {"seen": seen, "columns": _expected_columns()}
+        )
+    if not any(len(s.dataset) for s in sheets.values()):
+        raise FileError(_("The workbook has no data rows."))
+    return [sheets[kind] for kind in KINDS if kind in sheets], skipped
+
+
 # --- Preview and import ---------------------------------------------------------------
 
-NEW, CHANGED, UNCHANGED, ERROR = "new", "changed", "unchanged", "error"
+NEW, CHANGED, UNCHANGED, ERROR, LEFT_OUT = "new", "changed", "unchanged", "error", "left_out"
+STATUSES = (NEW, CHANGED, UNCHANGED, ERROR, LEFT_OUT)
 
 
 @dataclass
@@ -773,6 +1144,29 @@ class RowPreview:
     label: str
     changes: list = field(default_factory=list)
     errors: list = field(default_factory=list)
+    #: How the row found its record: MATCH_ID, MATCH_NAME or MATCH_NEW ("" when it failed).
+    match: str = ""
+    #: Every value a new record gets, as ``(column, value)``.
+    values: list = field(default_factory=list)
+    #: ``(old name, new name)`` when an ID renames its record.
+    rename: tuple | None = None
+    #: Existing names a new record's name is close to: “是否指…”.
+    similar: list = field(default_factory=list)
+    #: The record (ID) and its values as the preview saw them, checked again on confirm.
+    record: int | None = None
+    before: dict = field(default_factory=dict)
+
+    @property
+    def needs_tick(self):
+        return bool(self.rename or self.similar)
+
+    @property
+    def match_label(self):
+        return {
+            MATCH_ID: _("matched by 编号"),
+            MATCH_NAME: _("matched by name"),
+            MATCH_NEW: _("new record"),
+        }.get(self.match, "")
 
 
 @dataclass
@@ -780,24 +1174,39 @@ class SheetPreview:
     kind: str
     title: str
     rows: list
+    header_row: int = 1
+    ignored_columns: list = field(default_factory=list)
+    renamed_columns: list = field(default_factory=list)
+    hidden_rows: list = field(default_factory=list)
 
     def count(self, status):
         return sum(1 for r in self.rows if r.status == status)
 
     @property
     def counts(self):
-        return {s: self.count(s) for s in (NEW, CHANGED, UNCHANGED, ERROR)}
+        return {s: self.count(s) for s in STATUSES}
+
+    @property
+    def renames(self):
+        return [r for r in self.rows if r.rename and r.status != ERROR]
+
+    @property
+    def similar_rows(self):
+        return [r for r in self.rows if r.similar and r.status != ERROR]
 
     @property
     def shown_rows(self):
-        """What the office must look at: everything but unchanged rows."""
-        return [r for r in self.rows if r.status != UNCHANGED]
+        """What the office must look at: everything but unchanged rows and renames (which
+        are listed apart)."""
+        return [r for r in self.rows if r.status != UNCHANGED and not r.rename]
 
 
 @dataclass
 class Preview:
     sheets: list
     committed: bool = False
+    #: ``(sheet title, why)`` for the sheets not read (hidden, not registry data).
+    skipped_sheets: list = field(default_factory=list)
 
     @property
     def error_count(self):
@@ -807,8 +1216,19 @@ class Preview:
     def change_count(self):
         return sum(s.count(NEW) + s.count(CHANGED) for s in self.sheets)
 
+    @property
+    def tick_count(self):
+        return sum(1 for s in self.sheets for r in s.rows if r.needs_tick and r.status != ERROR)
+
     def total(self, status):
         return sum(s.count(status) for s in self.sheets)
+
+    def expectations(self):
+        """What confirming must find again: ``{kind: {row: [record, values]}}`` (JSON)."""
+        return {
+            s.kind: {str(r.number): [r.record, r.before] for r in s.rows if r.status != ERROR}
+            for s in self.sheets
+        }
 
 
 def _messages(exc):
@@ -839,8 +1259,12 @@ def _column_label(attribute):
 def _row_preview(resource, sheet, index, row_result, row):
     number = sheet.row_numbers[index]
     label = resource.describe(row)
+    info = resource.infos.get(number) or RowInfo(number)
+    common = {"match": info.match, "rename": info.rename, "similar": info.similar,
+              "record": info.record, "before": info.before}  # fmt: skip
     if row_result.import_type == RowResult.IMPORT_TYPE_INVALID:
-        return RowPreview(number, ERROR, label, errors=_messages(row_result.validation_error))
+        errors = _messages(row_result.validation_error)
+        return RowPreview(number, ERROR, label, errors=errors, **common)
     if row_result.import_type == RowResult.IMPORT_TYPE_ERROR:
         errors = []
         for error in row_result.errors:
@@ -849,19 +1273,24 @@ def _row_preview(resource, sheet, index, row_result, row):
             else:
                 logger.warning("import row %s failed: %r", number, error.error)
                 errors.append(_("This row could not be saved: %(error)s") % {"error": error.error})
-        return RowPreview(number, ERROR, label, errors=errors)
+        return RowPreview(number, ERROR, label, errors=errors, **common)
+    if info.left_out:
+        return RowPreview(number, LEFT_OUT, label, **common)
+    fields_read = [
+        f for f in resource.get_import_fields()
+        if not f.readonly and f.attribute != "id" and f.column_name in row
+    ]  # fmt: skip
     if row_result.import_type == RowResult.IMPORT_TYPE_NEW:
-        return RowPreview(number, NEW, label)
+        values = [(f.column_name, _shown(f.export(row_result.instance))) for f in fields_read]
+        return RowPreview(number, NEW, label, values=values, **common)
     if row_result.import_type == RowResult.IMPORT_TYPE_SKIP:
-        return RowPreview(number, UNCHANGED, label)
+        return RowPreview(number, UNCHANGED, label, **common)
     changes = []
-    for f in resource.get_import_fields():
-        if f.readonly or f.attribute == "id" or f.column_name not in row:
-            continue
+    for f in fields_read:
         old, new = f.export(row_result.original), f.export(row_result.instance)
         if old != new:
             changes.append((f.column_name, _shown(old), _shown(new)))
-    return RowPreview(number, CHANGED, label, changes=changes)
+    return RowPreview(number, CHANGED, label, changes=changes, **common)
 
 
 def _shown(value):
@@ -869,31 +1298,44 @@ def _shown(value):
 
 
 def read_workbooks(files):
-    """The sheets of several workbooks (one file per kind, say), in import order."""
-    by_kind = {}
+    """The sheets of several files (one per kind, say) in import order, and what was skipped."""
+    by_kind, skipped = {}, []
     for data in files:
-        for sheet in read_workbook(data):
+        sheets, skipped_here = read_workbook(data)
+        skipped += skipped_here
+        for sheet in sheets:
             if sheet.kind in by_kind:
                 raise FileError(
-                    _("The workbook has two sheets of %(kind)s; keep one.")
-                    % {"kind": SHEET_TITLES[sheet.kind]}
-                )
+                    _("The workbook has two sheets of %(kind)s (“%(first)s” and “%(second)s”); keep one.")
+                    % {"kind": SHEET_TITLES[sheet.kind], "first": by_kind[sheet.kind].title,
+                       "second": sheet.title}
+                )  # fmt: skip
             by_kind[sheet.kind] = sheet
-    return [by_kind[kind] for kind in KINDS if kind in by_kind]
+    return [by_kind[kind] for kind in KINDS if kind in by_kind], skipped
 
 
-def run_import(data, *, user=None, file_name="", commit=False):
+def run_import(data, *, user=None, file_name="", commit=False, accepted=None, expected=None):
     """Preview (``commit=False``) or import the workbook; all or nothing.
 
-    ``data`` is a workbook's bytes, or a list of them (one file per kind) imported as
-    one. Everything is really saved in one transaction, so later sheets see earlier rows,
-    and rolled back unless ``commit`` is set and no row failed.
+    ``data`` is a file's bytes, or a list of them (one file per kind) imported as one.
+    Everything is really saved in one transaction, so later sheets see earlier rows, and
+    rolled back unless ``commit`` is set and no row failed.
+
+    ``accepted`` (``{kind: {row numbers}}``) are the renames and near-duplicate names the
+    office ticked; other such rows are left out. None, as in the preview, takes them all.
+    ``expected`` is ``Preview.expectations()`` of the preview being confirmed: a record
+    changed or created since then fails its row, so nothing is written over it.
     """
-    sheets = read_workbooks(data if isinstance(data, list) else [data])
+    sheets, skipped = read_workbooks(data if isinstance(data, list) else [data])
     previews = []
     with transaction.atomic():
         for sheet in sheets:
-            resource = RESOURCES[sheet.kind](user=user, file_name=file_name)
+            resource = RESOURCES[sheet.kind](
+                user=user,
+                file_name=file_name,
+                accepted=None if accepted is None else accepted.get(sheet.kind, set()),
+                expected=None if expected is None else expected.get(sheet.kind, {}),
+            )
             resource.row_numbers = sheet.row_numbers
             result = resource.import_data(
                 sheet.dataset, dry_run=False, retain_instance_in_row_result=True
@@ -905,8 +1347,14 @@ def run_import(data, *, user=None, file_name="", commit=False):
                 logger.warning("import of %s failed: %r", sheet.kind, error.error)
                 message = _("The sheet “%(sheet)s” could not be read.")
                 raise FileError(message % {"sheet": sheet.title})
-            previews.append(SheetPreview(sheet.kind, sheet.title, rows))
-        preview = Preview(previews)
+            previews.append(
+                SheetPreview(
+                    sheet.kind, sheet.title, rows, header_row=sheet.header_row,
+                    ignored_columns=sheet.ignored_columns,
+                    renamed_columns=sheet.renamed_columns, hidden_rows=sheet.hidden_rows,
+                )  # fmt: skip
+            )
+        preview = Preview(previews, skipped_sheets=skipped)
         if commit and not preview.error_count:
             preview.committed = True
         else:
@@ -1004,7 +1452,8 @@ def template_sheets():
             if f.column_name == "级别":
                 allowed = level_hint + allowed
             required = YES if f.column_name in _required_headers(kind) else ""
-            notes.append([SHEET_TITLES[kind], f.column_name, required, allowed])
+            others = "、".join(ALIASES[kind].get(f.column_name, []))
+            notes.append([SHEET_TITLES[kind], f.column_name, required, allowed, others])
     with translation.override("zh-hans"):
         intro = [
             _(
@@ -1016,9 +1465,21 @@ def template_sheets():
                 "Pairings name the community and either a member unit or a partner "
                 "community; an empty mode is filled with the only one that fits."
             ),
+            _(
+                "The header row may have a title above it; columns may use the other names "
+                "listed on the right. A 序号 column (your running numbers) is ignored."
+            ),
+            _(
+                "A row with 编号 updates that record only if its name matches; a new name "
+                "there is a rename you confirm in the preview. Hidden sheets and rows are "
+                "not read."
+            ),
         ]
-    note_rows = [[line, "", "", ""] for line in intro] + [["", "", "", ""]] + notes
-    sheets.append(("填写说明", ["工作表", "列", "必填", "可填的值与说明"], note_rows, [40, 16, 8, 60]))
+    note_rows = [[line, "", "", "", ""] for line in intro] + [["", "", "", "", ""]] + notes
+    sheets.append(
+        (NOTES_TITLE, ["工作表", "列", "必填", "可填的值与说明", "也认的列名"], note_rows,
+         [40, 16, 8, 60, 40])
+    )  # fmt: skip
     return sheets
 
 
@@ -1036,6 +1497,8 @@ def template_workbook_bytes():
 def preview_text(preview):
     """The preview as plain text lines, for the command line."""
     lines = []
+    for title, why in preview.skipped_sheets:
+        lines.append(_("Sheet “%(sheet)s” skipped: %(why)s") % {"sheet": title, "why": why})
     for sheet in preview.sheets:
         lines.append(
             _(
@@ -1044,13 +1507,28 @@ def preview_text(preview):
             )
             % {"sheet": sheet.title, **sheet.counts}
         )
-        for row in sheet.shown_rows:
+        for header, why in sheet.ignored_columns:
+            lines.append("  " + _("column “%(column)s” ignored: %(why)s") % {"column": header, "why": why})
+        if sheet.hidden_rows:
+            lines.append(
+                "  " + _("hidden rows not read: %(rows)s")
+                % {"rows": "、".join(map(str, sheet.hidden_rows))}
+            )
+        for row in sheet.rows:
+            if row.status == UNCHANGED:
+                continue
             where = _("row %(number)s, %(label)s") % {"number": row.number, "label": row.label}
             if row.status == ERROR:
                 what = "；".join(row.errors)
+            elif row.status == LEFT_OUT:
+                what = _("left out (not ticked)")
             elif row.status == CHANGED:
                 what = "；".join(f"{c}：{old} → {new}" for c, old, new in row.changes)
             else:
-                what = _("new")
-            lines.append(f"  {where}：{what}")
+                what = _("new") + "：" + "；".join(f"{c}：{v}" for c, v in row.values)
+            if row.rename:
+                what = _("rename %(old)s → %(new)s") % {"old": row.rename[0], "new": row.rename[1]} + "；" + what
+            if row.similar:
+                what += _did_you_mean(row.similar)
+            lines.append(f"  {where}（{row.match_label}）：{what}")
     return "\n".join(lines)

@@ -304,10 +304,18 @@ class RegistryImportForm(forms.Form):
     """The registry workbook to preview; its content is checked by units.dataio."""
 
     file = forms.FileField(
-        label=_("Registry workbook (.xlsx)"),
+        label=_("Registry file (.xlsx, .xls or CSV)"),
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".xlsx," + XLSX_CONTENT_TYPE}
+            attrs={
+                "accept": ".xlsx,.xls,.csv,.et," + XLSX_CONTENT_TYPE
+                + ",application/vnd.ms-excel,text/csv"
+            }
         ),
+        error_messages={
+            "required": _("Choose the file to upload."),
+            "empty": _("The file is empty."),
+            "invalid": _("Choose the file to upload."),
+        },
     )
 
     def clean_file(self):

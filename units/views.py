@@ -1,6 +1,7 @@
 import contextlib
 import re
 import datetime
+import json
 import secrets
 import tempfile
 import time
@@ -735,28 +736,49 @@ EXPORT_KINDS = {"registry", *dataio.KINDS}
 EXPORT_FORMATS = {"xlsx", "csv"}
 
 
-def _import_path(token):
-    return IMPORT_DIR / f"{token}.xlsx"
+def _import_path(token, suffix=".upload"):
+    return IMPORT_DIR / f"{token}{suffix}"
 
 
 def _forget_old_imports():
     cutoff = time.time() - IMPORT_TTL_SECONDS
-    for path in IMPORT_DIR.glob("*.xlsx"):
+    for path in IMPORT_DIR.glob("*"):
         with contextlib.suppress(OSError):
             if path.stat().st_mtime < cutoff:
                 path.unlink()
 
 
-def _keep_upload(request, data, file_name):
-    """Keep the workbook for the confirmation; only this session may confirm it."""
+def _keep_upload(request, data, file_name, preview):
+    """Keep the file and what its preview saw for the confirmation; only this session may
+    confirm it."""
     IMPORT_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     _forget_old_imports()
     token = secrets.token_urlsafe(24)
     _import_path(token).write_bytes(data)
+    _import_path(token, ".json").write_text(json.dumps(preview.expectations()))
     pending = request.session.get(IMPORT_SESSION_KEY, {})
     pending[token] = file_name
     request.session[IMPORT_SESSION_KEY] = pending
     return token
+
+
+def _forget_upload(request, token):
+    for suffix in (".upload", ".json"):
+        _import_path(token, suffix).unlink(missing_ok=True)
+    pending = request.session.get(IMPORT_SESSION_KEY, {})
+    pending.pop(token, None)
+    request.session[IMPORT_SESSION_KEY] = pending
+
+
+def _ticked_rows(request):
+    """The renames and near-duplicate names ticked in the preview: ``{kind: {row}}``."""
+    ticked = {}
+    for value in request.POST.getlist("accept"):
+        kind, _sep, number = value.partition(":")
+        number = to_id(number)
+        if kind in dataio.KINDS and number is not None:
+            ticked.setdefault(kind, set()).add(number)
+    return ticked
 
 
 def _import_page(request, context, status=200):
@@ -783,7 +805,9 @@ def registry_import(request):
     except dataio.FileError as exc:
         form.add_error("file", str(exc))
         return _import_page(request, {"form": form})
-    token = _keep_upload(request, data, upload.name) if not preview.error_count else None
+    token = None
+    if not preview.error_count:
+        token = _keep_upload(request, data, upload.name, preview)
     return _import_page(
         request, {"form": form, "preview": preview, "token": token, "file_name": upload.name}
     )
@@ -801,7 +825,15 @@ def registry_import_confirm(request):
     file_name = pending[token]
     data = _import_path(token).read_bytes()
     try:
-        preview = dataio.run_import(data, user=request.user, file_name=file_name, commit=True)
+        expected = json.loads(_import_path(token, ".json").read_text())
+    except (OSError, ValueError):
+        messages.error(request, _("That upload has expired; upload the file again."))
+        return redirect("units:registry-import")
+    try:
+        preview = dataio.run_import(
+            data, user=request.user, file_name=file_name, commit=True,
+            accepted=_ticked_rows(request), expected=expected,
+        )  # fmt: skip
     except dataio.FileError as exc:
         messages.error(request, str(exc))
         return redirect("units:registry-import")
@@ -811,9 +843,7 @@ def registry_import_confirm(request):
             request,
             {"preview": preview, "token": None, "file_name": file_name, "rolled_back": True},
         )
-    _import_path(token).unlink(missing_ok=True)
-    pending.pop(token, None)
-    request.session[IMPORT_SESSION_KEY] = pending
+    _forget_upload(request, token)
     messages.success(
         request,
         _("Imported %(file)s: %(new)s new, %(changed)s changed, %(unchanged)s unchanged.")
@@ -824,6 +854,12 @@ def registry_import_confirm(request):
             "unchanged": preview.total(dataio.UNCHANGED),
         },
     )
+    if preview.total(dataio.LEFT_OUT):
+        messages.warning(
+            request,
+            _("%(count)s rows were left out because they were not ticked.")
+            % {"count": preview.total(dataio.LEFT_OUT)},
+        )
     response = redirect("units:unit-list")
     if request.htmx:
         return HttpResponseClientRedirect(response.url)

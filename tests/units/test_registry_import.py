@@ -101,8 +101,8 @@ def test_rows_without_an_id_match_by_name_and_change_nothing(staff_client, town)
     staff_client.post(CONFIRM, {"token": _upload(staff_client, data).context["token"]})
     preview = _upload(staff_client, data).context["preview"]
     assert [s.counts for s in preview.sheets] == [
-        {"new": 0, "changed": 0, "unchanged": 1, "error": 0},
-        {"new": 0, "changed": 0, "unchanged": 1, "error": 0},
+        {"new": 0, "changed": 0, "unchanged": 1, "error": 0, "left_out": 0},
+        {"new": 0, "changed": 0, "unchanged": 1, "error": 0, "left_out": 0},
     ]
 
 
@@ -124,22 +124,36 @@ def test_a_date_written_as_excels_day_number_is_read_as_a_date(staff_client, tow
     assert Pairing.objects.get().started_on == datetime.date(2024, 3, 1)
 
 
-def test_it_renames_a_record_matched_by_its_id(staff_client, staff, town):
+def test_it_renames_a_record_by_its_id_only_when_ticked(staff_client, staff, town):
     unit = MemberUnitFactory(name="旧名称", category="enterprise", level="", joined_year=2020)
-    data = xlsx({"成员单位": [UNIT_HEADERS, unit_row("新名称", **{"编号": unit.pk})]})
-    token = _upload(staff_client, data).context["token"]
+    data = xlsx({"成员单位": [UNIT_HEADERS, unit_row("新名称", year=2021, **{"编号": unit.pk})]})
+    response = _upload(staff_client, data)
+    (sheet,) = response.context["preview"].sheets
+    (row,) = sheet.renames
+    assert (row.number, row.match, row.rename) == (2, "id", ("旧名称", "新名称"))
+    assert sheet.shown_rows == []  # listed apart, not among the ordinary changes
+    assert 'name="accept" value="units:2"' in response.content.decode()
+    token = response.context["token"]
     staff_client.post(CONFIRM, {"token": token})
     unit.refresh_from_db()
-    assert unit.name == "新名称"
+    assert (unit.name, unit.joined_year) == ("旧名称", 2020)  # not ticked: left out
+
+    token = _upload(staff_client, data).context["token"]
+    staff_client.post(CONFIRM, {"token": token, "accept": ["units:2"]})
+    unit.refresh_from_db()
+    assert (unit.name, unit.joined_year) == ("新名称", 2021)
 
 
-def test_renaming_to_another_records_name_is_an_error(staff_client, town):
-    MemberUnitFactory(name="朱泾法庭", category="stationed", level="")
+def test_an_id_naming_another_records_name_is_an_error_that_says_so(staff_client, town):
+    court = MemberUnitFactory(name="朱泾法庭", category="stationed", level="")
     unit = MemberUnitFactory(name="旧名称", category="enterprise", level="", joined_year=2020)
     data = xlsx({"成员单位": [UNIT_HEADERS, unit_row("朱泾法庭", **{"编号": unit.pk})]})
     (row,) = _upload(staff_client, data).context["preview"].sheets[0].rows
     assert row.status == "error"
-    assert "已有记录使用这个名称" in row.errors[0]
+    assert row.errors == [
+        f"编号 {unit.pk} 是“旧名称”，但这一行写的是“朱泾法庭”（编号 {court.pk}）。如果这一列是"
+        "贵办自己的顺序号，请把列名改为“序号”；否则请改正编号。"
+    ]
 
 
 def test_it_previews_five_kinds_of_bad_rows_with_their_row_numbers_and_writes_nothing(
@@ -228,12 +242,13 @@ def _merged_header():
 
 
 BAD_FILES = {
-    "empty": (b"", "空文件"),
-    "not-xlsx": ("名称,类别\n朱泾法庭,辖区单位\n".encode(), "不是 Excel 工作簿"),
-    "old-xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "不是 Excel 工作簿"),
+    "empty": (b"", "文件是空的"),
+    "csv-missing-columns": ("名称,类别\n朱泾法庭,辖区单位\n".encode(), "村居表需要 名称、类型、片区"),
+    "damaged-xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "工作簿已损坏"),
+    "binary-junk": (b"\x00\x01\x02junk" * 100, "无法读取这个文件"),
     "junk-10mb": (b"PK\x03\x04" + b"\x07junk" * (2 * 1024 * 1024), "大于 5 MB"),
-    "zip-not-xlsx": (None, "不是 Excel 工作簿"),
-    "wrong-sheet": (xlsx({"Sheet1": [["姓名", "电话"], ["张三", "139"]]}), "没有找到名为"),
+    "zip-not-xlsx": (None, "无法读取这个文件"),
+    "wrong-sheet": (xlsx({"Sheet1": [["姓名", "电话"], ["张三", "139"]]}), "成员单位表需要 名称、类别、加入年份"),
     "no-rows": (xlsx({"成员单位": [UNIT_HEADERS]}), "没有数据行"),
     "merged-header": (None, "合并单元格"),
     "missing-columns": (xlsx({"成员单位": [["名称", "联络人"], ["甲", "乙"]]}), "缺少列"),

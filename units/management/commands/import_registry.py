@@ -1,4 +1,4 @@
-"""Import communities, member units and pairings from an XLSX workbook (all or nothing)."""
+"""Import communities, member units and pairings from .xlsx, .xls or CSV (all or nothing)."""
 
 from pathlib import Path
 
@@ -12,16 +12,22 @@ from units import dataio
 
 class Command(BaseCommand):
     help = (
-        "Imports the registry from an XLSX workbook (sheets 村居, 成员单位, 结对, or one file "
-        "per kind). Prints the preview; writes nothing if any row fails or with --dry-run."
+        "Imports the registry from .xlsx, .xls or CSV files (sheets 村居, 成员单位, 结对, or one "
+        "file per kind). Prints the preview; writes nothing if any row fails or with --dry-run. "
+        "Renames by 编号 and names close to existing ones are left out unless --accept-all."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE.xlsx")
+        parser.add_argument("files", nargs="+", metavar="FILE")
         parser.add_argument("--dry-run", action="store_true", help="preview only, write nothing")
         parser.add_argument("--user", help="the username the history records as the importer")
+        parser.add_argument(
+            "--accept-all",
+            action="store_true",
+            help="import the renames by 编号 and the names close to existing ones too",
+        )
 
-    def handle(self, *args, files, dry_run, user, **options):
+    def handle(self, *args, files, dry_run, user, accept_all, **options):
         translation.activate("zh-hans")
         importer = None
         if user:
@@ -31,13 +37,26 @@ class Command(BaseCommand):
         datas = []
         for name in files:
             try:
-                datas.append(Path(name).read_bytes())
+                with open(name, "rb") as f:
+                    # Never more than the limit in memory, as for an upload.
+                    data = f.read(dataio.MAX_UPLOAD_BYTES + 1)
             except OSError as exc:
                 raise CommandError(f"{name}: {exc.strerror}") from None
+            if len(data) > dataio.MAX_UPLOAD_BYTES:
+                message = _("%(file)s: larger than %(size)s MB; split it.")
+                size = dataio.MAX_UPLOAD_BYTES // (1024 * 1024)
+                raise CommandError(message % {"file": name, "size": size})
+            datas.append(data)
         names = "、".join(Path(name).name for name in files)
         try:
             # Several files (one per kind) are one import: all of them or none.
-            preview = dataio.run_import(datas, user=importer, file_name=names, commit=not dry_run)
+            preview = dataio.run_import(
+                datas,
+                user=importer,
+                file_name=names,
+                commit=not dry_run,
+                accepted=None if accept_all or dry_run else {},
+            )
         except dataio.FileError as exc:
             raise CommandError(str(exc)) from None
         self.stdout.write(dataio.preview_text(preview))
