@@ -123,9 +123,7 @@ class WholeNumberWidget(widgets.Widget):
             return int(value)
         if isinstance(value, int):
             return value
-        text = unicodedata.normalize("NFKC", str(value)).strip()
-        if text.endswith(".0"):
-            text = text[:-2]
+        text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix(".0")
         if text.isascii() and text.isdigit():
             return int(text)
         raise ValueError(_("“%(value)s” is not a whole number.") % {"value": value})
@@ -1281,14 +1279,20 @@ def _row_preview(resource, sheet, index, row_result, row):
         if not f.readonly and f.attribute != "id" and f.column_name in row
     ]  # fmt: skip
     if row_result.import_type == RowResult.IMPORT_TYPE_NEW:
-        values = [(f.column_name, _shown(f.export(row_result.instance))) for f in fields_read]
+        # Every value stored: the file's, and those filled in when empty (mode, cadence...).
+        values = [
+            (f.column_name, _shown(f.export(row_result.instance)))
+            for f in resource.get_import_fields()
+            if not f.readonly and f.attribute != "id"
+            and (f.column_name in row or f.export(row_result.instance) not in (None, ""))
+        ]  # fmt: skip
         return RowPreview(number, NEW, label, values=values, **common)
     if row_result.import_type == RowResult.IMPORT_TYPE_SKIP:
         return RowPreview(number, UNCHANGED, label, **common)
     changes = []
     for f in fields_read:
         old, new = f.export(row_result.original), f.export(row_result.instance)
-        if old != new:
+        if old != new and not (info.rename and f.column_name == resource.name_column):
             changes.append((f.column_name, _shown(old), _shown(new)))
     return RowPreview(number, CHANGED, label, changes=changes, **common)
 

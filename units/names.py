@@ -124,9 +124,11 @@ class SimilarNames:
         # (南圩 for 南圩居民区, 财政局 is not enough: at least two characters and a prefix).
         if len(stem) >= 2:
             for other_stem, others in self.by_stem.items():
-                if other_stem != stem and (
-                    other_stem.startswith(stem) or stem.startswith(other_stem)
-                ) and min(len(other_stem), len(stem)) >= 2:
+                if (
+                    other_stem != stem
+                    and (other_stem.startswith(stem) or stem.startswith(other_stem))
+                    and min(len(other_stem), len(stem)) >= 2
+                ):
                     for other in others:
                         found.setdefault(name_key(other), (3, other))
         found.pop(key, None)

@@ -195,13 +195,14 @@ def _read_csv(data, max_rows):
     if b"\x00" in data[:4096]:
         raise FileError(_not_a_spreadsheet())
     text, _encoding = decode_text(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
+    # Excel's "CSV" is comma-separated; its "Unicode text" is tab-separated.
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     grid = Grid("CSV", [])
     try:
-        for number, values in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        for number, values in enumerate(
+            csv.reader(io.StringIO(text), delimiter=delimiter), start=1
+        ):
             if number > max_rows + 10:
                 raise FileError(_too_many_rows("CSV", max_rows))
             grid.rows.append((number, [_csv_value(v) for v in values]))

@@ -15,7 +15,15 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 TITLE = "朱泾镇区域化党建成员单位名单（2019年）"
 #: The columns an office's own unit list has: its running number, other names, a line break.
-OFFICE_UNIT_HEADERS = ["序号", "单位名称", "单位类别", "所属片区", "加入年份", "联系人", "联系\n电话"]
+OFFICE_UNIT_HEADERS = [
+    "序号",
+    "单位名称",
+    "单位类别",
+    "所属片区",
+    "加入年份",
+    "联系人",
+    "联系\n电话",
+]
 
 
 def office_unit_row(n, name, category="新经济组织", district="城南", year=2019,

@@ -13,7 +13,6 @@ import tracemalloc
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from openpyxl import Workbook
 
 from tests.factories import CommunityFactory, DistrictFactory, MemberUnitFactory, PairingFactory
 from tests.units.office_files import (
@@ -90,7 +89,7 @@ def test_it_does_not_let_running_numbers_in_an_id_column_rename_records(staff_cl
     rows = [[pk, f"新单位{i}", categories[i], 2024] for i, pk in enumerate(ids)]
     data = xlsx({"成员单位": [headers, *rows]})
     response = _upload(staff_client, data)
-    sheet, by_number = _rows(response.context["preview"])
+    sheet, _by_number = _rows(response.context["preview"])
     assert [(r.number, r.match, r.rename) for r in sheet.renames] == [
         (2, "id", ("金山区财政局", "新单位0")),
         (3, "id", ("朱泾法庭", "新单位1")),
@@ -100,16 +99,21 @@ def test_it_does_not_let_running_numbers_in_an_id_column_rename_records(staff_cl
     assert "按编号改名：请逐条勾选确认" in html and "把该列改名为“序号”" in html
     staff_client.post(CONFIRM, {"token": response.context["token"]})
     assert set(MemberUnit.objects.values_list("name", flat=True)) == {
-        "金山区财政局", "朱泾法庭", "新华物业有限公司（朱泾）"
+        "金山区财政局",
+        "朱泾法庭",
+        "新华物业有限公司（朱泾）",
     }
 
 
 def test_an_unknown_id_is_an_error_never_a_new_record(town):
-    data = xlsx({"成员单位": [UNIT_HEADERS, unit_row("新单位", **{"编号": 999999})]})
+    data = xlsx({"成员单位": [UNIT_HEADERS, unit_row("新单位", 编号=999999)]})
     preview = dataio.run_import(data, commit=True)
     _sheet, rows = _rows(preview)
     assert rows[2].errors == [
-        "名册中没有编号 999999。新记录请把编号留空；如果这一列是贵办自己的顺序号，请把列名改为“序号”。"
+        (
+            "名册中没有编号 999999。新记录请把编号留空；如果这一列是贵办自己的顺序号，"
+            "请把列名改为“序号”。"
+        )
     ]
     assert not MemberUnit.objects.filter(name="新单位").exists()
 
@@ -202,7 +206,9 @@ def test_it_finds_the_header_under_a_merged_title_and_reads_other_column_names(t
     ]  # fmt: skip
     unit = MemberUnit.objects.get(name="朱泾社工站")
     assert (unit.district.name, unit.liaison_name, unit.liaison_phone) == (
-        "城东", "李四", "13911112222"
+        "城东",
+        "李四",
+        "13911112222",
     )
     _assert_reimport_changes_nothing(data)
 
@@ -210,9 +216,11 @@ def test_it_finds_the_header_under_a_merged_title_and_reads_other_column_names(t
 def test_every_ignored_column_is_listed_by_name(town):
     headers = ["序号", "名称", "类别", "加入年份", "备注说明", "联系人", "联系人"]
     data = xlsx({"成员单位": [headers, [1, "朱泾社工站", "新社会组织", 2021, "x", "李四", "王五"]]})
-    sheet, _rows_ = _rows(dataio.run_import(data))
+    sheet, _by_number = _rows(dataio.run_import(data))
     assert sheet.ignored_columns == [
-        ("序号", "文件自己的序号"), ("备注说明", "不是本表的列"), ("联系人", "与另一列同为“联络人”")
+        ("序号", "文件自己的序号"),
+        ("备注说明", "不是本表的列"),
+        ("联系人", "与另一列同为“联络人”"),
     ]
 
 
@@ -241,7 +249,7 @@ def test_a_hidden_old_pairings_sheet_does_not_reactivate_an_ended_pairing(town):
     visible.append(["本文件只作存档"])
     old = book.create_sheet("结对")
     old.append(PAIRING_HEADERS)
-    old.append(pairing_row("南圩居民区", unit="朱泾法庭", started="2020-01-01", **{"编号": pairing.pk}))
+    old.append(pairing_row("南圩居民区", unit="朱泾法庭", started="2020-01-01", 编号=pairing.pk))
     old.sheet_state = "hidden"
     with pytest.raises(dataio.FileError, match="没有找到名册表"):
         dataio.run_import(workbook_bytes(book), commit=True)
@@ -353,7 +361,7 @@ def test_a_year_typed_into_a_date_cell_is_read_as_the_year(town):
 
 def test_too_long_and_empty_values_get_chinese_messages_not_djangos(town):
     phone = "1390000000013900000000139000000001"
-    data = xlsx({"成员单位": [UNIT_HEADERS, unit_row("朱泾社工站", **{"联络电话": phone}),
+    data = xlsx({"成员单位": [UNIT_HEADERS, unit_row("朱泾社工站", 联络电话=phone),
                               unit_row("朱泾文体中心", year=None)]})  # fmt: skip
     _sheet, rows = _rows(dataio.run_import(data))
     assert rows[2].errors == [f"联络电话：“{phone}”有 34 个字符，最多 30 个；请缩短。"]
@@ -363,11 +371,15 @@ def test_too_long_and_empty_values_get_chinese_messages_not_djangos(town):
 def test_a_second_active_pairing_says_how_to_update_the_first(town):
     existing = PairingFactory(community=town["community"], unit=town["court"],
                               started_on=datetime.date(2020, 1, 1))  # fmt: skip
-    data = xlsx({"结对": [PAIRING_HEADERS, pairing_row("南圩居民区", unit="朱泾法庭", mode="共驻共建")]})
+    data = xlsx(
+        {"结对": [PAIRING_HEADERS, pairing_row("南圩居民区", unit="朱泾法庭", mode="共驻共建")]}
+    )
     _sheet, rows = _rows(dataio.run_import(data), dataio.PAIRINGS)
     assert rows[2].errors == [
-        f"南圩居民区 与 朱泾法庭 已有一条有效的结对（编号 {existing.pk}）。要修改它，请在这一行填写编号 "
-        f"{existing.pk}；要新建结对，请先结束原结对（填写其状态和结束日期）。"
+        (
+            f"南圩居民区 与 朱泾法庭 已有一条有效的结对（编号 {existing.pk}）。要修改它，"
+            f"请在这一行填写编号 {existing.pk}；要新建结对，请先结束原结对（填写其状态和结束日期）。"
+        )
     ]
 
 
@@ -391,12 +403,21 @@ def test_a_confirm_after_a_colleagues_edit_writes_nothing_and_names_the_row(staf
 
 
 def test_a_confirm_after_someone_created_the_same_name_writes_nothing(staff_client, town):
-    data = xlsx({"成员单位": [["名称", "类别", "加入年份", "联系人"], ["朱泾社工站", "新社会组织", 2024, "李四"]]})
+    data = xlsx(
+        {
+            "成员单位": [
+                ["名称", "类别", "加入年份", "联系人"],
+                ["朱泾社工站", "新社会组织", 2024, "李四"],
+            ]
+        }
+    )
     token = _upload(staff_client, data).context["token"]
     other = MemberUnitFactory(name="朱泾社工站", category="social_org", level="", liaison_name="")
     response = staff_client.post(CONFIRM, {"token": token})
     _sheet, rows = _rows(response.context["preview"])
-    assert rows[2].errors == [f"预览之后有人新建了同名记录（编号 {other.pk}）；请重新上传文件查看。"]
+    assert rows[2].errors == [
+        f"预览之后有人新建了同名记录（编号 {other.pk}）；请重新上传文件查看。"
+    ]
     other.refresh_from_db()
     assert other.liaison_name == ""
 
@@ -428,7 +449,9 @@ def test_the_command_reads_at_most_the_size_limit(tmp_path, town):
 def test_the_command_leaves_out_renames_unless_told(tmp_path, town, capsys):
     path = tmp_path / "units.xlsx"
     headers = ["编号", "名称", "类别", "加入年份"]
-    path.write_bytes(xlsx({"成员单位": [headers, [town["court"].pk, "朱泾人民法庭", "辖区单位", 2020]]}))
+    path.write_bytes(
+        xlsx({"成员单位": [headers, [town["court"].pk, "朱泾人民法庭", "辖区单位", 2020]]})
+    )
     call_command("import_registry", str(path))
     assert "未导入（未勾选）" in capsys.readouterr().out
     assert MemberUnit.objects.get(pk=town["court"].pk).name == "朱泾法庭"
@@ -466,7 +489,9 @@ def test_a_file_with_every_mess_at_once_imports_what_it_means(staff_client, town
     assert sheet.hidden_rows == [7]
     assert ("备注", "不是本表的列") in sheet.ignored_columns
     assert (rows[4].status, rows[4].match, rows[4].changes) == (
-        "changed", "name", [("联络人", "—", "钱七"), ("联络电话", "—", "13900001111")]
+        "changed",
+        "name",
+        [("联络人", "—", "钱七"), ("联络电话", "—", "13900001111")],
     )
     assert (rows[5].status, rows[5].record) == ("unchanged", town["finance"].pk)
     assert (rows[6].status, rows[6].similar) == ("new", ["金山区财政局"])
