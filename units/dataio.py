@@ -416,9 +416,14 @@ class RegistryResource(resources.ModelResource):
         return self._similar.similar(self.describe(row))
 
     def snapshot(self, obj):
-        """The record's importable values as text: what the preview saw."""
+        """The record's importable values as text: what the preview saw. Related records
+        count by ID, so a rename earlier in the same import is not taken for an edit."""
         return {
-            f.column_name: str(_shown(f.export(obj)))
+            f.column_name: str(
+                getattr(obj, f"{f.attribute}_id")
+                if isinstance(f.widget, ByNameWidget)
+                else _shown(f.export(obj))
+            )
             for f in self.get_import_fields()
             if not f.readonly
         }

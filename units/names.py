@@ -96,13 +96,6 @@ class SimilarNames:
                 for variant in _deletions(key):
                     self.by_deletion.setdefault(variant, set()).add(key)
 
-    def add(self, name):
-        """A name created earlier in the same import: later rows are compared with it too."""
-        key = name_key(name)
-        if key not in self.by_key:
-            self.by_key[key] = name
-            self.by_stem.setdefault(without_suffix(key), []).append(name)
-
     def similar(self, name, limit=3):
         """Existing names that ``name`` probably means, closest first (never itself)."""
         key = name_key(name)

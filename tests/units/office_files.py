@@ -107,3 +107,26 @@ def csv_bytes(rows, encoding="utf-8", bom=False):
         writer.writerow(["" if v is None else v for v in row])
     data = buffer.getvalue().encode(encoding)
     return (b"\xef\xbb\xbf" + data) if bom else data
+
+
+def as_wps(data):
+    """An .xlsx as WPS Office saves it: its application name, text as inline strings (as
+    openpyxl writes them too) and a sheet dimension that says only A1."""
+    import re
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                body = re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1"/>', body)
+            elif info.filename == "docProps/app.xml":
+                body = re.sub(
+                    rb"<Application>.*?</Application>",
+                    "<Application>WPS 表格</Application>".encode(),
+                    body,
+                )
+            target.writestr(info, body)
+    return out.getvalue()

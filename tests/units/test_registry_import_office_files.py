@@ -9,14 +9,17 @@ import datetime
 import io
 import os
 import tracemalloc
+import zipfile
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from tests.factories import CommunityFactory, DistrictFactory, MemberUnitFactory, PairingFactory
 from tests.units.office_files import (
     OFFICE_UNIT_HEADERS,
+    as_wps,
     csv_bytes,
     new_book,
     office_unit_row,
@@ -327,6 +330,30 @@ def test_the_apps_own_csv_and_xlsx_exports_round_trip(staff_client, town, kind):
         assert sheet.counts["unchanged"] > 0
     data = staff_client.get(reverse("units:registry-export", args=["registry", "xlsx"])).content
     _assert_reimport_changes_nothing(data)
+
+
+def test_a_workbook_saved_by_wps_imports(town):
+    rows = [office_unit_row(1, "朱泾社工站", "新社会组织", "城东", 2021, "李四", "13911112222")]
+    data = as_wps(office_units_xlsx(rows))
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert b'<dimension ref="A1"/>' in archive.read("xl/worksheets/sheet1.xml")
+    assert "WPS 表格".encode() in archive.read("docProps/app.xml")
+    _import_all(data)
+    unit = MemberUnit.objects.get(name="朱泾社工站")
+    assert (unit.liaison_name, unit.liaison_phone, unit.joined_year) == (
+        "李四",
+        "13911112222",
+        2021,
+    )
+    _assert_reimport_changes_nothing(data)
+
+
+def test_the_template_lists_the_other_column_names_it_accepts(staff_client, town):
+    template = staff_client.get(reverse("units:registry-template")).content
+    notes = load_workbook(io.BytesIO(template))["填写说明"]
+    rows = {(r[0], r[1]): r[4] for r in notes.iter_rows(values_only=True)}
+    assert rows[("成员单位", "联络人")] == "联系人、联络员、联系人姓名"
+    assert rows[("成员单位", "片区")] == "所属片区、片区名称"
 
 
 def test_a_workbook_on_the_1904_date_system_reads_its_dates_right(town):
