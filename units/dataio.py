@@ -3,16 +3,20 @@
 Built on django-import-export (resources, widgets, its row results and ``skip_unchanged``)
 with tablib datasets. What is ours:
 
-- **Reading the file.** openpyxl reads the workbook (not tablib's loader) so that merged
-  header cells, formulas and oversized or broken files become a clear Chinese message
-  instead of an exception; the rows then go into a ``tablib.Dataset`` as usual.
+- **Reading the file.** ``units.sheetfiles`` turns .xlsx, .xls and CSV into visible sheets
+  and rows (openpyxl, xlrd, csv with charset-normalizer); here the header row is found among
+  the first rows, other column names (``ALIASES``) map onto ours, and what is not read
+  (hidden sheets and rows, ignored columns) is kept for the preview to list.
 - **One transaction for the whole workbook.** Communities, units and pairings are imported
   in that order inside one ``transaction.atomic()``, really saved so that a pairing can
   name a unit that is new in the same file, and rolled back unless the office confirmed and
-  no row failed. A preview is therefore exactly what confirming would do.
-- **Stable keys.** A row with an ID (编号, as the export writes it) updates that record;
-  otherwise units and communities match by name, pairings by community, counterpart and
-  start date. Re-importing an export changes nothing.
+  no row failed. A preview is therefore exactly what confirming would do; confirming also
+  compares each record with what the preview saw (``Preview.expectations``).
+- **Keys that cannot be hijacked.** Names match after ``names.name_key``. A row with an ID
+  (编号, as exported) updates that record only when its name agrees; a new name there is a
+  rename the office ticks, and a new name close to an existing one (``names.SimilarNames``)
+  is ticked too. Pairings match by community, counterpart and start date. Re-importing an
+  export changes nothing.
 
 The column headers are Chinese constants, not translated text: they are the file's format,
 and a workbook filled in Chinese must import whatever language the office's browser speaks.
