@@ -1102,6 +1102,17 @@ def _date_to_year(value, epoch):
     return value
 
 
+def _add_sheet(by_kind, sheet):
+    """One sheet per kind: a second one (a copy left in the file, say) is refused."""
+    if sheet.kind in by_kind:
+        raise FileError(
+            _("The workbook has two sheets of %(kind)s (“%(first)s” and “%(second)s”); keep one.")
+            % {"kind": SHEET_TITLES[sheet.kind], "first": by_kind[sheet.kind].title,
+               "second": sheet.title}
+        )  # fmt: skip
+    by_kind[sheet.kind] = sheet
+
+
 def read_workbook(data):
     """The registry sheets of a file and what was skipped: ``(sheets, skipped sheets)``."""
     book = read_book(
@@ -1117,13 +1128,7 @@ def read_workbook(data):
             if any(cells for _, cells in grid.rows):
                 skipped.append((grid.title, _("no registry columns found")))
             continue
-        if sheet.kind in sheets:
-            raise FileError(
-                _("The workbook has two sheets of %(kind)s (“%(first)s” and “%(second)s”); keep one.")
-                % {"kind": SHEET_TITLES[sheet.kind], "first": sheets[sheet.kind].title,
-                   "second": sheet.title}
-            )  # fmt: skip
-        sheets[sheet.kind] = sheet
+        _add_sheet(sheets, sheet)
     if not sheets:
         seen = "、".join(f"“{g.title}”" for g in book.grids) or "—"
         raise FileError(
@@ -1317,13 +1322,7 @@ def read_workbooks(files):
         sheets, skipped_here = read_workbook(data)
         skipped += skipped_here
         for sheet in sheets:
-            if sheet.kind in by_kind:
-                raise FileError(
-                    _("The workbook has two sheets of %(kind)s (“%(first)s” and “%(second)s”); keep one.")
-                    % {"kind": SHEET_TITLES[sheet.kind], "first": by_kind[sheet.kind].title,
-                       "second": sheet.title}
-                )  # fmt: skip
-            by_kind[sheet.kind] = sheet
+            _add_sheet(by_kind, sheet)
     return [by_kind[kind] for kind in KINDS if kind in by_kind], skipped
 
 

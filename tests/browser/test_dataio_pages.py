@@ -22,6 +22,17 @@ pytestmark = pytest.mark.browser
 WIDTHS = [(375, 812), (1366, 900)]
 
 
+def _preview(page, path):
+    """alice uploads ``path`` and sees its preview. axe is injected as a script, so these
+    pages run with the CSP bypassed; the import journey runs the same page with it enforced."""
+    page.login("alice", PASSWORD)
+    page.goto("/registry/import/")
+    page.set_input_files("#id_file", str(path))
+    page.get_by_role("button", name="上传并预览").click()
+    page.wait_for_selector("#preview-title")
+    return page
+
+
 @pytest.mark.parametrize("width, height", WIDTHS)
 def test_the_preview_of_a_file_with_errors_fits(new_browser_page, tmp_path, width, height):
     UserFactory(username="alice", is_staff=True)
@@ -36,14 +47,7 @@ def test_the_preview_of_a_file_with_errors_fits(new_browser_page, tmp_path, widt
             }
         )  # fmt: skip
     )
-    # axe is injected as a script, so this page runs with the CSP bypassed; the import
-    # journey runs the same page with it enforced.
-    page = new_browser_page(width=width, height=height, bypass_csp=True)
-    page.login("alice", PASSWORD)
-    page.goto("/registry/import/")
-    page.set_input_files("#id_file", str(path))
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_selector("#preview-title")
+    page = _preview(new_browser_page(width=width, height=height, bypass_csp=True), path)
     text = page.locator("#import-result").inner_text()
     assert "3 行有错误" in text and "未知的值“外星组织”" in text
     assert page.locator("form[action='/registry/import/confirm/']").count() == 0
@@ -81,12 +85,7 @@ def test_the_preview_of_a_messy_office_file_fits(new_browser_page, tmp_path, wid
                               joined_year=2008, liaison_name="", liaison_phone="")  # fmt: skip
     path = tmp_path / "朱泾镇区域化党建成员单位名单（2019年）.xlsx"
     path.write_bytes(_messy_office_file(court.pk))
-    page = new_browser_page(width=width, height=height, bypass_csp=True)
-    page.login("alice", PASSWORD)
-    page.goto("/registry/import/")
-    page.set_input_files("#id_file", str(path))
-    page.get_by_role("button", name="上传并预览").click()
-    page.wait_for_selector("#preview-title")
+    page = _preview(new_browser_page(width=width, height=height, bypass_csp=True), path)
     text = page.locator("#import-result").inner_text()
     for expected in ["成员单位（旧）", "隐藏的工作表", "序号", "备注", "联系 电话 → 联络电话",
                      "确认改名", "是否指：“金山区财政局”？", "不是，按新记录导入", "57321234"]:  # fmt: skip
