@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
@@ -552,6 +553,17 @@ def change_reason(instance, file_name):
     }
 
 
+def _limits(field):
+    """The lowest and highest value a field's validators allow."""
+    low = high = "—"
+    for validator in field.validators:
+        if isinstance(validator, MinValueValidator):
+            low = validator.limit_value
+        elif isinstance(validator, MaxValueValidator):
+            high = validator.limit_value
+    return low, high
+
+
 def _plain_errors(instance, exc):
     """The model's errors with Django's generic texts replaced by ones that say what to do."""
     errors = {}
@@ -571,6 +583,18 @@ def _plain_errors(instance, exc):
                 )  # fmt: skip
             elif error.code in ("null", "blank", "required"):
                 out.append(_("This column must not be empty; fill it in."))
+            elif error.code in ("min_value", "max_value"):
+                field = instance._meta.get_field(name)
+                low, high = _limits(field)
+                out.append(
+                    _("“%(value)s” is out of range: write a number from %(low)s to %(high)s.")
+                    % {"value": getattr(instance, name, ""), "low": low, "high": high}
+                )
+            elif error.code == "invalid" and name == "liaison_email":
+                out.append(
+                    _("“%(value)s” is not an email address; write it as name@example.com.")
+                    % {"value": getattr(instance, name, "")}
+                )
             else:
                 out.append(error)
         errors[name] = out

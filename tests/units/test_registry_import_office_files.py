@@ -395,6 +395,23 @@ def test_too_long_and_empty_values_get_chinese_messages_not_djangos(town):
     assert rows[3].errors == ["加入年份：此列不能为空，请填写。"]
 
 
+def test_out_of_range_numbers_and_bad_emails_get_chinese_messages_not_djangos(town):
+    data = xlsx(
+        {
+            "成员单位": [UNIT_HEADERS, unit_row("朱泾社工站", year=1990, 联络邮箱="zhang@")],
+            "结对": [PAIRING_HEADERS, pairing_row("南圩居民区", unit="朱泾法庭", **{"走访周期（天）": 400})],
+        }
+    )
+    preview = dataio.run_import(data)
+    _sheet, units = _rows(preview)
+    _sheet, pairings = _rows(preview, dataio.PAIRINGS)
+    assert sorted(units[2].errors) == [
+        "加入年份：“1990”超出范围：请填写 1997 到 2100 之间的数。",
+        "联络邮箱：“zhang@”不是电子邮箱地址；请写成 name@example.com 的形式。",
+    ]
+    assert pairings[2].errors == ["走访周期（天）：“400”超出范围：请填写 7 到 366 之间的数。"]
+
+
 def test_a_second_active_pairing_says_how_to_update_the_first(town):
     existing = PairingFactory(community=town["community"], unit=town["court"],
                               started_on=datetime.date(2020, 1, 1))  # fmt: skip
