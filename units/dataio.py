@@ -23,6 +23,7 @@ and a workbook filled in Chinese must import whatever language the office's brow
 """
 
 import datetime
+import functools
 import io
 import logging
 import unicodedata
@@ -204,25 +205,37 @@ class ChoiceWidget(widgets.Widget):
     def labels(self):
         return [_zh(label) for _, label in self.choices]
 
+    @functools.cached_property
+    def _codes(self):
+        """Every way a cell may name a choice (code, Chinese or English label, as
+        ``header_key`` compares them) → its code; built once per import."""
+        codes = {}
+        for code, label in self.choices:
+            with translation.override("en"):
+                english = str(label)
+            for text in (code, _zh(label), english):
+                codes.setdefault(header_key(text), code)
+        return codes
+
+    @functools.cached_property
+    def _chinese(self):
+        return {code: _zh(label) for code, label in self.choices}
+
     def clean(self, value, row=None, **kwargs):
         value = _plain(value)
         if value in (None, ""):
             return ""
         text = str(value)
-        wanted = header_key(text)
-        for code, label in self.choices:
-            if wanted in (header_key(code), header_key(_zh(label)), header_key(label)):
-                return code
-            with translation.override("en"):
-                if text == str(label):
-                    return code
+        code = self._codes.get(header_key(text))
+        if code is not None:
+            return code
         raise ValueError(
             _("Unknown value “%(value)s”: use one of %(allowed)s.")
             % {"value": text, "allowed": LIST_SEPARATOR.join(self.labels())}
         )
 
     def render(self, value, obj=None, **kwargs):
-        return _zh(dict(self.choices).get(value, value or ""))
+        return self._chinese.get(value, value or "")
 
 
 class YesNoWidget(widgets.Widget):
@@ -544,9 +557,15 @@ class RegistryResource(resources.ModelResource):
             instance.save(force_insert=is_create)
 
 
+@functools.cache
+def _reason_limit(model):
+    # Looked up once per model: ``model.history`` builds a new manager class every time.
+    return model.history.model._meta.get_field("history_change_reason").max_length or 100
+
+
 def change_reason(instance, file_name):
     """“从 <file> 导入”, with a long file name shortened to fit the history's column."""
-    limit = instance.history.model._meta.get_field("history_change_reason").max_length or 100
+    limit = _reason_limit(type(instance))
     reason = _("Imported from %(file)s") % {"file": ""}
     return _("Imported from %(file)s") % {
         "file": Truncator(file_name).chars(max(limit - len(reason), 8))
