@@ -174,9 +174,15 @@ def _xls_value(cell, datemode):
 
 
 def decode_text(data):
-    """The text of a CSV file: UTF-8 (with or without BOM) first, else the detected charset."""
+    """The text of a CSV file: UTF-8 (with or without BOM) first, else the detected charset.
+    Excel's "Unicode text" is UTF-16 with a BOM."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict"), "utf-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise FileError(_not_a_spreadsheet()) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -192,7 +198,7 @@ def decode_text(data):
 
 
 def _read_csv(data, max_rows):
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileError(_not_a_spreadsheet())
     text, _encoding = decode_text(data)
     # Excel's "CSV" is comma-separated; its "Unicode text" is tab-separated.

@@ -316,6 +316,14 @@ def test_csv_in_the_encodings_offices_save_imports(town, encoding, bom):
     _assert_reimport_changes_nothing(data)
 
 
+def test_excels_unicode_text_utf16_with_tabs_imports(town):
+    lines = ["单位名称\t单位类别\t加入年份\t联系人", "朱泾社工站\t新社会组织\t2021\t李四"]
+    data = "\r\n".join(lines).encode("utf-16")  # with its BOM, as Excel saves it
+    _import_all(data)
+    assert MemberUnit.objects.get(name="朱泾社工站").liaison_name == "李四"
+    _assert_reimport_changes_nothing(data)
+
+
 @pytest.mark.parametrize("kind", dataio.KINDS)
 def test_the_apps_own_csv_and_xlsx_exports_round_trip(staff_client, town, kind):
     PairingFactory(community=town["community"], unit=town["property"], note="=先沟通")
