@@ -307,7 +307,7 @@ class RegistryImportForm(forms.Form):
         label=_("Registry file (.xlsx, .xls or CSV)"),
         widget=forms.ClearableFileInput(
             attrs={
-                "accept": ".xlsx,.xls,.csv," + XLSX_CONTENT_TYPE
+                "accept": ".xlsx,.xls,.csv,.txt," + XLSX_CONTENT_TYPE
                 + ",application/vnd.ms-excel,text/csv"
             }
         ),
