@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from core.categories import Category  # noqa: F401  (re-exported: projects.models.Category)
 from core.dates import DB_LATEST, EARLIEST, DateRange, date_within_sense, validate_year
+from core.models import Audited
 from core.sideeffects import after_commit
 from units.models import Pairing
 
@@ -75,7 +76,7 @@ class ProjectQuerySet(models.QuerySet):
         )
 
 
-class Project(models.Model):
+class Project(Audited):
     """社区公益项目: a public-welfare project, built from residents' needs."""
 
     class Status(models.TextChoices):
@@ -136,18 +137,8 @@ class Project(models.Model):
         blank=True,
         related_name="renewals",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
@@ -628,7 +619,7 @@ class MatchQuerySet(models.QuerySet):
         )
 
 
-class Match(models.Model):
+class Match(Audited):
     """双向认领 / 对接: a need met by a member unit's resource."""
 
     class Status(models.TextChoices):
@@ -664,15 +655,6 @@ class Match(models.Model):
         blank=True,
         related_name="matches",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("decided by"),
@@ -683,7 +665,6 @@ class Match(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
-    history = HistoricalRecords()
     objects = MatchQuerySet.as_manager()
 
     class Meta:

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from core.categories import Category as ProjectCategory
 from core.dates import BRANCH_EARLIEST, DateRange, date_within_sense
+from core.models import Audited
 
 FOUNDING_YEAR = 1997
 
@@ -251,7 +252,7 @@ class PairingQuerySet(models.QuerySet):
         )
 
 
-class Pairing(models.Model):
+class Pairing(Audited):
     """结对: a link between a community and a member unit, or two communities."""
 
     class Health(models.TextChoices):
@@ -312,17 +313,7 @@ class Pairing(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords()
     objects = PairingQuerySet.as_manager()
 
     class Meta:
@@ -573,7 +564,7 @@ class ResourceQuerySet(models.QuerySet):
         ).distinct()
 
 
-class Resource(models.Model):
+class Resource(Audited):
     """资源清单: what a member unit can offer communities (a hall, legal advice, volunteers…)."""
 
     class Kind(models.TextChoices):
@@ -623,18 +614,8 @@ class Resource(models.Model):
         _("available until"), null=True, blank=True, validators=[DateRange()]
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
     objects = ResourceQuerySet.as_manager()
 
     class Meta:
