@@ -4,18 +4,15 @@ adoption at the joint meeting, renewals, milestones and progress.
 Each action runs in one transaction. The public pages and the big screen follow through
 the data version each write bumps in its own transaction (``core.pagecache``); any
 other side effect goes through ``core.sideeffects.after_commit``, so none can turn a
-committed write into an error. "At most ``capacity`` adopters" holds on PostgreSQL and SQLite alike because the
-seat is claimed by one conditional UPDATE of the project's counter: it returns 0 when the
-project is full, and the UNIQUE(project, unit) constraint catches a double click.
+committed write into an error. "At most ``capacity`` adopters" holds on PostgreSQL and
+SQLite alike because the seat is claimed by one conditional UPDATE of the project's
+counter (``Project.claim_seat``): it returns 0 when the project is full, and the
+UNIQUE(project, unit) constraint catches a double click.
 """
 
-from contextlib import nullcontext
-from functools import lru_cache
-
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, ProtectedError
+from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -170,185 +167,27 @@ def adopt(
         raise UnitInactive()
     if not project.has_free_seat:
         # Full as read a moment ago: refuse at once, without the window check or the row
-        # lock. In a surge most tries are for projects already taken, and each would queue
-        # behind the winner's transaction for nothing. (A seat freed since then is taken
-        # next try.)
+        # lock, so the many tries for a taken project do not queue behind its winner.
         _refuse(project, unit, unit_project_ids)
     check_window = check_window and not is_office_staff(recorded_by)
-    window = meeting.pk if check_window else None
-
-    adoption = Adoption(
-        project_id=project.pk,
-        unit=unit,
-        meeting=meeting,
-        kind=kind,
-        renewal_of=renewal_of,
-        commitment=commitment,
-        recorded_by=recorded_by,
-    )
-    if connection.vendor == "postgresql":
-        try:
-            # In autocommit the one statement is its own transaction; inside a caller's
-            # transaction a savepoint keeps a refusal from breaking it.
-            with transaction.atomic() if connection.in_atomic_block else nullcontext():
-                claimed = _adopt_in_one_statement(adoption, window)
-        except IntegrityError:
-            # The unit already holds a seat (a double tap, or a parallel request).
-            raise AlreadyAdoptedByUnit() from None
-        if claimed is None:
-            raise _why_not_claimed(project, unit, meeting, check_window)
-        bump_version()  # what the adoption's save would have done (core.pagecache)
-        project.adopted_count, project.capacity, project.status = claimed
-        return adoption
-
-    # SQLite has no INSERT inside WITH. The winner holds the database's write lock from
-    # the claim to the commit: three statements (the claim, the adoption and its history).
-    with transaction.atomic():
-        claimed = _claim_seat(project.pk, window)
-        if claimed is None:
-            refusal = _why_not_claimed(project, unit, meeting, check_window)
-        else:
-            try:
-                # No savepoint: a failed INSERT rolls the whole claim back with it.
-                adoption.save(force_insert=True)  # as Adoption.objects.create does
-            except IntegrityError:
-                # The unit already holds a seat (a double tap, or a parallel request).
-                raise AlreadyAdoptedByUnit() from None
-            # Exact under the lock: this transaction's claim is the latest.
-            project.adopted_count, project.capacity, project.status = claimed
-            return adoption
-    raise refusal
-
-
-def _claim_seat(project_id, meeting_id=None):
-    """Take one seat of an open project with a free one, in one conditional UPDATE that
-    also marks the project adopted when it takes the last seat; with ``meeting_id``, only
-    while that meeting's window is open (read in the same statement: closed a second ago,
-    nothing is claimed). Returns the project's (adopted_count, capacity, status) after the
-    claim, or None when nothing was claimed.
-
-    Plain SQL with RETURNING (PostgreSQL, SQLite 3.35 and later): the ORM needed three
-    statements for this (the claim, a read of the counter, the status) and took longer to
-    build them than the database took to run them, on the path of every winner of a surge.
-    Under PostgreSQL's row lock a second claimant re-evaluates the WHERE clause against the
-    first one's committed row, so the counter never passes the capacity."""
-    sql, _updated_at = _claim_sql(with_window=meeting_id is not None)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, _claim_params(project_id, meeting_id))
-        return cursor.fetchone()
-
-
-def _claim_params(project_id, meeting_id):
-    _sql, updated_at = _claim_sql(with_window=meeting_id is not None)
-    params = [updated_at.get_db_prep_value(timezone.now(), connection), project_id]
-    if meeting_id is not None:
-        params += [meeting_id, True]
-    return params
-
-
-@lru_cache(maxsize=2)
-def _claim_sql(*, with_window):
-    quote = connection.ops.quote_name
-    meta = Project._meta
-
-    def column(name, model=Project):
-        return quote(model._meta.get_field(name).column)
-
-    table = quote(meta.db_table)
-    count, capacity, status = column("adopted_count"), column("capacity"), column("status")
-    open_, adopted = Project.Status.OPEN.value, Project.Status.ADOPTED.value
-    sql = (
-        f"UPDATE {table} SET {count} = {count} + 1, "
-        f"{status} = CASE WHEN {count} + 1 >= {capacity} THEN '{adopted}' ELSE {status} END, "
-        f"{column('updated_at')} = %s "
-        f"WHERE {quote(meta.pk.column)} = %s AND {status} = '{open_}' AND {count} < {capacity}"
-    )
-    if with_window:
-        meetings = quote(JointMeeting._meta.db_table)
-        sql += (
-            f" AND EXISTS (SELECT 1 FROM {meetings} WHERE {meetings}."
-            f"{quote(JointMeeting._meta.pk.column)} = %s AND {meetings}."
-            f"{column('adoption_open', JointMeeting)} = %s)"
-        )
-    sql += f" RETURNING {count}, {capacity}, {status}"
-    return sql, meta.get_field("updated_at")
-
-
-def _adopt_in_one_statement(adoption, meeting_id=None):
-    """PostgreSQL: the claim (``_claim_seat``), the adoption and its history row in one
-    statement, so a winner takes one round trip instead of five (BEGIN, the claim, two
-    INSERTs, COMMIT) and holds the project's row lock only while the statement runs. In a
-    surge most of the first POSTs win; through the ORM each adoption and its history row
-    cost more CPU than the database took to store them.
-
-    ``adoption`` is unsaved; it gets its key. Returns the project's (adopted_count,
-    capacity, status) after the claim, or None when nothing was claimed (nor written).
-    The history row is django-simple-history's ``+`` row, as its post_save writes it."""
-    sql, inserted, history_own = _adopt_sql(with_window=meeting_id is not None)
-    params = _claim_params(adoption.project_id, meeting_id)
-    params += [f.get_db_prep_save(f.pre_save(adoption, True), connection) for f in inserted]
-    values = {
-        "history_date": timezone.now(),
-        "history_change_reason": None,
-        "history_type": "+",
-        "history_user_id": _history_user_id(),
-    }
-    params += [f.get_db_prep_save(values[f.attname], connection) for f in history_own]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    *claimed, adoption.pk = row
-    adoption._state.adding, adoption._state.db = False, connection.alias
-    return tuple(claimed)
-
-
-def _history_user_id():
-    """Who django-simple-history records as the author: the signed-in user of the request
-    its middleware is serving, if any (``HistoricalRecords.get_history_user``)."""
-    from simple_history.models import HistoricalRecords
-
-    user = getattr(getattr(HistoricalRecords.context, "request", None), "user", None)
-    return user.pk if user is not None and user.is_authenticated else None
-
-
-#: The history model's own columns, filled as django-simple-history fills them for a
-#: creation; any other column would need its rule here (checked when the SQL is built).
-_HISTORY_OWN = {"history_date", "history_change_reason", "history_type", "history_user_id"}
-
-
-@lru_cache(maxsize=2)
-def _adopt_sql(*, with_window):
-    """The statement, built from the models (the claim's SQL, the adoption's fields and
-    its history model's), the adoption's fields to insert and the history's own fields."""
-    quote = connection.ops.quote_name
-    claim, _updated_at = _claim_sql(with_window=with_window)
-    meta = Adoption._meta
-    inserted = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
-    columns = {f.attname: quote(f.column) for f in meta.concrete_fields}
-    history = Adoption.history.model._meta
-    mirrored = [f for f in history.concrete_fields if f.attname in columns]
-    own = [f for f in history.concrete_fields if f.attname not in columns and f is not history.pk]
-    if {f.attname for f in own} != _HISTORY_OWN:
-        raise ImproperlyConfigured(f"{history.label} has columns the one statement does not fill")
-
-    def cast(field):
-        return f"CAST(%s AS {field.cast_db_type(connection)})"
-
-    sql = (
-        f"WITH claim AS ({claim}), "
-        f"adoption AS (INSERT INTO {quote(meta.db_table)} "
-        f"({', '.join(columns[f.attname] for f in inserted)}) "
-        f"SELECT {', '.join(cast(f) for f in inserted)} FROM claim "
-        f"RETURNING {', '.join(columns[f.attname] for f in mirrored)}), "
-        f"history AS (INSERT INTO {quote(history.db_table)} "
-        f"({', '.join(quote(f.column) for f in mirrored + own)}) "
-        f"SELECT {', '.join(f'adoption.{columns[f.attname]}' for f in mirrored)}, "
-        f"{', '.join(cast(f) for f in own)} FROM adoption) "
-        f"SELECT claim.*, adoption.{columns[meta.pk.attname]} FROM claim, adoption"
-    )
-    return sql, inserted, own
+    try:
+        with transaction.atomic():
+            claimed = project.claim_seat(meeting if check_window else None)
+            if claimed:
+                return Adoption.objects.create(
+                    project=project,
+                    unit=unit,
+                    meeting=meeting,
+                    kind=kind,
+                    renewal_of=renewal_of,
+                    commitment=commitment,
+                    recorded_by=recorded_by,
+                )
+    except IntegrityError:
+        # The unit already holds a seat (a double tap, or a parallel request): the
+        # UniqueConstraint refused the row and the claim was rolled back with it.
+        raise AlreadyAdoptedByUnit() from None
+    raise _why_not_claimed(project, unit, meeting, check_window)
 
 
 def _why_not_claimed(project, unit, meeting, check_window):
@@ -385,14 +224,7 @@ def withdraw(adoption, *, by):
             )
             deleted, _rows = Adoption.objects.filter(pk=adoption.pk).delete()
             if deleted:
-                Project.objects.filter(pk=adoption.project_id, adopted_count__gt=0).update(
-                    adopted_count=F("adopted_count") - 1
-                )
-                Project.objects.filter(
-                    pk=adoption.project_id,
-                    status=Project.Status.ADOPTED,
-                    adopted_count__lt=F("capacity"),
-                ).update(status=Project.Status.OPEN)
+                adoption.project.release_seat()
     except ProtectedError:
         raise AdoptionError(
             _("A later renewal builds on this adoption; it cannot be withdrawn.")

@@ -58,6 +58,11 @@ class ProjectQuerySet(models.QuerySet):
         """What residents may see: everything but drafts."""
         return self.exclude(status=Project.Status.DRAFT)
 
+    def with_free_seat(self):
+        """Open and not full: the projects a unit may adopt now (the QR sheet, the offers
+        to a race's loser, the big screen's count, the claim itself)."""
+        return self.filter(status=Project.Status.OPEN, adopted_count__lt=F("capacity"))
+
     def with_milestone_counts(self):
         """Annotate ``milestones_total`` and ``milestones_done`` in the same query."""
         # Correlated subqueries rather than a join + GROUP BY: the database counts the
@@ -91,11 +96,14 @@ class Project(Audited):
     TRANSITIONS = {
         Status.DRAFT: {Status.OPEN, Status.CANCELLED},
         Status.OPEN: {Status.DRAFT, Status.ADOPTED, Status.CANCELLED},
-        Status.ADOPTED: {Status.IN_PROGRESS, Status.CANCELLED},
+        Status.ADOPTED: {Status.OPEN, Status.IN_PROGRESS, Status.CANCELLED},
         Status.IN_PROGRESS: {Status.COMPLETED, Status.CANCELLED},
         Status.COMPLETED: set(),
         Status.CANCELLED: set(),
     }
+    #: Moves only the seats make (``release_seat``), never staff by hand: a withdrawal
+    #: that frees a seat of a full project opens it again.
+    SEAT_MOVES = {(Status.ADOPTED, Status.OPEN)}
 
     title = models.CharField(_("title"), max_length=100)
     description = models.TextField(_("description"), max_length=5000)
@@ -165,15 +173,65 @@ class Project(Audited):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def checked_move(cls, source, target):
+        """``target``, if the table allows ``source`` → ``target``; else InvalidTransition."""
+        if target not in cls.TRANSITIONS[cls.Status(source)]:
+            raise InvalidTransition(f"{source} → {target}")
+        return target
+
     def can_transition_to(self, status):
         return status in self.TRANSITIONS[self.Status(self.status)]
 
     def transition_to(self, status, save=True):
-        if not self.can_transition_to(status):
-            raise InvalidTransition(f"{self.status} → {status}")
-        self.status = status
+        self.status = self.checked_move(self.status, status)
         if save:
             self.save(update_fields=["status", "updated_at"])
+
+    def claim_seat(self, meeting=None):
+        """Take one seat of this project if it has a free one, in one conditional UPDATE
+        that also moves it to adopted when the last seat goes; with ``meeting``, only while
+        that meeting's adoption window is open (read in the same statement). Returns 1 when
+        a seat was taken, 0 when none was (nothing is written then).
+
+        Never over capacity, on PostgreSQL and SQLite alike: on PostgreSQL a second
+        claimant waits for the first one's row lock and re-checks the condition against its
+        committed row; SQLite's IMMEDIATE transactions run one writer at a time. The
+        CheckConstraint ``project_not_over_capacity`` is the backstop. Run it inside the
+        transaction that records the adoption, so a refused adoption gives the seat back.
+        """
+        seats = Project.objects.with_free_seat().filter(pk=self.pk)
+        if meeting is not None:
+            window = JointMeeting.objects.filter(pk=meeting.pk, adoption_open=True)
+            seats = seats.filter(models.Exists(window))
+        adopted = self.checked_move(self.Status.OPEN, self.Status.ADOPTED)
+        claimed = seats.update(
+            adopted_count=F("adopted_count") + 1,
+            status=models.Case(
+                models.When(capacity__lte=F("adopted_count") + 1, then=models.Value(adopted)),
+                default=F("status"),
+            ),
+            updated_at=timezone.now(),
+        )
+        if claimed:
+            self.refresh_from_db(fields=["adopted_count", "capacity", "status"])
+        return claimed
+
+    def release_seat(self):
+        """Give back one seat (a withdrawn adoption); an adopted project opens again.
+        Returns 1, or 0 when no seat was taken."""
+        reopened = self.checked_move(self.Status.ADOPTED, self.Status.OPEN)
+        released = Project.objects.filter(pk=self.pk, adopted_count__gt=0).update(
+            adopted_count=F("adopted_count") - 1,
+            status=models.Case(
+                models.When(status=self.Status.ADOPTED, then=models.Value(reopened)),
+                default=F("status"),
+            ),
+            updated_at=timezone.now(),
+        )
+        if released:
+            self.refresh_from_db(fields=["adopted_count", "capacity", "status"])
+        return released
 
     @property
     def is_full(self):
@@ -181,7 +239,7 @@ class Project(Audited):
 
     @property
     def has_free_seat(self):
-        """Open and not full: another unit may adopt it now."""
+        """Open and not full: another unit may adopt it now (``with_free_seat`` in SQL)."""
         return self.status == self.Status.OPEN and not self.is_full
 
     @property
@@ -189,9 +247,11 @@ class Project(Audited):
         return self.status != self.Status.DRAFT
 
     def next_statuses(self):
-        """The statuses this project may move to, in the order of the choices."""
+        """The statuses staff may move this project to, in the order of the choices."""
         allowed = self.TRANSITIONS[self.Status(self.status)]
-        return [s for s in self.Status if s in allowed]
+        return [
+            s for s in self.Status if s in allowed and (self.status, s) not in self.SEAT_MOVES
+        ]
 
     def renewal_chain(self, limit=50):
         """Earlier years' projects this one was renewed from, newest first."""

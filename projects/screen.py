@@ -12,7 +12,7 @@ down both are simply built from the database.
 import datetime
 
 from django.core.cache import cache
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -48,9 +48,7 @@ def screen_stats(meeting_pk):
     )
     districts = District.objects.order_by("position", "name").values_list("pk", "name")
     # What the QR sheet prints: open projects with a seat left.
-    remaining = Project.objects.filter(
-        status=Project.Status.OPEN, adopted_count__lt=F("capacity")
-    ).count()
+    remaining = Project.objects.with_free_seat().count()
     recent = [
         {
             "unit": a.unit.name,

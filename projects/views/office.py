@@ -100,6 +100,8 @@ def project_transition(request, pk):
         return redirect("projects:project-edit", pk=project.pk)
     target = form.cleaned_data["status"]
     try:
+        if target not in project.next_statuses():  # the seats' own moves included
+            raise InvalidTransition(f"{project.status} → {target}")
         project.transition_to(target)
     except InvalidTransition:
         messages.error(

@@ -20,7 +20,9 @@ LEGAL = [
     (S.IN_PROGRESS, S.COMPLETED),
     (S.IN_PROGRESS, S.CANCELLED),
 ]
-ILLEGAL = [(src, dst) for src in S for dst in S if (src, dst) not in LEGAL]
+#: The withdrawal's move, made only by ``Project.release_seat``, never by staff by hand.
+SEAT_ONLY = [(S.ADOPTED, S.OPEN)]
+ILLEGAL = [(src, dst) for src in S for dst in S if (src, dst) not in LEGAL + SEAT_ONLY]
 
 
 def test_it_allows_exactly_the_moves_written_here():
@@ -30,7 +32,7 @@ def test_it_allows_exactly_the_moves_written_here():
         for dst in S
         if ProjectFactory.build(status=src).can_transition_to(dst)
     }
-    assert allowed == set(LEGAL)
+    assert allowed == set(LEGAL + SEAT_ONLY)
 
 
 @pytest.mark.parametrize(("src", "dst"), LEGAL)
@@ -61,7 +63,7 @@ def test_it_changes_status_through_the_view(staff_client, src, dst):
     assert "项目状态已变更为" in response.content.decode()
 
 
-@pytest.mark.parametrize(("src", "dst"), ILLEGAL)
+@pytest.mark.parametrize(("src", "dst"), ILLEGAL + SEAT_ONLY)
 def test_it_shows_a_chinese_error_for_an_illegal_move(staff_client, src, dst):
     project = ProjectFactory(status=src)
     url = reverse("projects:project-transition", args=[project.pk])
