@@ -123,9 +123,6 @@ if os.environ.get("DATABASE_URL"):
             conn_health_checks=True,
         )
     }
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # The same backend, with a health check that asks the socket before the server.
-        DATABASES["default"]["ENGINE"] = "zhujing.pgbackend"
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES = {

@@ -17,7 +17,6 @@ from core.pagecache import (
     per_version,
 )
 from units.models import MemberUnit
-from zhujing.precompiled import precompiled
 
 from .. import actions, exports
 from ..forms import (
@@ -42,15 +41,8 @@ def _open_meeting():
     """The meeting whose adoption window is open now (the latest, if several are).
 
     Read once per data version: every adoption asks, and ``actions.adopt`` checks the
-    window again in its transaction. In a surge each process reads it again after each of
-    its own adoptions, so the query is compiled once."""
-    sql, params = _open_meeting_query()
-    return next(iter(JointMeeting.objects.raw(sql, params)), None)
-
-
-@precompiled
-def _open_meeting_query():
-    return JointMeeting.objects.filter(adoption_open=True).order_by("-held_on", "-id")[:1]
+    window again in its transaction."""
+    return JointMeeting.objects.filter(adoption_open=True).order_by("-held_on", "-id").first()
 
 
 # Staff: meetings ------------------------------------------------------------------------
@@ -134,7 +126,7 @@ def meeting_window(request, pk):
 def meeting_qr_sheet(request, pk):
     meeting = _get_meeting(pk)
     projects = (
-        Project.objects.filter(status=Project.Status.OPEN)
+        Project.objects.with_free_seat()
         .select_related("community")
         .order_by("community__name", "title")
     )
@@ -182,7 +174,7 @@ def meeting_record(request, pk):
         "unit_names": MemberUnit.objects.active().values_list("name", flat=True),
         "project_labels": [
             RecordForm.project_label(p)
-            for p in Project.objects.filter(status=Project.Status.OPEN)
+            for p in Project.objects.with_free_seat()
             .select_related("community")
             .order_by("title")
         ],

@@ -1,6 +1,5 @@
 """The database connection a worker keeps between requests (CONN_MAX_AGE), checked before
-each request uses it (zhujing/pgbackend): a connection the server has closed is replaced,
-and a healthy one costs no round trip to find out."""
+each request uses it (CONN_HEALTH_CHECKS): a connection the server has closed is replaced."""
 
 import select
 
@@ -37,23 +36,3 @@ def test_a_connection_the_server_closed_is_replaced_before_the_next_request_uses
 
     _a_request_begins()
     assert _backend_pid() != pid  # a new connection, and no error for this request
-
-
-def test_a_healthy_connection_is_checked_without_a_round_trip():
-    pid = _backend_pid()
-    raw = connection.connection
-    opened = []
-    cursor = raw.cursor
-
-    def counting_cursor(*args, **kwargs):
-        opened.append(args)
-        return cursor(*args, **kwargs)
-
-    raw.cursor = counting_cursor
-    try:
-        _a_request_begins()
-        assert _backend_pid() == pid  # the same connection, kept
-    finally:
-        raw.cursor = cursor
-    # The request's own query is the only cursor opened: no SELECT 1 before it.
-    assert len(opened) == 1
