@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
 
 from projects.models import (
     Adoption,
@@ -224,33 +225,35 @@ def load(scale=1.0, seed=2026, stdout=None):
     adoptable = [
         p for p in projects if p.status not in (Project.Status.OPEN, Project.Status.CANCELLED)
     ]
-    adoptions = []
+    wanted = [0] * len(adoptable)  # seats to fill, project by project
     total = 0
     while total < n_adoptions and adoptable:
         progressed = False
-        for project in adoptable:
+        for i, project in enumerate(adoptable):
             if total >= n_adoptions:
                 break
-            if project.adopted_count >= project.capacity:
+            if wanted[i] >= min(project.capacity, len(units)):
                 continue
-            project.adopted_count += 1
+            wanted[i] += 1
             total += 1
             progressed = True
         if not progressed:
             break
-    for project in adoptable:
-        for unit in rng.sample(units, k=min(project.adopted_count, len(units))):
-            adoptions.append(
-                Adoption(
-                    project=project,
-                    unit=unit,
-                    meeting=meeting_by_year[project.year],
-                    commitment="出资出力，共同推进项目落地",
-                    recorded_by=staff,
-                )
-            )
-    Project.objects.bulk_update(adoptable, ["adopted_count"], batch_size=batch)
-    Adoption.objects.bulk_create(adoptions, batch_size=batch)
+    adoptions = []
+    with transaction.atomic():
+        for project, n in zip(adoptable, wanted, strict=True):
+            for unit in rng.sample(units, k=n):
+                if project.claim_past_seat():  # the seat rule the app uses
+                    adoptions.append(
+                        Adoption(
+                            project=project,
+                            unit=unit,
+                            meeting=meeting_by_year[project.year],
+                            commitment="出资出力，共同推进项目落地",
+                            recorded_by=staff,
+                        )
+                    )
+        Adoption.objects.bulk_create(adoptions, batch_size=batch)
 
     milestones = []
     n_milestones = _n(15000, scale)

@@ -9,7 +9,7 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -812,18 +812,17 @@ def _attach(project, unit, meeting, commitment="", kind="new", renewal_of=None):
     existing = Adoption.objects.filter(project=project, unit=unit).first()
     if existing:
         return existing
-    if not Project.objects.filter(pk=project.pk, adopted_count__lt=F("capacity")).update(
-        adopted_count=F("adopted_count") + 1
-    ):
-        return None
-    return Adoption.objects.create(
-        project=project,
-        unit=unit,
-        meeting=meeting,
-        kind=kind,
-        renewal_of=renewal_of,
-        commitment=commitment,
-    )
+    with transaction.atomic():
+        if not project.claim_past_seat():
+            return None
+        return Adoption.objects.create(
+            project=project,
+            unit=unit,
+            meeting=meeting,
+            kind=kind,
+            renewal_of=renewal_of,
+            commitment=commitment,
+        )
 
 
 def _article_adoptions(meeting, stdout):
@@ -871,7 +870,7 @@ def _anniversary_adoptions(meeting, stdout):
     for n, project in enumerate(earlier):
         _attach(project, units[-1 - n % len(units)], before, "结对共建，认领实施")
     projects = list(
-        Project.objects.filter(year=year, adopted_count__lt=F("capacity"))
+        Project.objects.filter(year=year)
         .exclude(status__in=[Project.Status.DRAFT, Project.Status.OPEN, Project.Status.CANCELLED])
         .order_by("id")
     )
@@ -886,13 +885,10 @@ def _anniversary_adoptions(meeting, stdout):
     for project in projects:
         project.refresh_from_db(fields=["adopted_count"])
         taken = set(project.adoptions.values_list("unit_id", flat=True))
-        while project.adopted_count < project.capacity and queue:
+        while not project.is_full and queue:
             unit = queue.pop(0)
-            if unit.pk in taken:
-                continue
-            if _attach(project, unit, meeting, "结对共建，认领实施"):
+            if unit.pk not in taken and _attach(project, unit, meeting, "结对共建，认领实施"):
                 taken.add(unit.pk)
-                project.adopted_count += 1
     stdout.write(
         f"  {meeting.held_on}: {meeting.adoptions.count()} adoptions by "
         f"{meeting.adoptions.values('unit').distinct().count()} units"

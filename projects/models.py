@@ -204,18 +204,29 @@ class Project(Audited):
         if meeting is not None:
             window = JointMeeting.objects.filter(pk=meeting.pk, adoption_open=True)
             seats = seats.filter(models.Exists(window))
+        return self._take_seat(seats)
+
+    def claim_past_seat(self):
+        """A seat taken at an earlier meeting, recorded now (the demo and benchmark data):
+        any project past its draft and not cancelled with a seat left. Returns 1 or 0."""
+        seats = Project.objects.filter(pk=self.pk, adopted_count__lt=F("capacity")).exclude(
+            status__in=[self.Status.DRAFT, self.Status.CANCELLED]
+        )
+        return self._take_seat(seats)
+
+    def _take_seat(self, seats):
         adopted = self.checked_move(self.Status.OPEN, self.Status.ADOPTED)
-        claimed = seats.update(
+        last_seat = Q(status=self.Status.OPEN, capacity__lte=F("adopted_count") + 1)
+        taken = seats.update(
             adopted_count=F("adopted_count") + 1,
             status=models.Case(
-                models.When(capacity__lte=F("adopted_count") + 1, then=models.Value(adopted)),
-                default=F("status"),
+                models.When(last_seat, then=models.Value(adopted)), default=F("status")
             ),
             updated_at=timezone.now(),
         )
-        if claimed:
+        if taken:
             self.refresh_from_db(fields=["adopted_count", "capacity", "status"])
-        return claimed
+        return taken
 
     def release_seat(self):
         """Give back one seat (a withdrawn adoption); an adopted project opens again.
