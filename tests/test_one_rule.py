@@ -73,3 +73,99 @@ def places_registering_a_post_commit_callback():
 
 def test_post_commit_side_effects_go_through_the_one_helper_that_logs_their_failure():
     assert places_registering_a_post_commit_callback() == {"core/sideeffects.py"}
+
+
+# --- Seats and status: Project.claim_seat / release_seat / with_free_seat --------------
+
+#: Where seats may be counted or tested: every app, the demo loader and the bench data.
+SEAT_APPS = [*APPS, "demo", "bench"]
+
+
+def _all_sources():
+    for app in SEAT_APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "migrations" not in path.parts:
+                yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text())
+
+
+def _is_seat_counter(node):
+    return isinstance(node, ast.Attribute) and node.attr == "adopted_count"
+
+
+def places_counting_seats():
+    """Modules that change the seat counter: ``adopted_count=F(...) ± n`` in a write,
+    ``x.adopted_count += n`` or ``x.adopted_count = ...``."""
+    found = set()
+    for name, tree in _all_sources():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.keyword) and node.arg == "adopted_count":
+                if isinstance(node.value, ast.BinOp):
+                    found.add(name)
+            elif isinstance(node, ast.AugAssign) and _is_seat_counter(node.target):
+                found.add(name)
+            elif isinstance(node, ast.Assign) and any(map(_is_seat_counter, node.targets)):
+                found.add(name)
+    return found
+
+
+def places_comparing_seats_with_capacity():
+    """Modules that spell "a seat is free" as a lookup of the counter against the
+    capacity (``adopted_count__lt=F("capacity")`` and its mirror images)."""
+    found = set()
+    for name, tree in _all_sources():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.keyword) and node.arg:
+                field = node.arg.split("__")[0]
+                other = {"adopted_count": "capacity", "capacity": "adopted_count"}.get(field)
+                if other and other in set(_names(node.value)):
+                    found.add(name)
+    return found
+
+
+def places_writing_a_projects_status_in_sql():
+    """Modules that set a project's status in an UPDATE (``update(status=Project...)``
+    or a ``Case``), past the transitions table."""
+    found = set()
+    for name, tree in _all_sources():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                if node.func.attr not in ("update", "bulk_update"):
+                    continue
+                for keyword in node.keywords:
+                    names = set(_names(keyword.value))
+                    if keyword.arg == "status" and names & {"Project", "Case", "When"}:
+                        found.add(name)
+                if node.func.attr == "bulk_update" and "status" in set(_names(node)):
+                    found.add(name)
+    return found
+
+
+def test_seats_are_counted_only_by_the_project_model():
+    assert places_counting_seats() == {"projects/models.py"}
+
+
+def test_a_free_seat_is_defined_only_by_the_project_model():
+    assert places_comparing_seats_with_capacity() == {"projects/models.py"}
+
+
+def test_a_projects_status_is_written_in_sql_only_by_the_project_model():
+    assert places_writing_a_projects_status_in_sql() == {"projects/models.py"}
+
+
+def test_the_seats_move_a_project_only_along_these_pairs(db):
+    """What claiming and releasing seats do to a project's status, written out; each
+    pair must also be a move of the transitions table."""
+    from projects.models import Project
+    from tests.factories import ProjectFactory
+
+    S = Project.Status
+    expected = {(S.OPEN, S.OPEN), (S.OPEN, S.ADOPTED), (S.ADOPTED, S.OPEN)}
+    seen = set()
+    project = ProjectFactory(capacity=2)
+    for step in ("claim_seat", "claim_seat", "release_seat", "release_seat"):
+        before = project.status
+        getattr(project, step)()
+        seen.add((before, project.status))
+    assert seen == expected
+    for before, after in expected - {(S.OPEN, S.OPEN)}:
+        assert after in Project.TRANSITIONS[before], (before, after)

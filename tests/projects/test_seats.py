@@ -78,3 +78,21 @@ def test_open_with_a_free_seat_means_open_and_not_full():
     ProjectFactory(status=S.DRAFT)
 
     assert list(Project.objects.with_free_seat()) == [free]
+
+
+@pytest.mark.parametrize("status", [S.ADOPTED, S.IN_PROGRESS, S.COMPLETED])
+def test_a_past_seat_is_recorded_on_a_project_that_moved_on_and_keeps_its_status(status):
+    project = ProjectFactory(status=status, capacity=1)
+
+    assert project.claim_past_seat() == 1
+    assert _seats(project) == (1, status)
+    assert project.claim_past_seat() == 0  # never over capacity
+    assert _seats(project) == (1, status)
+
+
+@pytest.mark.parametrize("status", [S.DRAFT, S.CANCELLED])
+def test_no_past_seat_is_recorded_on_a_draft_or_a_cancelled_project(status):
+    project = ProjectFactory(status=status, capacity=1)
+
+    assert project.claim_past_seat() == 0
+    assert _seats(project) == (0, status)
