@@ -150,20 +150,43 @@ def test_it_completes_a_project_only_when_every_milestone_is_done(unit_a):
 
 
 
-def test_it_refuses_a_project_it_read_as_full_without_writing(unit_a, unit_b, liaison):
-    from tests.queries import capture_queries
+@pytest.mark.django_db(transaction=True)
+def test_a_project_read_as_full_is_refused_without_waiting_for_its_row(unit_a, unit_b, liaison):
+    """In a surge most tries are for taken projects: none may queue behind a transaction
+    that holds the project's row (PostgreSQL) or the database's write lock (SQLite)."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
 
     meeting = JointMeetingFactory(adoption_open=True)
     project = ProjectFactory(capacity=1)
     actions.adopt(project, unit_a, meeting)
     project = Project.objects.get(pk=project.pk)  # as the view reads it: full
+    locked, release = threading.Event(), threading.Event()
 
-    with capture_queries() as queries, pytest.raises(actions.AlreadyTaken):
-        actions.adopt(project, unit_b, meeting, recorded_by=liaison)
-    # In a surge most tries are for taken projects: none may queue on the row lock.
-    assert not [q for q in queries.captured if q["sql"].lstrip().upper().startswith("UPDATE")], str(queries)
-    with pytest.raises(actions.AlreadyAdoptedByUnit):
-        actions.adopt(project, unit_a, meeting, recorded_by=liaison)
+    def hold_the_row():
+        try:
+            with transaction.atomic():
+                Project.objects.filter(pk=project.pk).update(beneficiaries="改动中")
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_row)
+    holder.start()
+    try:
+        assert locked.wait(10)
+        started = time.monotonic()
+        with pytest.raises(actions.AlreadyTaken):
+            actions.adopt(project, unit_b, meeting, recorded_by=liaison)
+        assert time.monotonic() - started < 2
+        with pytest.raises(actions.AlreadyAdoptedByUnit):
+            actions.adopt(project, unit_a, meeting, recorded_by=liaison)
+    finally:
+        release.set()
+        holder.join()
 
 
 def test_the_window_closing_just_before_the_claim_refuses_it(unit_a, liaison):
