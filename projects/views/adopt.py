@@ -66,6 +66,8 @@ def project_adopt(request, pk):
         request.POST or None, initial={"commitment": request.session.get("adopt_commitment", "")}
     )
     result = None  # "won" or an error message
+    own = None  # the unit's adoption of this project
+    own_known = False  # the adoption (or its refusal) has told whether there is one
 
     if request.method == "POST":
         if unit is None:
@@ -73,10 +75,11 @@ def project_adopt(request, pk):
         if form.is_valid():
             commitment = form.cleaned_data["commitment"]
             try:
-                actions.adopt(project, unit, meeting, commitment=commitment, recorded_by=user)
-                result = "won"
+                own = actions.adopt(project, unit, meeting, commitment=commitment, recorded_by=user)
+                own_known, result = True, "won"
                 request.session.pop("adopt_commitment", None)
             except actions.AdoptionError as exc:
+                own_known = isinstance(exc, (actions.AlreadyTaken, actions.ProjectNotOpen))
                 result = str(exc.message)
                 if not request.htmx:
                     # Carried over the redirect into the offers' form on the next page.
@@ -88,10 +91,10 @@ def project_adopt(request, pk):
                     messages.error(request, result)
                 return redirect("projects:project-adopt", pk=project.pk)
 
-    own = None
     alternatives = []
     if unit is not None:
-        own = Adoption.objects.filter(project=project, unit=unit).first()
+        if not own_known:
+            own = Adoption.objects.filter(project=project, unit=unit).first()
         if own is None and meeting is not None and not project.has_free_seat:
             alternatives = _other_open_projects(project, unit)
     context = {
