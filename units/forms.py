@@ -12,7 +12,7 @@ from core.choices import PleaseChooseMixin
 from core.dates import DatePickerLimitsMixin
 from core.exports import XLSX_CONTENT_TYPE
 
-from .models import Community, District, MemberUnit, Pairing, Resource, Visit
+from .models import HEALTH_ORDER, Community, District, MemberUnit, Pairing, Resource, Visit
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{4,28}$")
 
@@ -350,9 +350,16 @@ class PairingHealthFilterForm(forms.Form):
         required=False,
         choices=[("", _("All programmes"))] + Pairing.Programme.choices,
     )
+    health = forms.ChoiceField(
+        label=_("Health"),
+        required=False,
+        # Worst first, as the list is sorted.
+        choices=[("", _("Any health"))] + [(h.value, h.label) for h in HEALTH_ORDER],
+    )
 
     def filter(self, queryset):
-        """Apply the valid filters; an invalid form filters nothing."""
+        """Apply the valid filters but health (derived, not stored: the view picks by it);
+        an invalid form filters nothing."""
         if not self.is_valid():
             return queryset
         data = self.cleaned_data

@@ -465,6 +465,10 @@ class Pairing(Audited):
         return -self.days_left
 
 
+#: Worst first (the health page's order and filter): overdue, never visited, due soon, fine.
+HEALTH_ORDER = [Pairing.Health.OVERDUE, Pairing.Health.NEVER, Pairing.Health.DUE, Pairing.Health.OK]
+
+
 class Visit(models.Model):
     """走访: a visit by the unit to the community, on site or electronic."""
 

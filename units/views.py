@@ -51,11 +51,12 @@ from .forms import (
     UnitFilterForm,
     VisitForm,
 )
-from .models import Community, MemberUnit, Pairing, Resource, Visit
+from .models import HEALTH_ORDER, Community, MemberUnit, Pairing, Resource, Visit
 
 # --- Registry pages for office staff ------------------------------------------
 
 UNITS_PER_PAGE = 25
+HEALTH_PER_PAGE = 20
 RECENT_VISITS = 10
 HISTORY_RECORDS = 20
 
@@ -336,10 +337,6 @@ def pairing_end(request, pk):
     return redirect("units:community-detail", pk=pairing.community_id)
 
 
-#: Worst first on the health page: overdue, never visited, due soon, then up to date.
-HEALTH_ORDER = [Pairing.Health.OVERDUE, Pairing.Health.NEVER, Pairing.Health.DUE, Pairing.Health.OK]
-
-
 def _last_escalation(field):
     """The latest escalation reminder sent to the office about a pairing (``field`` of it)."""
     return Subquery(
@@ -358,7 +355,8 @@ def _last_escalation(field):
 @never_cache
 @require_GET
 def pairing_health(request):
-    """结对活跃度: counts per health by district, then every live pairing, worst first."""
+    """结对活跃度: counts per health by district, then the live pairings worst first, a page
+    at a time (76 cards made one 33,600 px page on a phone), optionally of one health."""
     form = PairingHealthFilterForm(request.GET or None)
     pairings = list(
         form.filter(Pairing.objects.current())
@@ -380,9 +378,22 @@ def pairing_health(request):
         if pairing.escalation_due_on != pairing.next_due:
             pairing.escalation_sent_at = None
     districts = sorted(counts, key=lambda d: (d.position, d.pk))
+    health = form.cleaned_data.get("health") if form.is_valid() else ""
+    if health:
+        pairings = [p for p in pairings if p.health == health]
+    page = Paginator(pairings, HEALTH_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    by_health = query.copy()
+    by_health.pop("health", None)
     context = {
         "form": form,
-        "pairings": pairings,
+        "page": page,
+        "pairings": page.object_list,
+        "matching": len(pairings),
+        "health": health,
+        "query": query.urlencode(),
+        "query_but_health": by_health.urlencode(),
         "healths": [(h, h.label) for h in HEALTH_ORDER],
         "count_rows": [(d, [counts[d][h] for h in HEALTH_ORDER]) for d in districts],
         "totals": [sum(counts[d][h] for d in districts) for h in HEALTH_ORDER],

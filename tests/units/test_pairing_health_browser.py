@@ -58,3 +58,39 @@ def test_the_office_filters_the_health_page_on_a_phone(new_browser_page, pairing
     assert page.locator(".health-row").count() == 2
     assert page.locator(".health-row .health").first.inner_text() == "未走访"
     assert page.errors == []
+
+
+def test_it_filters_by_health_and_pages_on_a_phone(phone_page, staff):
+    today = timezone.localdate()
+    district = DistrictFactory(name="城西片区")
+    for i in range(30):
+        pairing = PairingFactory(
+            community=CommunityFactory(district=district, name=f"分页测试村{i}"),
+            visit_cadence_days=30,
+            started_on=today - D(400),
+        )
+        # 24 overdue (by 1 to 24 days), 6 fine.
+        VisitFactory(pairing=pairing, visited_on=today - D(31 + i if i < 24 else 5))
+    page = phone_page
+    page.login("alice", PASSWORD)
+    page.goto("/registry/pairings/health/")
+    assert page.locator(".health-row").count() == 20
+    page.select_option("#id_health", label="逾期")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator(".health-row").count() == 20
+    assert page.locator(".health-row .health-overdue").count() == 20
+    page.screenshot("pairing-health-overdue-375")
+    assert page.evaluate("document.documentElement.scrollHeight") < 12000
+    page.click(".pagination a:has-text('下一页')")
+    page.wait_for_load_state()
+    assert page.locator(".health-row").count() == 4
+    assert "health=overdue" in page.url
+    # The counts' pills keep each label on one line: as tall as one line of text.
+    heights = page.eval_on_selector_all(
+        ".table-counts .health", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert heights and max(heights) < 30, heights
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.screenshot("pairing-health-overdue-page2-375")
+    assert page.errors == []

@@ -118,7 +118,7 @@ def test_its_query_count_does_not_grow_with_pairings(staff_client, staff, size, 
     # the districts of the filter form
     with django_assert_num_queries(5):
         response = staff_client.get(URL)
-    assert len(response.context["pairings"]) == size * 2
+    assert len(response.context["pairings"]) == min(size * 2, 20)
 
 
 def test_the_unit_and_community_pages_show_health_with_a_text_label(staff_client, network):
@@ -135,3 +135,30 @@ def test_the_unit_and_community_pages_show_health_with_a_text_label(staff_client
 def test_liaisons_and_residents_cannot_see_it(liaison_client, anon):
     assert liaison_client.get(URL).status_code in (403, 404)
     assert anon.get(URL).status_code == 302
+
+
+def test_it_filters_by_health(staff_client, network):
+    overdue = staff_client.get(URL, {"health": "overdue"})
+    assert [p.pk for p in overdue.context["pairings"]] == [network["later"].pk, network["late"].pk]
+    never = staff_client.get(URL, {"health": "never", "district": network["north"].pk})
+    assert [p.pk for p in never.context["pairings"]] == [network["never"].pk]
+    # The counts by district still show every health, each a link to its own list.
+    rows = {d.name: counts for d, counts in overdue.context["count_rows"]}
+    assert rows == {"城南": [0, 0, 1, 1], "城北": [2, 1, 0, 0]}
+    assert 'href="?health=due"' in overdue.content.decode()
+
+
+def test_it_pages_the_pairings_twenty_at_a_time(staff_client):
+    district = DistrictFactory(name="城西")
+    for i in range(45):
+        pairing_due_in(-1 - i, community=CommunityFactory(district=district))
+    first = staff_client.get(URL, {"health": "overdue"})
+    assert len(first.context["pairings"]) == 20
+    html = first.content.decode()
+    assert "第 1 / 3 页" in html or "1 / 3" in html
+    assert 'href="?health=overdue&amp;page=2"' in html
+    last = staff_client.get(URL, {"health": "overdue", "page": 3})
+    assert len(last.context["pairings"]) == 5
+    # Worst first across pages: the most overdue on page 1, the least on page 3.
+    assert first.context["pairings"][0].days_overdue == 45
+    assert last.context["pairings"][-1].days_overdue == 1
