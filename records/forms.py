@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.forms import reencode_photo
 from units.forms import UnitFilterForm
@@ -93,16 +94,18 @@ class AssessmentRatingForm(forms.ModelForm):
         widgets = {"remark": forms.Textarea(attrs={"rows": 3})}
 
 
+#: The assessment's own labels (a context of their own: "projects adopted" alone is the big
+#: screen's "N projects adopted").
 SORT_CHOICES = [
-    ("name", _("name")),
-    ("adopted", _("projects adopted")),
-    ("completed", _("completed")),
-    ("milestones_on_time_pct", _("milestones on time")),
-    ("visits_pct", _("visits against cadence")),
-    ("funds", _("funds")),
-    ("volunteer_hours", _("volunteer hours")),
-    ("goods_value", _("goods value")),
-    ("rating", _("rating")),
+    ("name", pgettext_lazy("assessment sort", "name")),
+    ("adopted", pgettext_lazy("assessment sort", "projects adopted")),
+    ("completed", pgettext_lazy("assessment sort", "completed")),
+    ("milestones_on_time_pct", pgettext_lazy("assessment sort", "milestones on time")),
+    ("visits_pct", pgettext_lazy("assessment sort", "visits against cadence")),
+    ("funds", pgettext_lazy("assessment sort", "funds")),
+    ("volunteer_hours", pgettext_lazy("assessment sort", "volunteer hours")),
+    ("goods_value", pgettext_lazy("assessment sort", "goods value")),
+    ("rating", pgettext_lazy("assessment sort", "rating")),
 ]
 
 
