@@ -2,11 +2,11 @@
 
 A liaison's project board is the resident's board with another header; every office
 staff member sees the same registry. What differs per person is the header navigation
-(name, unread badge, pending-needs badge, logout form) and the CSRF token. So the body is
+(name, unread badge, the office's to-do badges, logout form) and the CSRF token. So the body is
 rendered once per *audience* and cached, the header is cut out of it, and every request
 renders only ``components/site_header.html`` (a few queries, a few hundred template nodes) and puts
 it and its own CSRF token back in. The header itself is memoised per process by
-everything it shows (language, path, name, role, unread and pending counts).
+everything it shows (language, path, name, role, unread and to-do counts).
 
 Keys and parameters follow the public cache (``pagecache._key``): a page is stored only
 when the view reported (``canonical_query``) the validated values it used and they are
@@ -77,22 +77,9 @@ _nav_memo = OrderedDict()
 _nav_lock = threading.Lock()
 
 
-_pending = {"version": None, "count": None}
-
-
-def _pending_needs():
-    """The staff badge's count, read again only when the data version moves (a need's
-    save bumps it), instead of a COUNT query on every staff page."""
-    from projects.templatetags.board import pending_needs_count
-
-    version = pagecache.current_version()
-    if _pending["version"] != version:
-        _pending.update(version=version, count=pending_needs_count())
-    return _pending["count"]
-
-
 def _nav_state(request):
     """Everything the site header shows, as a key: any change renders it anew."""
+    from records.todos import office_todos
     from reminders.context_processors import unread_notifications
 
     user = request.user
@@ -106,7 +93,7 @@ def _nav_state(request):
         is_liaison(user),
         user.is_superuser,
         unread_notifications(request).get("unread_notifications"),
-        _pending_needs() if staff else None,
+        tuple(sorted(office_todos().items())) if staff else None,
     )
 
 

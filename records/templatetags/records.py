@@ -1,5 +1,6 @@
 from django import template
 
+from records import todos
 from records.models import Contribution
 
 register = template.Library()
@@ -9,3 +10,9 @@ register = template.Library()
 def contribution_totals(project):
     """What the adopting units put into a project, by kind: totals only, never who entered it."""
     return {"totals": Contribution.objects.filter(project=project).totals()}
+
+
+@register.simple_tag
+def office_todos():
+    """The office menu's badges: needs, contributions and pairings waiting (records.todos)."""
+    return todos.office_todos()

@@ -70,6 +70,7 @@ def test_the_public_view_is_unchanged_whatever_is_asked(who, request):
 def test_the_health_view_query_count_does_not_grow(staff_client, size, django_assert_num_queries):
     _network(size)
     staff_client.get(URL, {"health": "1"})
-    # session, user, the nav's pending needs, districts, communities, pairings, active units
-    with django_assert_num_queries(7):
+    # session, user, the nav's three to-do counts (needs, contributions, overdue pairings),
+    # districts, communities, pairings, active units
+    with django_assert_num_queries(9):
         staff_client.get(URL, {"health": "1"})

@@ -1,0 +1,55 @@
+"""The office's to-dos, counted for the menu badges: needs to review, contributions to
+confirm, pairings whose visit is overdue.
+
+The counts change only with the data (and, for visits, with the date), so each process keeps
+them per data version (``core.pagecache``, bumped after every committed change to a registry,
+project or record model) and day, instead of counting three tables on every office page.
+Off with ``PUBLIC_PAGE_CACHE`` (tests that roll back never move the version).
+"""
+
+import threading
+
+from django.conf import settings
+from django.utils import timezone
+
+from core import pagecache
+from projects.models import Need
+from units.models import Pairing
+
+from .models import Contribution
+
+_memo = {}
+_lock = threading.Lock()
+
+
+def _count(today):
+    overdue = sum(
+        1
+        for pairing in Pairing.objects.current(today).with_last_visit().only(
+            "started_on", "visit_cadence_days"
+        )
+        if pairing.next_due < today
+    )
+    return {
+        "needs": Need.objects.filter(status=Need.Status.PENDING).count(),
+        "contributions": Contribution.objects.filter(
+            status=Contribution.Status.RECORDED
+        ).count(),
+        "pairings": overdue,
+    }
+
+
+def office_todos():
+    """``{"needs": n, "contributions": n, "pairings": n}`` as of the current data version."""
+    today = timezone.localdate()
+    if not getattr(settings, "PUBLIC_PAGE_CACHE", True):
+        return _count(today)
+    key = (pagecache.current_version(), today)
+    with _lock:
+        counts = _memo.get(key)
+    if counts is None:
+        counts = _count(today)
+        with _lock:
+            _memo.clear()
+            _memo[key] = counts
+    return counts
