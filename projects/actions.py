@@ -409,13 +409,20 @@ def propose_match(need, resource, *, by, proposed_by, note=""):
 
 
 def accept_match(match, *, by):
-    """The office confirms a proposed match; the resident's tracking page then says a unit
-    has responded."""
-    claimed = Match.objects.filter(pk=match.pk, status=Match.Status.PROPOSED).update(
-        status=Match.Status.ACCEPTED, decided_by=by, decided_at=timezone.now()
-    )
-    if not claimed:
-        raise MatchError(_("This match has already been decided."))
+    """The office confirms a proposed match; the need it answers is accepted with it (no
+    longer 待审核; no project yet, so still open for one), and the resident's tracking page
+    says a unit has responded."""
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = Match.objects.filter(pk=match.pk, status=Match.Status.PROPOSED).update(
+            status=Match.Status.ACCEPTED, decided_by=by, decided_at=now
+        )
+        if not claimed:
+            raise MatchError(_("This match has already been decided."))
+        Need.objects.filter(pk=match.need_id, status=Need.Status.PENDING).update(
+            status=Need.Status.ACCEPTED, reviewed_at=now, reviewed_by=by
+        )
+    bump_version()  # update() sends no signal
     match.refresh_from_db()
     _tell_liaisons(
         match.resource.unit_id,

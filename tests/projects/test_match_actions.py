@@ -186,3 +186,35 @@ def test_it_offers_a_resource_only_once_per_need_on_the_liaisons_list(
     html = liaison_client.get(url).content.decode()
     assert f'value="{resource.pk}"' not in html
     assert "我单位可以认领这个需求" not in html
+
+
+def test_declining_a_match_says_so_not_that_the_need_is_declined(staff_client, need, resource):
+    match = MatchFactory(need=need, resource=resource)
+    detail = staff_client.get(reverse("projects:need-detail", args=[need.pk])).content.decode()
+    row = detail[detail.index(f'id="match-{match.pk}"') :]
+    row = row[: row.index("</li>")]
+    assert "婉拒" in row and "不予采纳" not in row
+    page = staff_client.get(reverse("projects:match-decline", args=[match.pk])).content.decode()
+    form = page[page.index('<form method="post"') :]
+    assert "婉拒对接</button>" in form and "不予采纳" not in form
+
+
+def test_a_confirmed_match_moves_the_need_on_from_pending(need, resource, staff):
+    match = MatchFactory(need=need, resource=resource)
+    actions.accept_match(match, by=staff)
+    need.refresh_from_db()
+    assert (need.status, need.project, need.reviewed_by) == (Need.Status.ACCEPTED, None, staff)
+    # Still open: the office can open a project from the match, which takes the need in.
+    assert Need.objects.open().filter(pk=need.pk).exists()
+    project = actions.open_project_from_match(match, by=staff)
+    need.refresh_from_db()
+    assert need.project == project
+
+
+def test_the_resident_sees_one_status_once_a_unit_responded(anon, need, resource, staff):
+    url = reverse("projects:need-track", args=[need.tracking_code])
+    actions.accept_match(MatchFactory(need=need, resource=resource), by=staff)
+    html = anon.get(url).content.decode()
+    assert "已有单位响应" in html
+    assert "待审核" not in html and "尽快审核" not in html
+    assert "项目正在筹备" not in html  # no project promised: the office arranges the help
