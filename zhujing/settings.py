@@ -108,6 +108,7 @@ TEMPLATES = [
                 "core.context_processors.site",
                 "reminders.context_processors.unread_notifications",
             ],
+            "builtins": ["core.money"],  # {{ amount|money }} in every template
         },
     }
 ]

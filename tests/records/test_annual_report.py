@@ -34,7 +34,7 @@ def test_the_public_report_shows_the_year_without_contacts(anon, report_data, un
     response = anon.get(reverse("records:annual-report", args=[YEAR]))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "亮灯工程" in page and "8000" in page
+    assert "亮灯工程" in page and "8,000" in page
     for private in (unit_a.liaison_name, unit_a.liaison_phone, unit_a.liaison_email,
                     liaison.username, str(liaison), "李四", "13912345678", "尚未公开的草稿"):
         assert private not in page, private

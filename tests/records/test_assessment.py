@@ -117,7 +117,7 @@ def test_the_page_shows_the_figures_linked_to_the_record(staff_client, year_data
     page = staff_client.get(reverse("records:assessment", args=[YEAR])).content.decode()
     record = reverse("records:unit-record", args=[unit_a.pk, YEAR])
     assert f'href="{record}#visits">6</a> / 11' in page
-    assert f'href="{record}#contributions">6200.50</a>' in page
+    assert f'href="{record}#contributions">6,200.50</a>' in page
 
 
 def test_the_snapshot_stays_when_old_rows_are_edited(staff_client, staff, year_data, unit_a):
@@ -138,9 +138,9 @@ def test_the_snapshot_stays_when_old_rows_are_edited(staff_client, staff, year_d
     assert stored.figures == before
     page = staff_client.get(reverse("records:assessment", args=[YEAR])).content.decode()
     record = reverse("records:unit-record", args=[unit_a.pk, YEAR])
-    assert f'href="{record}#contributions">6200.50</a>' in page
+    assert f'href="{record}#contributions">6,200.50</a>' in page
     record_page = staff_client.get(record).content.decode()
-    assert ">6200.50</a>" in record_page and ">10200.50</a>" not in record_page
+    assert ">6,200.50</a>" in record_page and ">10,200.50</a>" not in record_page
 
 
 def test_a_re_finalise_takes_the_new_figures_and_is_recorded(staff, year_data, unit_a):

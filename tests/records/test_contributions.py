@@ -140,7 +140,7 @@ def test_the_public_project_page_shows_totals_not_who_entered_them(anon, liaison
         contributed_on=datetime.date(2026, 6, 1), note="张三带队",
     )  # fmt: skip
     page = anon.get(reverse("projects:project-detail", args=[adopted_project.pk])).content.decode()
-    assert "6200" in page
+    assert "6,200" in page
     assert "12" in page and "30" in page
     assert "财政局联络员" not in page and "bob" not in page
     assert "张三带队" not in page
