@@ -192,6 +192,11 @@ class NeedFilterForm(forms.Form):
         empty_label=_("All communities"),
     )
     category = forms.ChoiceField(label=_("category"), required=False)
+    # Not a menu of its own: set by the three lists' per-district counts.
+    district = forms.ModelChoiceField(
+        label=_("District"), queryset=District.objects.all(), required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,6 +211,8 @@ class NeedFilterForm(forms.Form):
             needs = needs.filter(community=data["community"])
         if data.get("category"):
             needs = needs.filter(category=data["category"])
+        if data.get("district"):
+            needs = needs.filter(community__district=data["district"])
         return needs
 
 

@@ -58,9 +58,12 @@ def three_lists(on):
     ):
         projects[district_id][status] += n
 
+    # Only what the office still has to do: a proposal to decide, or an accepted match to
+    # open a project from, for a need still open (not declined, not in a running project).
     matches = defaultdict(list)
     for match in (
         Match.objects.open()
+        .filter(need__in=Need.objects.open())
         .select_related("need__community", "resource__unit")
         .order_by("created_at", "pk")
     ):

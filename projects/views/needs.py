@@ -4,8 +4,10 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import (
     Case,
+    Count,
     IntegerField,
     Prefetch,
+    Q,
     Value,
     When,
 )
@@ -65,7 +67,10 @@ def need_inbox(request):
             When(status=Need.Status.PENDING, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
-        )
+        ),
+        # What units offered: the card says so, the office need not open each need to see it.
+        offers=Count("matches", filter=Q(matches__status=Match.Status.PROPOSED)),
+        responded=Count("matches", filter=Q(matches__status=Match.Status.ACCEPTED)),
     )
     page = Paginator(
         needs.order_by("pending_first", "-submitted_at", "-pk"), NEED_INBOX_PAGE_SIZE

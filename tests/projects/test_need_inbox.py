@@ -195,3 +195,25 @@ def test_it_answers_htmx_filters_with_the_results_partial(staff_client):
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="results">')
     assert "希望开读书会" in html and "希望加装路灯" not in html
+
+
+def test_the_card_shows_that_a_unit_offered_a_resource(staff_client, staff):
+    from projects import actions
+    from tests.factories import MatchFactory
+
+    offered = NeedFactory(text="楼道需要照明")
+    MatchFactory(need=offered)
+    MatchFactory(need=offered)
+    answered = NeedFactory(text="老人需要助餐")
+    actions.accept_match(MatchFactory(need=answered), by=staff)
+    NeedFactory(text="无人响应的需求")
+    html = staff_client.get(INBOX).content.decode()
+
+    def card(need):
+        start = html.index(f'id="need-{need.pk}"')
+        return html[start : html.index("</li>", start)]
+
+    assert "2 个单位提供了资源" in card(offered)
+    assert "已有单位响应" in card(answered)
+    quiet = Need.objects.get(text="无人响应的需求")
+    assert "提供了资源" not in card(quiet) and "已有单位响应" not in card(quiet)

@@ -68,3 +68,30 @@ def test_it_loads_the_lists_in_the_same_number_of_queries_at_two_sizes(staff_cli
     _grow(12)
     large = get_queries(staff_client, reverse("projects:three-lists"))
     assert_same_queries(small, large)
+
+
+def test_its_counts_lead_to_the_lists_and_done_matches_are_not_pending(staff_client, staff):
+    from projects import actions
+
+    east = DistrictFactory(name="测试东片")
+    village = CommunityFactory(district=east)
+    waiting = MatchFactory(need=NeedFactory(community=village))
+    gone = MatchFactory(need=NeedFactory(community=village, status="declined", reply="不做"))
+    done = MatchFactory(need=NeedFactory(community=village))
+    actions.accept_match(done, by=staff)
+    project = actions.open_project_from_match(done, by=staff)
+    project.status = Project.Status.IN_PROGRESS
+    project.save()
+    to_open = MatchFactory(need=NeedFactory(community=village))
+    actions.accept_match(to_open, by=staff)
+
+    html = staff_client.get(reverse("projects:three-lists")).content.decode()
+    assert f'href="/office/needs/?district={east.pk}"' in html
+    assert f'href="/office/resources/?district={east.pk}"' in html
+    assert f'href="/projects/?district={east.pk}&amp;year={timezone.localdate().year}"' in html
+    for match, shown in [(waiting, True), (gone, False), (done, False), (to_open, True)]:
+        assert (f'href="/office/needs/{match.need_id}/"' in html) is shown, match
+    assert "已对接，待立项" in html and "待确认" in html
+    # The needs count's link lists that district's needs.
+    inbox = staff_client.get(f"/office/needs/?district={east.pk}")
+    assert {n.community_id for n in inbox.context["page"].object_list} == {village.pk}
