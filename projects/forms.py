@@ -15,19 +15,12 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.choices import PleaseChooseMixin
 from core.dates import DatePickerLimitsMixin
+from units.forms import grouped_communities
 from units.models import Community, District, MemberUnit, Resource
 
 from .models import Category, JointMeeting, Milestone, Need, Project, normalise_tracking_code
 
 # --- Public board, needs, staff triage and project editing -------------------------
-
-
-def grouped_communities(queryset, empty_label):
-    """Community choices grouped by district, so a long list is easy to scan on a phone."""
-    groups = {}
-    for community in queryset.select_related("district"):
-        groups.setdefault(community.district.name, []).append((community.pk, community.name))
-    return [("", empty_label), *groups.items()]
 
 
 class ProjectFilterForm(forms.Form):

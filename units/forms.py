@@ -375,6 +375,18 @@ class PairingHealthFilterForm(forms.Form):
 # --- The resource list (资源清单) ----------------------------------------------------------
 
 
+def grouped_communities(queryset, empty_label=None):
+    """Community choices grouped by district (in the districts' order), so a long list is
+    easy to scan on a phone: optgroups in a select, headed groups of ticks."""
+    groups = {}
+    for community in queryset.select_related("district").order_by(
+        "district__position", "district__pk", "name"
+    ):
+        groups.setdefault(community.district.name, []).append((community.pk, community.name))
+    choices = list(groups.items())
+    return [("", empty_label), *choices] if empty_label is not None else choices
+
+
 class ResourceForm(DatePickerLimitsMixin, forms.ModelForm):
     """A unit's resource, on a phone: what, for which kinds of project, where, how much, when.
 
@@ -410,14 +422,15 @@ class ResourceForm(DatePickerLimitsMixin, forms.ModelForm):
             "kind": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 3}),
             "districts": forms.CheckboxSelectMultiple,
-            "communities": forms.SelectMultiple(attrs={"size": 6}),
+            # Ticks grouped by district: a 45-item multi-select needed Ctrl or a long press.
+            "communities": forms.CheckboxSelectMultiple(attrs={"class": "grouped-ticks"}),
             "quantity": forms.NumberInput(attrs={"inputmode": "decimal", "min": 0, "step": "0.01"}),
             "available_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "available_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         help_texts = {
             "districts": _("Leave districts and communities empty if it serves the whole town."),
-            "communities": _("Hold Ctrl (or long-press on a phone) to choose several."),
+            "communities": _("Tick every community it serves."),
         }
 
     def __init__(self, *args, with_unit=False, **kwargs):
@@ -428,9 +441,9 @@ class ResourceForm(DatePickerLimitsMixin, forms.ModelForm):
             del self.fields["unit"]
         if self.instance.pk is None:
             del self.fields["is_active"]
-        self.fields["communities"].queryset = Community.objects.filter(
-            is_active=True
-        ).select_related("district")
+        communities = Community.objects.filter(is_active=True)
+        self.fields["communities"].queryset = communities
+        self.fields["communities"].choices = grouped_communities(communities)
         self.fields["kind"].choices = Resource.Kind.choices
 
     def clean_categories(self):

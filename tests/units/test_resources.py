@@ -164,3 +164,29 @@ def test_it_caches_the_filtered_board_for_residents_and_drops_unknown_parameters
     assert second["X-Page-Cache"] == "hit"  # (the first may hit a copy left by an earlier run)
     assert shared.status_code == 302 and shared["Location"] == f"{url}?category=culture"
     pagecache.bump_version()
+
+
+def test_the_form_offers_communities_as_ticks_grouped_by_district(liaison_client):
+    from tests.factories import CommunityFactory, DistrictFactory
+
+    east = DistrictFactory(name="东片", position=2)
+    south = DistrictFactory(name="城南", position=1)
+    CommunityFactory(name="东林村", district=east)
+    CommunityFactory(name="南圩居民区", district=south)
+    html = liaison_client.get(reverse("units:resource-create")).content.decode()
+    field = html[html.index('id="field-communities"') :]
+    field = field[: field.index("</fieldset>")]
+    assert 'type="checkbox"' in field and "<select" not in field
+    assert "Ctrl" not in html and "按住" not in html
+    assert field.index("城南") < field.index("南圩居民区") < field.index("东片") < field.index("东林村")
+
+
+def test_the_need_form_groups_communities_by_district(anon):
+    from tests.factories import CommunityFactory, DistrictFactory
+
+    east = DistrictFactory(name="东片", position=2)
+    south = DistrictFactory(name="城南", position=1)
+    CommunityFactory(name="东林村", district=east)
+    CommunityFactory(name="南圩居民区", district=south)
+    html = anon.get(reverse("projects:need-create")).content.decode()
+    assert html.index('<optgroup label="城南">') < html.index("南圩居民区") < html.index('<optgroup label="东片">') < html.index("东林村")
