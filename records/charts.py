@@ -37,10 +37,16 @@ def bars(rows, width=WIDTH, label_width=LABEL_WIDTH, row_height=ROW_HEIGHT):
             "label_x": label_width - 8}
 
 
-def columns(series, width=WIDTH, height=COLUMN_HEIGHT, every=1):
-    """Vertical columns for ``[(label, value)]``; every ``every``-th label is written."""
+def columns(series, width=WIDTH, height=COLUMN_HEIGHT, every=1, x_title="", y_title=""):
+    """Vertical columns for ``[(label, value)]``; every ``every``-th label is written.
+
+    A baseline shows where zero is, so an empty month reads as none rather than as a column
+    of "0"s; values are written only above columns that have one. ``x_title`` and
+    ``y_title`` name the axes (below the labels, and above the columns on the left).
+    """
     top = max((value for _, value in series), default=0) or 1
     pad = 24  # room for the end labels
+    top_pad = 22 if y_title else 0
     slot = (width - 2 * pad) / max(len(series), 1)
     out = []
     last = len(series) - 1
@@ -53,9 +59,20 @@ def columns(series, width=WIDTH, height=COLUMN_HEIGHT, every=1):
                 "labelled": i in (0, last) or (i % every == 0 and last - i >= max(every - 1, 1)),
                 "x": round(pad + i * slot + slot * 0.15, 1),
                 "width": round(slot * 0.7, 1),
-                "y": round(height - 20 - column_height, 1),
+                "y": round(top_pad + height - 20 - column_height, 1),
                 "height": round(column_height, 1),
                 "cx": round(pad + i * slot + slot / 2, 1),
             }
         )
-    return {"columns": out, "width": width, "height": height, "axis_y": height - 4}
+    return {
+        "columns": out,
+        "width": width,
+        "height": top_pad + height + (22 if x_title else 0),
+        "axis_y": top_pad + height - 4,
+        "baseline_y": top_pad + height - 20,
+        "pad": pad,
+        "x_title": x_title,
+        "x_title_x": width / 2,
+        "x_title_y": top_pad + height + 16,
+        "y_title": y_title,
+    }

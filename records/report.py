@@ -6,6 +6,7 @@ counts; liaisons' names, phones and emails never appear.
 
 from django.db.models import Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Adoption, Category, ProgressPhoto, Project
 from units.models import District, MemberUnit, Visit
@@ -118,6 +119,8 @@ def annual_report(year):
         "projects": project_counts["total"],
         "completed": project_counts["completed"],
         "adoptions": sum(kinds.values()),
+        # Units that adopted at least once: the headline must not read as if all did.
+        "adopters": adoptions.order_by().values("unit").distinct().count(),
         "adoptions_new": kinds.get(Adoption.Kind.NEW, 0),
         "adoptions_renewal": kinds.get(Adoption.Kind.RENEWAL, 0),
         "visits": sum(by_month.values()),
@@ -126,7 +129,16 @@ def annual_report(year):
             [(label, by_category.get(value, 0)) for value, label in Category.choices]
         ),
         "district_chart": charts.bars([(d.name, by_district.get(d.pk, 0)) for d in districts]),
-        "month_chart": charts.columns([(m, by_month.get(m, 0)) for m in range(1, 13)]),
-        "growth_chart": charts.columns(growth, every=5),
+        "month_chart": charts.columns(
+            [(m, by_month.get(m, 0)) for m in range(1, 13)],
+            x_title=pgettext_lazy("chart axis", "month"),
+            y_title=pgettext_lazy("chart axis", "visits"),
+        ),
+        "growth_chart": charts.columns(
+            growth,
+            every=5,
+            x_title=pgettext_lazy("chart axis", "year"),
+            y_title=pgettext_lazy("chart axis", "member units"),
+        ),
         "top_projects": top,
     }

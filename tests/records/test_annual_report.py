@@ -99,3 +99,24 @@ def test_a_new_contribution_refreshes_the_cached_public_pages(anon, settings, ad
     with django_capture_on_commit_callbacks(execute=True):
         make_contribution(adopted_project.adoptions.get().unit, adopted_project, amount=700)
     assert "认领单位的投入" in anon.get(url).content.decode()
+
+
+def test_the_headline_says_how_many_units_adopted_not_that_all_did(anon, report_data, unit_a, unit_b):
+    for i in range(3):
+        from tests.factories import MemberUnitFactory
+
+        MemberUnitFactory(joined_year=2000)
+    page = anon.get(reverse("records:annual-report", args=[YEAR])).content.decode()
+    lead = page[page.index('<p class="lead">') : page.index("</p>", page.index('<p class="lead">'))]
+    # Five member units that year; one of them adopted.
+    assert "5家成员单位中" in lead and "1家认领" in lead
+
+
+def test_the_monthly_visits_chart_has_axis_titles_and_no_row_of_zeros(anon, report_data):
+    page = anon.get(reverse("records:annual-report", args=[YEAR])).content.decode()
+    chart = page[page.index('id="chart-month-title"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert ">月份</text>" in chart and ">走访次数</text>" in chart
+    assert 'class="bar-value" fill="#1f2328" font-size="15">0</text>' not in chart
+    assert 'class="bar-value" fill="#1f2328" font-size="15">1</text>' in chart  # March
+    assert 'class="baseline"' in chart
