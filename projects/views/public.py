@@ -205,6 +205,8 @@ def need_create(request):
         initial = {}
         if community := to_id(request.GET.get("community")):
             initial["community"] = community
+        if (category := request.GET.get("category")) in Category.values:
+            initial["category"] = category  # from a resource card on the resource list
         form = NeedForm(initial=initial)
         status = 200
     return render(request, "projects/need_form.html", {"form": form}, status=status)

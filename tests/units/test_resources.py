@@ -190,3 +190,14 @@ def test_the_need_form_groups_communities_by_district(anon):
     CommunityFactory(name="南圩居民区", district=south)
     html = anon.get(reverse("projects:need-create")).content.decode()
     assert html.index('<optgroup label="城南">') < html.index("南圩居民区") < html.index('<optgroup label="东片">') < html.index("东林村")
+
+
+def test_a_public_resource_card_leads_to_raising_a_need(anon):
+    resource = ResourceFactory(title="法律咨询服务", categories=["convenience"])
+    html = anon.get(reverse("units:resource-board")).content.decode()
+    card = html[html.index(f'id="resource-{resource.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert 'href="/needs/new/?category=convenience"' in card
+    form = anon.get("/needs/new/?category=convenience").content.decode()
+    assert '<option value="convenience" selected>' in form
+    assert anon.get("/needs/new/?category=<b>").status_code == 200
