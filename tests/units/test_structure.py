@@ -109,3 +109,31 @@ def test_the_district_zoom_survives_the_public_page_cache(anon, settings, unit_a
     response = anon.get(url)
     assert response.status_code == 200 and 'id="zoom"' in response.content.decode()
     assert anon.get(url).status_code == 200
+
+
+def test_the_district_view_does_not_repeat_every_district(anon):
+    districts, _ = _network(10)
+    whole = anon.get(reverse("units:structure")).content.decode()
+    assert 'id="tree-title"' in whole
+    zoomed = anon.get(reverse("units:structure"), {"district": districts[0].pk}).content.decode()
+    assert 'id="zoom"' in zoomed and 'id="tree-title"' not in zoomed
+
+
+@pytest.mark.browser
+def test_the_diagram_labels_are_readable_on_a_phone(phone_page):
+    _network(45)
+    page = phone_page
+    assert page.goto("/structure/").status == 200
+    heights = page.eval_on_selector_all(
+        ".structure-svg .district-label", "els => els.map(e => e.getBoundingClientRect().height)"
+    )
+    assert len(heights) == 5 and min(heights) >= 11, heights
+    visible = page.eval_on_selector_all(
+        ".structure-svg text",
+        "els => els.filter(e => e.getBoundingClientRect().height > 0)"
+        ".map(e => e.getBoundingClientRect().height)",
+    )
+    assert all(h >= 11 for h in visible), visible
+    page.locator("figure.diagram").screenshot(path="test-artifacts/structure-diagram-375.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert page.errors == []
