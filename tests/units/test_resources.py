@@ -166,13 +166,18 @@ def test_it_caches_the_filtered_board_for_residents_and_drops_unknown_parameters
     pagecache.bump_version()
 
 
-def test_the_form_offers_communities_as_ticks_grouped_by_district(liaison_client):
+@pytest.fixture
+def two_districts():
+    """城南 (first) and 东片 (second), each with one community, made in the other order."""
     from tests.factories import CommunityFactory, DistrictFactory
 
     east = DistrictFactory(name="东片", position=2)
     south = DistrictFactory(name="城南", position=1)
     CommunityFactory(name="东林村", district=east)
     CommunityFactory(name="南圩居民区", district=south)
+
+
+def test_the_form_offers_communities_as_ticks_grouped_by_district(liaison_client, two_districts):
     html = liaison_client.get(reverse("units:resource-create")).content.decode()
     field = html[html.index('id="field-communities"') :]
     field = field[: field.index("</fieldset>")]
@@ -181,13 +186,7 @@ def test_the_form_offers_communities_as_ticks_grouped_by_district(liaison_client
     assert field.index("城南") < field.index("南圩居民区") < field.index("东片") < field.index("东林村")
 
 
-def test_the_need_form_groups_communities_by_district(anon):
-    from tests.factories import CommunityFactory, DistrictFactory
-
-    east = DistrictFactory(name="东片", position=2)
-    south = DistrictFactory(name="城南", position=1)
-    CommunityFactory(name="东林村", district=east)
-    CommunityFactory(name="南圩居民区", district=south)
+def test_the_need_form_groups_communities_by_district(anon, two_districts):
     html = anon.get(reverse("projects:need-create")).content.decode()
     assert html.index('<optgroup label="城南">') < html.index("南圩居民区") < html.index('<optgroup label="东片">') < html.index("东林村")
 
