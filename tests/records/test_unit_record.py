@@ -65,7 +65,7 @@ def test_the_pdf_carries_the_units_name_as_text(staff_client, unit_a, adopted_pr
     text = _pdf_text(response.content)
     assert unit_a.name in text
     assert adopted_project.title in text
-    assert "5000" in text
+    assert "5,000" in text
     assert PdfReader(io.BytesIO(response.content)).pages[0].images, "the progress photo is in it"
 
 
