@@ -145,7 +145,11 @@ class Contribution(models.Model):
             ),
             date_within_sense("contributed_on", "contribution_date_within_sense"),
         ]
-        indexes = [models.Index(fields=["unit", "contributed_on"], name="contribution_unit_date")]
+        indexes = [
+            models.Index(fields=["unit", "contributed_on"], name="contribution_unit_date"),
+            # A year's contributions across the network: the annual report's totals.
+            models.Index(fields=["contributed_on"], name="contribution_date"),
+        ]
 
     def __str__(self):
         return f"{self.unit} · {self.get_kind_display()} · {self.contributed_on}"

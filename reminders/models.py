@@ -71,6 +71,8 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["sent_at", "cancelled_at"], name="reminder_unsent"),
             models.Index(fields=["due_on"], name="reminder_due_on"),
+            # What was sent about a pairing (its last escalation on the health page).
+            models.Index(fields=["subject_type", "subject_id", "kind"], name="reminder_subject"),
         ]
 
     def __str__(self):

@@ -518,7 +518,11 @@ class Visit(models.Model):
         ordering = ["-visited_on", "-id"]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
-        indexes = [models.Index(fields=["pairing", "-visited_on"], name="visit_pairing_date")]
+        indexes = [
+            models.Index(fields=["pairing", "-visited_on"], name="visit_pairing_date"),
+            # A year's or a month's visits across the network: reports, statistics, assessment.
+            models.Index(fields=["visited_on"], name="visit_date"),
+        ]
         constraints = [date_within_sense("visited_on", "visit_date_within_sense")]
 
     def __str__(self):

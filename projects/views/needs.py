@@ -63,18 +63,13 @@ def need_inbox(request):
             Prefetch("community__projects", queryset=linkable, to_attr="linkable_projects")
         )
     ).annotate(
-        pending_first=Case(
-            When(status=Need.Status.PENDING, then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        ),
         # What units offered: the card says so, the office need not open each need to see it.
         offers=Count("matches", filter=Q(matches__status=Match.Status.PROPOSED)),
         responded=Count("matches", filter=Q(matches__status=Match.Status.ACCEPTED)),
     )
-    page = Paginator(
-        needs.order_by("pending_first", "-submitted_at", "-pk"), NEED_INBOX_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(needs.in_inbox_order(), NEED_INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     template_name = "projects/need_inbox.html"
     if wants_partial(request):
         template_name += "#results"
