@@ -117,6 +117,20 @@ class Reminder(models.Model):
         type(self).objects.filter(pk=self.pk).update(last_error=self.last_error, lease_until=None)
 
 
+class SweepState(models.Model):
+    """What the last reminder sweep found due, as a fingerprint of its rows.
+
+    Kept in the database with the reminders it describes: it commits and rolls back with
+    them, and a restored cache cannot make the sweep skip rows that do not exist."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    fingerprint = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.name}: {self.fingerprint[:12]}"
+
+
 class NotificationQuerySet(models.QuerySet):
     """"Unread" has one definition: ``unread()``; everything that counts it goes through here.
 

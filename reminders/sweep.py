@@ -5,9 +5,14 @@ are: the last visit is a subquery, the new rows go in as one ``INSERT ... ON CON
 NOTHING`` and the unsent rows are marked in bulk, their ids returned for the task to
 enqueue. No far-future ETAs: the beat runs the sweep every ``REMINDER_SWEEP_SECONDS`` and it
 reads the database afresh.
+
+Incremental: the rows found due are fingerprinted, and a sweep that finds the same rows as
+the last one (``SweepState``) sends no INSERT; with nothing to enqueue it sends no UPDATE
+either. A quiet network costs a few SELECTs every 30 seconds, no writes.
 """
 
 import datetime
+import hashlib
 import json
 import logging
 import uuid
@@ -23,7 +28,7 @@ from django.utils import timezone
 from projects.models import JointMeeting, Milestone, Need, Project
 from units.models import Pairing
 
-from .models import Reminder
+from .models import Reminder, SweepState
 
 logger = logging.getLogger(__name__)
 
@@ -157,14 +162,23 @@ def due_reminders(today):
             yield user_id, Kind.MEETING, meeting_ct, meeting_id, held_on
 
 
+def _rows(keys):
+    """The reminder keys in one canonical form: sorted, each once, dates as ISO strings."""
+    return sorted({(u, str(k), c, o, d.isoformat()) for u, k, c, o, d in keys})
+
+
 def _create(keys):
+    """Insert the reminder rows that don't exist yet (``keys`` as ``due_reminders`` yields)."""
+    return _insert(_rows(keys))
+
+
+def _insert(rows):
     """Insert the reminder rows that don't exist yet, in one statement whatever their number.
 
     The rows travel as one JSON parameter and the database unpacks them (``json_each`` on
     SQLite, ``jsonb_to_recordset`` on PostgreSQL); ``ON CONFLICT DO NOTHING`` against the
     unique constraint skips the ones that exist. Other databases get ``bulk_create``.
     """
-    rows = sorted({(u, str(k), c, o, d.isoformat()) for u, k, c, o, d in keys})
     if not rows:
         return 0
     now = timezone.now()
@@ -230,10 +244,17 @@ def claim_unsent(now=None):
             | Q(lease_until__lt=now, enqueued_at__lt=F("lease_until"))
         )
     )
+    # Nothing waiting (the usual case): no UPDATE at all.
+    if not pending.exists():
+        return []
     # Stamp with a fresh batch id, then read back by it: two set-based queries, no id lists.
     batch = uuid.uuid4()
     pending.update(enqueued_at=now, enqueue_batch=batch)
     return list(Reminder.objects.filter(enqueue_batch=batch).values_list("pk", flat=True))
+
+
+#: The ``SweepState`` row of the daily sweep.
+SWEEP_STATE = "due"
 
 
 def sweep(today=None):
@@ -243,8 +264,19 @@ def sweep(today=None):
     this module never imports the tasks.
     """
     today = today or timezone.localdate()
+    rows = _rows(due_reminders(today))
+    fingerprint = hashlib.sha256(json.dumps(rows).encode()).hexdigest()
     with transaction.atomic():
-        created = _create(due_reminders(today))
+        if SweepState.objects.filter(name=SWEEP_STATE, fingerprint=fingerprint).exists():
+            created = 0
+        else:
+            created = _insert(rows)
+            SweepState.objects.bulk_create(  # one upsert, safe for two sweeps at once
+                [SweepState(name=SWEEP_STATE, fingerprint=fingerprint)],
+                update_conflicts=True,
+                unique_fields=["name"],
+                update_fields=["fingerprint", "updated_at"],
+            )
         pks = claim_unsent()
     logger.info("reminder sweep: %d created, %d to deliver", created, len(pks))
     return created, pks

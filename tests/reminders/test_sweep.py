@@ -206,9 +206,10 @@ def test_the_sweep_query_count_does_not_grow_with_data(
         VisitFactory(pairing=pairing_due_on(today + D(3 + i % 3)), visited_on=today - D(400))
     JointMeetingFactory(held_on=today + D(3))
     ContentType.objects.clear_cache()
-    # content types, liaisons, staff, pairings, milestones, meetings, insert,
-    # mark enqueued, read back; plus the savepoint pair of the atomic block.
-    with django_assert_num_queries(11):
+    # content types, liaisons, staff, pairings, milestones, meetings, last fingerprint,
+    # insert, new fingerprint, anything to enqueue, mark enqueued, read back; plus the
+    # savepoint pair of the atomic block.
+    with django_assert_num_queries(14):
         created, enqueued = sweep_and_enqueue(today)
     assert created == enqueued > size * 3
 
