@@ -6,10 +6,14 @@ a visit's visitors or an adoption's commitment text: the querysets select only t
 listed below.
 """
 
+from collections import defaultdict
+from itertools import islice
+
 from django.db.models import Max, Prefetch
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from core.categories import Category
 from projects.models import Adoption, Need, Project
 from units import stats
 from units.models import Community, District, MemberUnit, Pairing
@@ -43,52 +47,77 @@ def _zh(label):
         return str(label)
 
 
-def project_rows():
-    """One dict per public project, in the order of PROJECT_COLUMNS."""
+#: The columns read for each project, in the order ``iter_project_rows`` unpacks them.
+PROJECT_VALUES = (
+    "id", "title", "category", "community__name", "community__district__name",
+    "year", "status", "milestones_total", "milestones_done",
+)  # fmt: skip
+#: Projects read per batch for the open data: their units and needs come one query a batch.
+PROJECT_BATCH = 2000
+
+
+def _zh_labels(choices):
+    """{value: Chinese label}, with one switch of language for all of them."""
+    with translation.override("zh-hans"):
+        return {value: str(label) for value, label in choices}
+
+
+def _batches(rows, size):
+    rows = iter(rows)
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def iter_project_rows(batch=PROJECT_BATCH):
+    """One dict per public project, in the order of PROJECT_COLUMNS, as they are read.
+
+    Plain values, never model objects, and the labels translated once: the open data of a
+    city's projects streams in flat memory, three queries per ``batch`` projects."""
+    categories = _zh_labels(Category.choices)
+    statuses = _zh_labels(Project.Status.choices)
     projects = (
         Project.objects.public()
         .with_milestone_counts()
-        .select_related("community__district")
-        .only(
-            "id", "title", "category", "year", "status",
-            "community__name", "community__district__name",
-        )  # fmt: skip
-        .prefetch_related(
-            Prefetch(
-                "adoptions",
-                queryset=Adoption.objects.select_related("unit")
-                .only("id", "project_id", "unit__id", "unit__name")
-                .order_by("recorded_at", "id"),
-            ),
-            Prefetch(
-                "needs",
-                queryset=Need.objects.filter(status=Need.Status.ACCEPTED)
-                .only("id", "project_id", "text")
-                .order_by("submitted_at"),
-            ),
-        )
         .order_by("-year", "id")
+        .values_list(*PROJECT_VALUES)
     )
-    rows = []
-    for project in projects:
-        rows.append(
-            {
-                "id": project.pk,
-                "title": project.title,
-                "category": project.category,
-                "category_label": _zh(project.get_category_display()),
-                "community": project.community.name,
-                "district": project.community.district.name,
-                "year": project.year,
-                "status": project.status,
-                "status_label": _zh(project.get_status_display()),
-                "adopting_units": "；".join(a.unit.name for a in project.adoptions.all()),
-                "milestones_total": project.milestones_total,
-                "milestones_done": project.milestones_done,
-                "needs_answered": "；".join(n.text for n in project.needs.all()),
+    for chunk in _batches(projects.iterator(chunk_size=batch), batch):
+        ids = [row[0] for row in chunk]
+        units = defaultdict(list)
+        for project_id, name in (
+            Adoption.objects.filter(project_id__in=ids)
+            .order_by("recorded_at", "id")
+            .values_list("project_id", "unit__name")
+        ):
+            units[project_id].append(name)
+        needs = defaultdict(list)
+        for project_id, text in (
+            Need.objects.filter(project_id__in=ids, status=Need.Status.ACCEPTED)
+            .order_by("submitted_at", "id")
+            .values_list("project_id", "text")
+        ):
+            needs[project_id].append(text)
+        for pk, title, category, community, district, year, status, total, done in chunk:
+            yield {
+                "id": pk,
+                "title": title,
+                "category": category,
+                "category_label": categories.get(category, category),
+                "community": community,
+                "district": district,
+                "year": year,
+                "status": status,
+                "status_label": statuses.get(status, status),
+                "adopting_units": "；".join(units[pk]),
+                "milestones_total": total,
+                "milestones_done": done,
+                "needs_answered": "；".join(needs[pk]),
             }
-        )
-    return rows
+
+
+def project_rows():
+    """One dict per public project, in the order of PROJECT_COLUMNS, as a list."""
+    return list(iter_project_rows())
 
 
 def structure():

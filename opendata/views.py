@@ -61,12 +61,10 @@ def index(request):
 
 @require_GET
 def projects_csv(request):
-    rows = data.project_rows()
+    """Streamed as it is read: a city's projects in flat memory, the first bytes at once."""
     header = [column for column, _label, _meaning in data.PROJECT_COLUMNS]
-    response = exports.csv_response(
-        "projects.csv", header, ([row[c] for c in header] for row in rows)
-    )
-    return _stamped(response)
+    rows = ([row[c] for c in header] for row in data.iter_project_rows())
+    return _stamped(exports.csv_streaming_response("projects.csv", header, rows))
 
 
 @require_GET

@@ -42,6 +42,8 @@ def get_queries(client, url, *, status=200, **kwargs):
     MemoisedVersion.forget_all()
     with capture_queries() as queries:
         response = client.get(url, **kwargs)
+        if response.streaming:  # a streamed body sends its queries as it is read
+            b"".join(response.streaming_content)
     assert response.status_code == status, f"{url} answered {response.status_code}"
     return queries
 

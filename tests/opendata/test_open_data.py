@@ -71,7 +71,7 @@ CONTACTS = [
 def test_no_open_file_contains_a_contact_of_any_person(anon, network, route):
     response = anon.get(reverse(route))
     assert response.status_code == 200
-    body = response.content.decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     # The file is about the network: the project and the unit are there…
     if route not in ("opendata:stats-json", "opendata:index"):
         assert "金山区财政局" in body or "老旧小区加装扶手" in body
@@ -82,7 +82,7 @@ def test_no_open_file_contains_a_contact_of_any_person(anon, network, route):
 def test_projects_csv_is_utf8_with_a_bom_and_stable_english_columns(anon, network):
     response = anon.get(reverse("opendata:projects-csv"))
     assert response["Content-Type"] == "text/csv; charset=utf-8"
-    text = response.content.decode("utf-8")
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeffid,title,category,category_label,community,district,year,")
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     (row,) = rows  # the draft is not public
@@ -182,5 +182,5 @@ def test_no_open_file_contains_a_contact_from_the_demo_data(anon):
     contacts = {c for c in contacts if c and len(c) >= 2 and c not in names}
     assert len(contacts) > 10
     for route in OPEN_FILES:
-        body = anon.get(reverse(route)).content.decode("utf-8")
+        body = anon.get(reverse(route)).getvalue().decode("utf-8")
         assert [c for c in contacts if c in body] == [], route
