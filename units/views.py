@@ -57,6 +57,8 @@ from .models import HEALTH_ORDER, Community, MemberUnit, Pairing, Resource, Visi
 
 UNITS_PER_PAGE = 25
 HEALTH_PER_PAGE = 20
+#: A town has a few dozen communities: one page; a district or a city, many.
+COMMUNITIES_PER_PAGE = 50
 RECENT_VISITS = 10
 HISTORY_RECORDS = 20
 
@@ -411,9 +413,18 @@ def community_list(request):
             active_pairings=_active_pairings_count("community"),
             active_partner_pairings=_active_pairings_count("partner_community"),
         )
-        .order_by("district__position", "district__name", "name")
+        .order_by("district__position", "district__name", "name", "pk")
     )
-    return render(request, "units/community_list.html", {"communities": communities})
+    page = Paginator(communities, COMMUNITIES_PER_PAGE).get_page(request.GET.get("page"))
+    # Each district's heading counts all its communities, not those on this page.
+    district_counts = dict(
+        Community.objects.order_by().values_list("district").annotate(n=Count("pk"))
+    )
+    for community in page.object_list:
+        community.district_total = district_counts.get(community.district_id, 0)
+    return render(
+        request, "units/community_list.html", {"page": page, "communities": page.object_list}
+    )
 
 
 @staff_required

@@ -44,3 +44,18 @@ def test_it_groups_communities_by_district_with_pairing_counts(staff_client):
     assert body.index("东片") < body.index("万联村") < body.index("西片") < body.index("五龙村")
     row = body[body.index("万联村"):body.index("</tr>", body.index("万联村"))]
     assert "<td>3</td>" in row
+
+
+def test_it_shows_a_page_of_communities_at_a_time_with_each_districts_full_count(staff_client):
+    from units.views import COMMUNITIES_PER_PAGE
+
+    east = DistrictFactory(name="东片", position=1)
+    _make(COMMUNITIES_PER_PAGE * 2 + 3, [east])
+    first = staff_client.get(URL)
+    assert len(first.context["page"].object_list) == COMMUNITIES_PER_PAGE
+    body = first.content.decode()
+    assert "批量村居0000" in body and f"批量村居{COMMUNITIES_PER_PAGE:04d}" not in body
+    assert f"{COMMUNITIES_PER_PAGE * 2 + 3} 个村居" in body  # the district's, not the page's
+    assert "第 1 / 3 页" in body
+    last = staff_client.get(URL, {"page": 3}).content.decode()
+    assert f"批量村居{COMMUNITIES_PER_PAGE * 2 + 2:04d}" in last and "批量村居0000" not in last
