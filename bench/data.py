@@ -4,7 +4,10 @@
 3,000 projects with 6,000 adoptions and 15,000 milestones, one joint meeting a year.
 The current year's meeting has its adoption window open, with a set of open projects
 with small capacities for the adoption surge. Everything is made with bulk_create;
-``scale`` shrinks the row counts (the structure stays) for a quick smoke test.
+``scale`` below 1 shrinks the row counts (the structure stays) for a quick smoke test; a
+whole number N above 1 builds N towns' worth (a city-sized set for the scale run): each
+further town has its own districts, communities, local units, visits and projects, and the
+city and district organs are shared, each one record paired in about three towns.
 """
 
 import datetime
@@ -54,6 +57,8 @@ UNIT_LABEL = {
     (MemberUnit.Category.ENTERPRISE, ""): "新经济组织",
     (MemberUnit.Category.SOCIAL_ORG, ""): "新社会组织",
 }
+#: In a city-sized set, how many towns an organ is paired in (on average).
+ORGAN_TOWNS = 3
 SURGE_PROJECTS = 48
 SURGE_CAPACITIES = [1, 1, 2, 2, 3]
 
@@ -73,16 +78,65 @@ def _n(count, scale, minimum=1):
     return max(minimum, round(count * scale))
 
 
-def load(scale=1.0, seed=2026, stdout=None):
-    """Create the data set in an empty database. Returns what the benchmark needs."""
+def towns_for(scale):
+    """How many towns ``scale`` asks for: a whole number of them from 1 up, else one."""
+    if scale > 1 and scale != int(scale):
+        raise ValueError(f"a scale above 1 counts towns: {scale} is not a whole number")
+    return max(1, int(scale))
+
+
+def load(scale=1.0, seed=2026, stdout=None, rows=1.0):
+    """Create the data set in an empty database. Returns what the benchmark needs.
+
+    ``rows`` shrinks every town's row counts too (a quick check of a city-sized structure)."""
     rng = random.Random(seed)
     say = stdout.write if stdout else (lambda _msg: None)
-    batch = 2000
-
-    districts = District.objects.bulk_create(
-        District(name=name, kind=kind, position=i) for i, (name, kind) in enumerate(DISTRICTS)
+    towns = towns_for(scale)
+    scale = min(scale, 1.0) * rows
+    password_hash = make_password(PASSWORD)
+    staff = User.objects.create(
+        username=STAFF_USERNAME, password=password_hash, is_staff=True, display_name="党建办"
     )
+    meetings = JointMeeting.objects.bulk_create(
+        JointMeeting(
+            title=f"{year}年度“心联鑫”区域化党建联席会议",
+            held_on=datetime.date(year, 3, 15) if year < CURRENT_YEAR else datetime.date(year, 11, 28),
+            venue="朱泾镇党群服务中心",
+            adoption_open=year == CURRENT_YEAR,
+        )
+        for year in range(FIRST_YEAR, CURRENT_YEAR + 1)
+    )
+    meeting_by_year = {m.held_on.year: m for m in meetings}
+    meeting = meeting_by_year[CURRENT_YEAR]
 
+    town = _town(0, rng, scale, staff, password_hash, meeting_by_year, organs=None, say=say)
+    communities, units, liaisons = town["communities"], town["units"], town["liaisons"]
+    organs = [u for u in units if u.category == MemberUnit.Category.ORGAN]
+    for k in range(1, towns):
+        # Each town its own random stream: town 0 stays the same data whatever the scale.
+        town_rng = random.Random(seed + k)
+        share = min(1.0, ORGAN_TOWNS / towns)
+        paired = [u for u in organs if town_rng.random() < share]
+        extra = _town(
+            k, town_rng, scale, staff, password_hash, meeting_by_year, organs=paired, say=say
+        )
+        units += extra["local_units"]
+        liaisons += extra["liaisons"]
+    categories = [c for c, _ in Category.choices]
+
+    return _finish(staff, meeting, communities, units, liaisons, categories, say)
+
+
+def _town(k, rng, scale, staff, password_hash, meeting_by_year, organs, say, batch=2000):
+    """One town's districts, communities, units and 20 years of visits and projects.
+
+    Town 0 is Zhujing with every unit; a further town (``k`` > 0) makes its local units only
+    and pairs the shared ``organs`` too."""
+    prefix = f"第{k + 1}镇" if k else ""
+    districts = District.objects.bulk_create(
+        District(name=prefix + name, kind=kind, position=k * len(DISTRICTS) + i)
+        for i, (name, kind) in enumerate(DISTRICTS)
+    )
     communities = []
     n_communities = _n(45, scale, minimum=5)
     for i in range(n_communities):
@@ -97,36 +151,34 @@ def load(scale=1.0, seed=2026, stdout=None):
 
     units = []
     for category, level, count in UNIT_MIX:
+        if k and category == MemberUnit.Category.ORGAN:
+            continue  # shared: made with town 0
         for j in range(_n(count, scale)):
             joined = rng.randint(FIRST_YEAR - 10, CURRENT_YEAR)
             units.append(
                 MemberUnit(
-                    name=f"{UNIT_LABEL[(category, level)]}成员单位{j + 1:03d}",
+                    name=f"{prefix}{UNIT_LABEL[(category, level)]}成员单位{j + 1:03d}",
                     category=category,
                     level=level,
-                    party_org_name=f"{UNIT_LABEL[(category, level)]}成员单位{j + 1:03d}党支部",
+                    party_org_name=f"{prefix}{UNIT_LABEL[(category, level)]}成员单位{j + 1:03d}党支部",
                     district=rng.choice(districts),
                     liaison_name=f"联络员{len(units) + 1:03d}",
-                    liaison_phone=f"139{len(units):08d}",
+                    liaison_phone=f"139{k:02d}{len(units):06d}",
                     joined_year=max(joined, 1997),
                 )
             )
-    units = MemberUnit.objects.bulk_create(units)
-
-    password_hash = make_password(PASSWORD)
-    staff = User.objects.create(
-        username=STAFF_USERNAME, password=password_hash, is_staff=True, display_name="党建办"
-    )
+    local_units = MemberUnit.objects.bulk_create(units)
     liaisons = User.objects.bulk_create(
         User(
-            username=f"unit{i + 1:03d}",
+            username=f"unit{i + 1:03d}" if not k else f"town{k + 1}-unit{i + 1:03d}",
             password=password_hash,
             display_name=f"{unit.name}联络员",
             unit=unit,
         )
-        for i, unit in enumerate(units)
+        for i, unit in enumerate(local_units)
     )
-    say(f"  {len(communities)} communities, {len(units)} units, {len(liaisons)} liaisons\n")
+    units = local_units + (organs or [])
+    say(f"  {prefix or '朱泾'}: {len(communities)} communities, {len(units)} units\n")
 
     # Pairings: each unit pairs with one or two communities; a few community-community pairs.
     pairings = []
@@ -175,18 +227,6 @@ def load(scale=1.0, seed=2026, stdout=None):
     ]
     Visit.objects.bulk_create(visits, batch_size=batch)
     say(f"  {len(pairings)} pairings, {len(visits)} visits\n")
-
-    meetings = JointMeeting.objects.bulk_create(
-        JointMeeting(
-            title=f"{year}年度“心联鑫”区域化党建联席会议",
-            held_on=datetime.date(year, 3, 15) if year < CURRENT_YEAR else datetime.date(year, 11, 28),
-            venue="朱泾镇党群服务中心",
-            adoption_open=year == CURRENT_YEAR,
-        )
-        for year in range(FIRST_YEAR, CURRENT_YEAR + 1)
-    )
-    meeting_by_year = {m.held_on.year: m for m in meetings}
-    meeting = meeting_by_year[CURRENT_YEAR]
 
     categories = [c for c, _ in Category.choices]
     n_projects = _n(3000, scale, minimum=SURGE_PROJECTS // 4)
@@ -307,7 +347,16 @@ def load(scale=1.0, seed=2026, stdout=None):
         ),
         batch_size=batch,
     )
+    return {
+        "communities": communities,
+        "units": units,
+        "local_units": local_units,
+        "liaisons": liaisons,
+    }
 
+
+def _finish(staff, meeting, communities, units, liaisons, categories, say):
+    """The surge projects, a sample for the load generator and the counts."""
     # The surge: open projects of this year's meeting, with small capacities, no adopters yet.
     surge = Project.objects.bulk_create(
         Project(

@@ -1,6 +1,7 @@
 """A quick check of the benchmark's data generator at a tiny scale (the benchmark itself
 is `make bench`, never part of the test suite)."""
 
+import io
 import json
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from projects.models import Adoption, Project
-from units.models import MemberUnit
+from units.models import Community, District, MemberUnit, Pairing
 from accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +44,30 @@ def test_it_gives_each_liaison_a_working_session(client, tmp_path, settings):
 def test_it_refuses_to_wipe_a_database_that_is_not_for_benchmarks():
     with pytest.raises(CommandError):
         call_command("bench_data", "--scale", "0.02")
+
+
+def test_it_builds_several_towns_with_the_organs_shared():
+    # At 2% of the rows a town has 5 communities, 2 organs (one city-level, one
+    # district-level) and 3 local units (stationed, enterprise, social organisation).
+    call_command("bench_data", "--scale", "4", "--rows", "0.02", "--force", stdout=io.StringIO())
+
+    assert District.objects.count() == 4 * 5
+    assert Community.objects.count() == 4 * 5
+    organs = MemberUnit.objects.filter(category=MemberUnit.Category.ORGAN)
+    assert organs.count() == 2  # once for the whole city
+    assert MemberUnit.objects.exclude(category=MemberUnit.Category.ORGAN).count() == 4 * 3
+    assert User.objects.filter(unit__isnull=False).count() == MemberUnit.objects.count()
+    assert Project.objects.exclude(title__contains="联席会议认领项目").count() == 4 * 60
+    # An organ is one record paired in the communities of several towns.
+    towns_of = {}
+    for unit_id, district in Pairing.objects.filter(unit__in=organs).values_list(
+        "unit_id", "community__district__name"
+    ):
+        town = district.partition("镇")[0] if "镇" in district else "朱泾"  # 第2镇城南片区
+        towns_of.setdefault(unit_id, set()).add(town)
+    assert max(len(towns) for towns in towns_of.values()) >= 2
+
+
+def test_it_refuses_a_fraction_of_towns():
+    with pytest.raises(CommandError):
+        call_command("bench_data", "--scale", "2.5", "--force")

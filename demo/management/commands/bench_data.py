@@ -23,7 +23,16 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", type=float, default=1.0)
+        parser.add_argument(
+            "--scale",
+            type=float,
+            default=1.0,
+            help="below 1: a fraction of one town's rows; a whole number N: N towns' worth, "
+            "the organs shared (a city-sized set for the scale run)",
+        )
+        parser.add_argument(
+            "--rows", type=float, default=1.0, help="shrink every town's rows (quick checks)"
+        )
         parser.add_argument("--force", action="store_true", help="wipe any database")
         parser.add_argument("--fixture", help="write sessions and URLs for the load generator")
         parser.add_argument(
@@ -41,9 +50,14 @@ class Command(BaseCommand):
         if not name.endswith("bench") and not options["force"]:
             raise CommandError(f"{name} is not a benchmark database; use --force to wipe it.")
 
+        try:
+            towns = data.towns_for(options["scale"])
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"{towns} town(s)")
         call_command("flush", interactive=False, verbosity=0)
         with transaction.atomic():
-            loaded = data.load(scale=options["scale"], stdout=self.stdout)
+            loaded = data.load(scale=options["scale"], rows=options["rows"], stdout=self.stdout)
         if options["fixture"]:
             fixture = self._fixture(loaded)
             Path(options["fixture"]).write_text(json.dumps(fixture, ensure_ascii=False, indent=1))
