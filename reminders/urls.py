@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from . import views
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("inbox/<int:pk>/read/", views.mark_read, name="mark-read"),
     path("inbox/read-all/", views.mark_all_read, name="mark-all-read"),
     path("accounts/reminders/", views.preferences, name="preferences"),
-    re_path(r"^s/(?P<code>[0-9a-f]{32})/$", views.sms_opt_out, name="sms-opt-out"),
+    # A short link, for the end of an SMS; an unknown code is a 404.
+    path("s/<str:code>/", views.sms_opt_out, name="sms-opt-out"),
 ]
