@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from core import pagecache
-        from accounts import usercache
+        from accounts import sessions, usercache  # noqa: F401  (they declare their versions)
 
         pagecache.connect_signals()
         usercache.connect_signals()

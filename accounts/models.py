@@ -1,5 +1,5 @@
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,3 +27,17 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
+
+    def deactivate(self):
+        """Switch the account off, never delete it (history keeps the name); the apps that
+        hold something for the user (a calendar feed) hear of it through ``user_deactivated``
+        in the same transaction. Returns False if it was already off."""
+        from .signals import user_deactivated
+
+        if not self.is_active:
+            return False
+        with transaction.atomic():
+            self.is_active = False
+            self.save(update_fields=["is_active"])
+            user_deactivated.send(sender=type(self), user=self)
+        return True

@@ -15,14 +15,14 @@ Each process rereads a version at most once a second, the writing process at onc
 deactivated account is refused within a second everywhere. Redis down, restarted with old
 data or flushed: the cache can only miss.
 
-With sessions in the same Redis (``core.sessions``) the copies are kept per session, not
+With sessions in the same Redis (``accounts.sessions``) the copies are kept per session, not
 per user, so the session store reads them in the same round trip as the session itself
 (``session_keys``, ``prefetched``): a session's key belongs to one user for its life (a
 sign-in as someone else gets a new key), and the backend still checks the user's id. That
 round trip less is about 7% of a worker's time per request in the adoption surge (sampled).
 
-Inbox writes that send no signal go through ``NotificationQuerySet``, which calls
-``inbox_changed()`` itself. Off in tests that roll back (``USER_CACHE``), as the public
+Reminders calls ``inbox_changed()`` on every inbox write (its receivers, and
+``NotificationQuerySet`` for writes that send no signal). Off in tests that roll back (``USER_CACHE``), as the public
 page cache is: a commit that never happens would never move a version.
 """
 
@@ -111,18 +111,13 @@ def _on_user_change(sender, update_fields=None, **kwargs):
     users_changed()
 
 
-def _on_inbox_change(sender, **kwargs):
-    inbox_changed()
-
-
 def connect_signals():
+    """Users and units; reminders connects its notifications (``reminders.receivers``)."""
     from units.models import MemberUnit
-    from reminders.models import Notification
 
     for model, receiver in (
         (get_user_model(), _on_user_change),
         (MemberUnit, _on_user_change),
-        (Notification, _on_inbox_change),
     ):
         uid = f"usercache-{model.__name__}"
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")

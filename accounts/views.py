@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from accounts.access import staff_required
-from opendata.models import CalendarFeed
+from core.access import staff_required
 
 from .forms import LiaisonCreateForm, UserFilterForm
 from .models import User
@@ -98,10 +97,7 @@ def password_reset(request, pk):
 def user_deactivate(request, pk):
     """A liaison leaves: the account is switched off, never deleted (history keeps the name)."""
     liaison = _get_liaison_for_staff(pk)
-    if liaison.is_active:
-        liaison.is_active = False
-        liaison.save(update_fields=["is_active"])
-        CalendarFeed.revoke_for(liaison)
+    if liaison.deactivate():
         messages.success(
             request, _("Account %(username)s deactivated.") % {"username": liaison.username}
         )

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from accounts.access import is_liaison, is_office_staff
+from core.access import is_liaison, is_office_staff
 
 
 def site(request):

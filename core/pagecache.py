@@ -38,7 +38,7 @@ from django.middleware.csrf import get_token
 from django.utils.cache import patch_vary_headers
 from simple_history.models import HistoricalChanges
 
-from accounts.access import wants_partial
+from core.access import wants_partial
 from core.freshness.models import MemoisedVersion
 
 logger = logging.getLogger(__name__)

@@ -23,6 +23,7 @@ Bypassed: anything but GET/HEAD, pages with flash messages, answers other than a
 name still shows outside it (so a per-user detail can never reach someone else).
 """
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
@@ -36,9 +37,10 @@ from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.module_loading import import_string
 
 from core import pagecache
-from accounts.access import is_liaison, is_office_staff
+from core.access import is_liaison, is_office_staff
 
 NAV_TEMPLATE = "components/site_header.html"
 NAV_PLACEHOLDER = "__user-nav-placeholder__"
@@ -78,23 +80,25 @@ _nav_lock = threading.Lock()
 
 
 def _nav_state(request):
-    """Everything the site header shows, as a key: any change renders it anew."""
-    from records.todos import office_todos
-    from reminders.context_processors import unread_notifications
-
+    """Everything the site header shows, as a key: any change renders it anew. The apps'
+    own parts (unread badge, the office's to-do counts) come from ``SIGNED_IN_HEADER_STATE``,
+    callables named in settings as context processors are, so core imports no app."""
     user = request.user
-    staff = is_office_staff(user)
     return (
         getattr(request, "LANGUAGE_CODE", ""),
         request.path,
         user.pk,
         str(user),
-        staff,
+        is_office_staff(user),
         is_liaison(user),
         user.is_superuser,
-        unread_notifications(request).get("unread_notifications"),
-        tuple(sorted(office_todos().items())) if staff else None,
+        *(state(request) for state in _header_state()),
     )
+
+
+@functools.cache
+def _header_state():
+    return [import_string(path) for path in settings.SIGNED_IN_HEADER_STATE]
 
 
 def _nav(request):

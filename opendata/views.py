@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from units.models import MemberUnit
 from core import exports
-from accounts.access import liaison_required
+from core.access import liaison_required
 from core.pagecache import cache_public_page
 
 from . import data, feeds

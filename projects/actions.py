@@ -10,17 +10,15 @@ counter (``Project.claim_seat``): it returns 0 when the project is full, and the
 UNIQUE(project, unit) constraint catches a double click.
 """
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import is_office_staff
+from core.access import is_office_staff
 from core.dates import add_years
 from core.pagecache import bump_version
-from reminders.models import Notification
 
 from .models import (
     Adoption,
@@ -33,6 +31,7 @@ from .models import (
     Project,
     RenewalProposal,
 )
+from .signals import unit_told
 
 
 class AdoptionError(Exception):
@@ -531,8 +530,5 @@ def _tell_unit(unit, project, *, adopted):
 
 
 def _tell_liaisons(unit_id, title, link):
-    """An inbox entry for each of the unit's active liaisons."""
-    Notification.objects.bulk_create(
-        Notification(user=user, title=str(title)[:200], link=link)
-        for user in get_user_model().objects.filter(unit_id=unit_id, is_active=True)
-    )
+    """The unit's liaisons hear of it in their inbox (reminders receives ``unit_told``)."""
+    unit_told.send(sender=Project, unit_id=unit_id, title=str(title), link=link)

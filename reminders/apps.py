@@ -6,3 +6,8 @@ class RemindersConfig(AppConfig):
     name = "reminders"
     label = "reminders"
     verbose_name = _("Reminders")
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

@@ -13,3 +13,8 @@ def unread_notifications(request):
     if count is None:
         count = Notification.objects.unread_count(user)
     return {"unread_notifications": count}
+
+
+def unread_badge(request):
+    """The unread count as part of the shared header's key (SIGNED_IN_HEADER_STATE)."""
+    return unread_notifications(request).get("unread_notifications")

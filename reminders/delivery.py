@@ -90,7 +90,7 @@ def compose_escalation_summary(today):
     return Message(
         _("%(n)d pairings long overdue for a visit") % {"n": len(rows)},
         "\n".join(lines),
-        reverse("units:pairing-health"),
+        reverse("reminders:pairing-health"),
     )
 
 

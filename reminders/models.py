@@ -10,6 +10,7 @@ import datetime
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -163,6 +164,13 @@ class NotificationQuerySet(models.QuerySet):
             .values("user").annotate(n=models.Count("pk")).values("n")
         )
         return Coalesce(models.Subquery(counts), 0)
+
+    def tell_unit(self, unit_id, title, link):
+        """An inbox entry for each of the unit's active liaisons."""
+        return self.bulk_create(
+            self.model(user=user, title=str(title)[:200], link=link)
+            for user in get_user_model().objects.filter(unit_id=unit_id, is_active=True)
+        )
 
     def mark_all_read(self, user):
         return self.filter(user=user).unread().update(read_at=timezone.now())

@@ -12,4 +12,5 @@ urlpatterns = [
     path("accounts/reminders/", views.preferences, name="preferences"),
     # A short link, for the end of an SMS; an unknown code is a 404.
     path("s/<str:code>/", views.sms_opt_out, name="sms-opt-out"),
+    path("registry/pairings/health/", views.pairing_health, name="pairing-health"),
 ]

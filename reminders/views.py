@@ -1,7 +1,10 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -10,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import wants_partial
+from core.access import staff_required, wants_partial
+from units.forms import PairingHealthFilterForm
+from units.models import HEALTH_ORDER, Pairing
 
 from . import outbox
 from .forms import PreferencesForm
-from .models import Notification, SmsMessage, SmsOptOut
+from .models import Notification, Reminder, SmsMessage, SmsOptOut
 
 
 def _get_notification_for_user(request, pk):
@@ -118,3 +123,75 @@ def sms_opt_out(request, code):
         return HttpResponseNotAllowed(["GET", "POST"])
     return render(request, "reminders/sms_opt_out.html",
                   {"phone": _masked_phone(sms.phone), "done": done})
+
+
+# --- Pairing health: visits due and the escalations sent about them -----------------
+
+
+#: Pairings per page of the health page.
+HEALTH_PER_PAGE = 20
+
+
+def _last_escalation(field):
+    """The latest escalation reminder sent to the office about a pairing (``field`` of it)."""
+    return Subquery(
+        Reminder.objects.filter(
+            kind=Reminder.Kind.VISIT_ESCALATION,
+            subject_type=ContentType.objects.get_for_model(Pairing),
+            subject_id=OuterRef("pk"),
+        )
+        .exclude(sent_at=None)
+        .order_by("-sent_at")
+        .values(field)[:1]
+    )
+
+
+@staff_required
+@never_cache
+@require_GET
+def pairing_health(request):
+    """结对活跃度: counts per health by district, then the live pairings worst first, a page
+    at a time (76 cards made one 33,600 px page on a phone), optionally of one health."""
+    form = PairingHealthFilterForm(request.GET or None)
+    pairings = list(
+        form.filter(Pairing.objects.current())
+        .select_related("community__district", "unit", "partner_community")
+        .with_last_visit()
+        .annotate(
+            escalation_sent_at=_last_escalation("sent_at"),
+            escalation_due_on=_last_escalation("due_on"),
+        )
+    )
+    rank = {health: i for i, health in enumerate(HEALTH_ORDER)}
+    pairings.sort(key=lambda p: (rank[p.health], p.next_due, p.pk))
+    counts = {}
+    for pairing in pairings:
+        district = pairing.community.district
+        row = counts.setdefault(district, dict.fromkeys(HEALTH_ORDER, 0))
+        row[pairing.health] += 1
+        # An escalation belongs to the current overdue spell only if it was for this due date.
+        if pairing.escalation_due_on != pairing.next_due:
+            pairing.escalation_sent_at = None
+    districts = sorted(counts, key=lambda d: (d.position, d.pk))
+    health = form.cleaned_data.get("health") if form.is_valid() else ""
+    if health:
+        pairings = [p for p in pairings if p.health == health]
+    page = Paginator(pairings, HEALTH_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    by_health = query.copy()
+    by_health.pop("health", None)
+    context = {
+        "form": form,
+        "page": page,
+        "pairings": page.object_list,
+        "matching": len(pairings),
+        "health": health,
+        "query": query.urlencode(),
+        "query_but_health": by_health.urlencode(),
+        "healths": [(h, h.label) for h in HEALTH_ORDER],
+        "count_rows": [(d, [counts[d][h] for h in HEALTH_ORDER]) for d in districts],
+        "totals": [sum(counts[d][h] for d in districts) for h in HEALTH_ORDER],
+        "lead_days": settings.REMINDER_VISIT_LEAD_DAYS,
+    }
+    return render(request, "units/pairing_health.html", context)

@@ -98,7 +98,7 @@ RULES = {
     "units:pairing-create": STAFF,
     "units:pairing-edit": STAFF,
     "units:pairing-end": STAFF,
-    "units:pairing-health": STAFF,
+    "reminders:pairing-health": STAFF,
     # reminders: everyone's own inbox
     "reminders:inbox": LOGGED_IN,
     "reminders:badge": LOGGED_IN,

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
     "name,args",
     [
         ("units:unit-detail", "unit"),
-        ("units:pairing-health", None),
+        ("reminders:pairing-health", None),
         ("projects:need-inbox", None),
         ("accounts:user-list", None),
     ],

@@ -2,13 +2,15 @@
 
 from django.db import IntegrityError, transaction
 
-from reminders.models import Notification
-
 from .models import Visit
+from .signals import visit_recorded
 
 
 def record_visit(form, *, pairing, user, client_id=None):
     """Store the visit in a valid VisitForm and settle its pairing's visit notices.
+
+    The visit and the settling (reminders receives ``visit_recorded``) commit together or
+    not at all: a notice is never marked done for a visit that was not stored.
 
     Returns ``(visit, created)``. A ``client_id`` already stored for this pairing returns
     that visit with ``created=False``; one stored for another pairing raises
@@ -24,7 +26,7 @@ def record_visit(form, *, pairing, user, client_id=None):
     try:
         with transaction.atomic():
             visit.save()
-            Notification.objects.settle_visit(pairing)
+            visit_recorded.send(sender=Visit, visit=visit)
     except IntegrityError:
         # The same id arrived from another tab between the check and the insert.
         existing = Visit.objects.filter(client_id=client_id).first() if client_id else None

@@ -16,7 +16,6 @@ urlpatterns = [
     path("registry/pairings/new/", views.pairing_create, name="pairing-create"),
     path("registry/pairings/<int:pk>/edit/", views.pairing_edit, name="pairing-edit"),
     path("registry/pairings/<int:pk>/end/", views.pairing_end, name="pairing-end"),
-    path("registry/pairings/health/", views.pairing_health, name="pairing-health"),
     path("registry/communities/", views.community_list, name="community-list"),
     path("registry/communities/new/", views.community_create, name="community-create"),
     path("registry/communities/<int:pk>/", views.community_detail, name="community-detail"),

@@ -1,16 +1,14 @@
 import contextlib
-import re
 import datetime
 import json
+import re
 import secrets
 import tempfile
 import time
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, Subquery
@@ -25,8 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from core import exports
-
-from accounts.access import (
+from core.access import (
     is_office_staff,
     liaison_required,
     member_required,
@@ -35,7 +32,6 @@ from accounts.access import (
 )
 from core.pagecache import cache_public_page, canonical_query
 from core.params import to_id
-from reminders.models import Reminder
 from core.sharedcache import cache_signed_in_page
 
 from . import actions, dataio, diagram, stats
@@ -45,18 +41,16 @@ from .forms import (
     MemberUnitForm,
     PairingForm,
     RegistryImportForm,
-    PairingHealthFilterForm,
     ResourceFilterForm,
     ResourceForm,
     UnitFilterForm,
     VisitForm,
 )
-from .models import HEALTH_ORDER, Community, MemberUnit, Pairing, Resource, Visit
+from .models import Community, MemberUnit, Pairing, Resource, Visit
 
 # --- Registry pages for office staff ------------------------------------------
 
 UNITS_PER_PAGE = 25
-HEALTH_PER_PAGE = 20
 #: A town has a few dozen communities: one page; a district or a city, many.
 COMMUNITIES_PER_PAGE = 50
 RECENT_VISITS = 10
@@ -337,71 +331,6 @@ def pairing_end(request, pk):
     pairing.end()
     messages.success(request, _("Pairing “%(pairing)s” ended.") % {"pairing": pairing})
     return redirect("units:community-detail", pk=pairing.community_id)
-
-
-def _last_escalation(field):
-    """The latest escalation reminder sent to the office about a pairing (``field`` of it)."""
-    return Subquery(
-        Reminder.objects.filter(
-            kind=Reminder.Kind.VISIT_ESCALATION,
-            subject_type=ContentType.objects.get_for_model(Pairing),
-            subject_id=OuterRef("pk"),
-        )
-        .exclude(sent_at=None)
-        .order_by("-sent_at")
-        .values(field)[:1]
-    )
-
-
-@staff_required
-@never_cache
-@require_GET
-def pairing_health(request):
-    """结对活跃度: counts per health by district, then the live pairings worst first, a page
-    at a time (76 cards made one 33,600 px page on a phone), optionally of one health."""
-    form = PairingHealthFilterForm(request.GET or None)
-    pairings = list(
-        form.filter(Pairing.objects.current())
-        .select_related("community__district", "unit", "partner_community")
-        .with_last_visit()
-        .annotate(
-            escalation_sent_at=_last_escalation("sent_at"),
-            escalation_due_on=_last_escalation("due_on"),
-        )
-    )
-    rank = {health: i for i, health in enumerate(HEALTH_ORDER)}
-    pairings.sort(key=lambda p: (rank[p.health], p.next_due, p.pk))
-    counts = {}
-    for pairing in pairings:
-        district = pairing.community.district
-        row = counts.setdefault(district, dict.fromkeys(HEALTH_ORDER, 0))
-        row[pairing.health] += 1
-        # An escalation belongs to the current overdue spell only if it was for this due date.
-        if pairing.escalation_due_on != pairing.next_due:
-            pairing.escalation_sent_at = None
-    districts = sorted(counts, key=lambda d: (d.position, d.pk))
-    health = form.cleaned_data.get("health") if form.is_valid() else ""
-    if health:
-        pairings = [p for p in pairings if p.health == health]
-    page = Paginator(pairings, HEALTH_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    by_health = query.copy()
-    by_health.pop("health", None)
-    context = {
-        "form": form,
-        "page": page,
-        "pairings": page.object_list,
-        "matching": len(pairings),
-        "health": health,
-        "query": query.urlencode(),
-        "query_but_health": by_health.urlencode(),
-        "healths": [(h, h.label) for h in HEALTH_ORDER],
-        "count_rows": [(d, [counts[d][h] for h in HEALTH_ORDER]) for d in districts],
-        "totals": [sum(counts[d][h] for d in districts) for h in HEALTH_ORDER],
-        "lead_days": settings.REMINDER_VISIT_LEAD_DAYS,
-    }
-    return render(request, "units/pairing_health.html", context)
 
 
 @staff_required

@@ -113,6 +113,12 @@ TEMPLATES = [
     }
 ]
 
+#: What the apps add to the signed-in header's key (core.sharedcache): each takes the request.
+SIGNED_IN_HEADER_STATE = [
+    "reminders.context_processors.unread_badge",
+    "records.todos.office_todos_badge",
+]
+
 # --- Database -----------------------------------------------------------------
 # SQLite by default: WAL so readers don't block the writer, IMMEDIATE transactions
 # so writers queue on the lock instead of failing with "database is locked".
@@ -177,9 +183,9 @@ if CACHE_REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions live in the database; with a shared Redis cache they are read through it
-# (core.sessions), never through a per-process memory cache that a logout elsewhere
+# (accounts.sessions), never through a per-process memory cache that a logout elsewhere
 # would not reach.
-SESSION_ENGINE = "core.sessions" if CACHE_REDIS_URL else "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "accounts.sessions" if CACHE_REDIS_URL else "django.contrib.sessions.backends.db"
 
 # Public pages cached whole for anonymous visitors (core.pagecache); every committed
 # change to a registry or project model invalidates them, the TTL bounds the rest.
@@ -375,8 +381,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_password2"]
 # Behind NUM_PROXIES reverse proxies, the client's address is the one the nearest proxy
-# appended to X-Forwarded-For (see accounts.access.client_ip).
-AXES_CLIENT_IP_CALLABLE = "accounts.access.client_ip"
+# appended to X-Forwarded-For (see core.access.client_ip).
+AXES_CLIENT_IP_CALLABLE = "core.access.client_ip"
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

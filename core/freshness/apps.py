@@ -14,9 +14,10 @@ class FreshnessConfig(AppConfig):
 def start_afresh(**kwargs):
     """After every ``migrate`` (each deploy runs one) and ``flush``, every version moves on:
     nothing a cache holds from older code, or from a database since recreated, is read again.
+    The apps' own versions (accounts' users, inbox and sessions) are declared when their
+    ``ready()`` imports the modules that hold them, before any ``migrate`` runs.
     """
-    from core import pagecache, sessions  # noqa: F401  (they declare their versions)
-    from accounts import usercache  # noqa: F401
+    from core import pagecache  # noqa: F401  (it declares its version)
 
     from .models import DataVersion, MemoisedVersion
 

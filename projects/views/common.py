@@ -8,7 +8,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
-from accounts.access import (
+from core.access import (
     is_office_staff,
 )
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from accounts.access import (
+from core.access import (
     liaison_required,
 )
 from core.sharedcache import cache_signed_in_page

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_htmx.middleware import HtmxDetails
 
 from tests.factories import UserFactory
-from accounts.access import client_ip, is_liaison, is_office_staff, wants_partial
+from core.access import client_ip, is_liaison, is_office_staff, wants_partial
 from core.context_processors import site
 
 
@@ -54,7 +54,7 @@ def test_it_takes_the_address_the_nearest_trusted_proxy_saw(settings):
 
 
 def test_it_throttles_logins_by_the_same_client_address(settings):
-    assert settings.AXES_CLIENT_IP_CALLABLE == "accounts.access.client_ip"
+    assert settings.AXES_CLIENT_IP_CALLABLE == "core.access.client_ip"
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Sessions read through Redis (core.sessions), against a real redis-server stopped and
+"""Sessions read through Redis (accounts.sessions), against a real redis-server stopped and
 restarted by pid with its append-only file: the cache saves a query per signed-in page and
 never signs a logged-out cookie in again, nor brings back older session data."""
 
@@ -25,7 +25,7 @@ MINE = reverse("units:my-pairings")
 def redis_server(settings, tmp_path):
     server = RedisServer(PORT, tmp_path / "redis", appendonly=True).start()
     use_as_cache(settings, server)
-    settings.SESSION_ENGINE = "core.sessions"  # what settings choose with a Redis cache
+    settings.SESSION_ENGINE = "accounts.sessions"  # what settings choose with a Redis cache
     yield server
     server.stop()
 

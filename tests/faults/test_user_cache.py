@@ -25,7 +25,7 @@ BADGE = 'class="badge"'
 def redis_server(settings, tmp_path):
     server = RedisServer(PORT, tmp_path / "redis", appendonly=True).start()
     use_as_cache(settings, server)
-    settings.SESSION_ENGINE = "core.sessions"  # what settings choose with a Redis cache
+    settings.SESSION_ENGINE = "accounts.sessions"  # what settings choose with a Redis cache
     settings.USER_CACHE = True
     yield server
     server.stop()

@@ -20,7 +20,7 @@ from units.models import Pairing
 from reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
-URL = reverse("units:pairing-health")
+URL = reverse("reminders:pairing-health")
 TODAY = datetime.date(2026, 6, 10)
 D = datetime.timedelta
 
