@@ -4,11 +4,10 @@ picker cannot propose 9999, a visit next week, or one before the pairing started
 import datetime
 import re
 
-from django.test import Client
 from django.utils import timezone
 
-from tests.test_valid_html import crawl, data, _seeds  # noqa: F401 - data is a fixture
 from core.dates import EARLIEST, latest_date
+from tests.crawl import crawled  # noqa: F401 - a fixture: the crawl shared with test_valid_html
 
 DATE_INPUT = re.compile(r"<input\b[^>]*\btype=\"date\"[^>]*>")
 
@@ -27,23 +26,10 @@ def _date_inputs(pages):
     return inputs
 
 
-def test_every_date_input_a_persona_reaches_is_limited_to_what_its_form_accepts(
-    data, liaison, staff
-):
-    pairing = data["pairing"]
-    adopted = data["adoption"].project
+def test_every_date_input_a_persona_reaches_is_limited_to_what_its_form_accepts(crawled):
     # Local midnight (16:00 UTC) may pass while the pages are crawled: each page's "today"
     # is one of the dates seen before and after.
-    first_day = timezone.localdate()
-    pages = {}
-    for user, extra in (
-        (liaison, [f"/my/projects/{adopted.pk}/contributions/new/"]),
-        (staff, [f"/registry/units/{pairing.unit_id}/"]),
-    ):
-        client = Client()
-        client.force_login(user)
-        pages.update(crawl(client, _seeds() + extra))
-    inputs = _date_inputs(pages)
+    inputs = _date_inputs(crawled["pages"])
     names = {name for _url, name in inputs}
     # The forms with dates are among them: visits, pairings, meetings, milestones,
     # resources, contributions, a unit's leaving date.
@@ -53,7 +39,7 @@ def test_every_date_input_a_persona_reaches_is_limited_to_what_its_form_accepts(
     assert any(name and name.endswith("due_on") for name in names), sorted(names)
 
     today = timezone.localdate()
-    days = {first_day, today}
+    days = crawled["days"] | {today}
     unlimited = [key for key, (low, high) in inputs.items() if not low or not high]
     assert unlimited == [], unlimited
     for (url, name), (low, high) in inputs.items():
@@ -62,4 +48,5 @@ def test_every_date_input_a_persona_reaches_is_limited_to_what_its_form_accepts(
         if name in ("visited_on", "left_on") or name.endswith("done_on"):
             assert high in days, (url, name)
     visit = [v for (url, name), v in inputs.items() if name == "visited_on"]
-    assert {(pairing.started_on.isoformat(), day.isoformat()) for day in days} & set(visit)
+    started_on = crawled["pairing_started_on"].isoformat()
+    assert {(started_on, day.isoformat()) for day in days} & set(visit)

@@ -1,9 +1,7 @@
 """Every page the personas reach is valid HTML by the Nu Html Checker (vnu).
 
-The crawl starts from every route that takes no argument plus the pages of a small but
-complete data set, follows the links on each page as anonymous resident, liaison (bob) and
-office staff (alice), and hands every HTML page to one run of vnu (one JVM start). Any
-error fails the test with its page and line.
+The pages come from the shared crawl (tests/crawl.py) and go to one run of vnu (one JVM
+start). Any error fails the test with its page and line.
 
 vnu comes from npm (``vnu-jar``, pinned in tests/browser/package-lock.json) and runs on
 Debian's ``default-jre-headless``; ``make test`` installs both.
@@ -14,39 +12,16 @@ import os
 import re
 import shutil
 import subprocess
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.test import Client
-from django.utils import timezone
 
-from projects.models import Project, ProgressUpdate, RenewalProposal
-from tests.factories import (
-    AdoptionFactory,
-    JointMeetingFactory,
-    MilestoneFactory,
-    NeedFactory,
-    PairingFactory,
-    ProjectFactory,
-    VisitFactory,
-)
-from tests.urlwalk import app_routes
-from units.models import PartyBranch
-from reminders.models import Notification
+from tests.crawl import Links, crawled  # noqa: F401 - crawled is a fixture
 
 VNU_JAR = (
     Path(__file__).resolve().parent / "browser" / "node_modules" / "vnu-jar" / "build" / "dist"
     / "vnu.jar"
 )
-#: Django's admin is Django's markup, files and the language switch are not pages.
-SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/i18n/", "/accounts/logout/")
-#: Routes that only answer htmx with a fragment of a page, never a page of their own.
-FRAGMENTS = {"/inbox/badge/"}
-#: Enough of each page's query-string variants (filters, pages) to see every state.
-VARIANTS_PER_PATH = 3
-MAX_PAGES_PER_PERSONA = 400
 
 
 def _vnu_command():
@@ -59,76 +34,6 @@ def _vnu_command():
     pytest.skip(f"{missing} is missing: make test installs it")
 
 
-#: Attributes that name other elements by id.
-ID_REFERENCES = ("for", "aria-describedby", "aria-labelledby", "aria-controls", "list", "form")
-
-
-class _Links(HTMLParser):
-    """The page's links, and its id references that lead nowhere (vnu does not check
-    ``aria-describedby``)."""
-
-    def __init__(self):
-        super().__init__()
-        self.hrefs = []
-        self.ids = set()
-        self.references = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a" and attrs.get("href") and "download" not in attrs:
-            self.hrefs.append(attrs["href"])
-        if attrs.get("id"):
-            self.ids.add(attrs["id"])
-        for name in ID_REFERENCES:
-            if name == "for" and tag != "label" or name == "form" and tag == "form":
-                continue
-            for ref in (attrs.get(name) or "").split():
-                self.references.append((self.getpos()[0], tag, name, ref))
-
-    def dangling(self):
-        return [(line, f"“{name}” on <{tag}> names “{ref}”, no element has that id")
-                for line, tag, name, ref in self.references if ref not in self.ids]
-
-
-def _local(href, base):
-    href = urldefrag(href).url
-    if not href or href.startswith(("mailto:", "tel:", "javascript:", "data:")):
-        return None
-    parts = urlsplit(href)
-    if parts.scheme or parts.netloc:
-        return None
-    path = parts.path if parts.path.startswith("/") else base.rsplit("/", 1)[0] + "/" + parts.path
-    if path.startswith(SKIPPED_PREFIXES) or path in FRAGMENTS:
-        return None
-    return path + (f"?{parts.query}" if parts.query else "")
-
-
-def crawl(client, seeds):
-    """Every HTML page reachable from ``seeds`` by following links: {url: html}."""
-    pages, queue, seen, variants = {}, list(seeds), set(seeds), {}
-    while queue and len(pages) < MAX_PAGES_PER_PERSONA:
-        url = queue.pop(0)
-        response = client.get(url)
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        html = response.content.decode()
-        pages[url] = html
-        parser = _Links()
-        parser.feed(html)
-        for href in parser.hrefs:
-            link = _local(href, url)
-            if link is None or link in seen:
-                continue
-            path = link.split("?", 1)[0]
-            if "?" in link:
-                variants[path] = variants.get(path, 0) + 1
-                if variants[path] > VARIANTS_PER_PATH:
-                    continue
-            seen.add(link)
-            queue.append(link)
-    return pages
-
-
 def validate(pages, tmp_path):
     """Run vnu once over all pages; return its errors (and dangling id references) as
     readable lines."""
@@ -138,7 +43,7 @@ def validate(pages, tmp_path):
         path = tmp_path / f"page{n:04d}.html"
         path.write_text(html, encoding="utf-8")
         files[path.name] = (where, html.splitlines())
-        parser = _Links()
+        parser = Links()
         parser.feed(html)
         for line, message in parser.dangling():
             errors.append(f"{where} line {line}: {message}")
@@ -158,89 +63,14 @@ def validate(pages, tmp_path):
     return errors
 
 
-@pytest.fixture
-def data(unit_a, unit_b, liaison, other_liaison, staff):
-    """A small data set in which every kind of page has something to show."""
-    pairing = PairingFactory(unit=unit_a)
-    PairingFactory(unit=unit_b, community=pairing.community)
-    VisitFactory(pairing=pairing)
-    PartyBranch.objects.create(name="测试田头党支部", kind="field", unit=unit_a)
-    PartyBranch.objects.create(name="测试网格党支部", kind="grid", community=pairing.community)
-    meeting = JointMeetingFactory(adoption_open=True)
-    last_year = JointMeetingFactory(held_on=meeting.held_on.replace(year=2025), adoption_open=False)
-    ProjectFactory(community=pairing.community, status=Project.Status.OPEN)
-    adopted = ProjectFactory(
-        community=pairing.community, status=Project.Status.IN_PROGRESS, adopted_count=1
-    )
-    adoption = AdoptionFactory(project=adopted, unit=unit_a, meeting=meeting)
-    MilestoneFactory(project=adopted)
-    MilestoneFactory(project=adopted)
-    MilestoneFactory(project=adopted, done_on=timezone.localdate(), evidence="已验收")
-    ProgressUpdate.objects.create(project=adopted, text="已完成第一批扶手安装", author=liaison)
-    old = ProjectFactory(
-        community=pairing.community, status=Project.Status.COMPLETED, year=2025, adopted_count=1
-    )
-    old_adoption = AdoptionFactory(project=old, unit=unit_a, meeting=last_year)
-    RenewalProposal.objects.create(meeting=meeting, previous_adoption=old_adoption, unit=unit_a)
-    NeedFactory(community=pairing.community)
-    NeedFactory(community=pairing.community, status="accepted")
-    for user in (liaison, other_liaison, staff):
-        Notification.objects.create(user=user, title="走访即将到期", link="/my/pairings/")
-        Notification.objects.create(
-            user=user, title="已读的提醒", link="/my/projects/", read_at=timezone.now()
-        )
-    return {"pairing": pairing, "meeting": meeting, "adoption": adoption}
-
-
-def _seeds():
-    return ["/"] + [
-        route.url() for route in app_routes()
-        if not route.converters and not route.url().startswith(SKIPPED_PREFIXES)
-        and route.url() not in FRAGMENTS
-    ]
-
-
-def _with_errors(client, url):
-    """The form at ``url`` sent empty: the page as it shows field errors."""
-    response = client.post(url, {})
-    assert response.status_code in (200, 400), url
-    assert 'class="error"' in response.content.decode(), url
-    return response.content.decode()
-
-
-def test_it_finds_no_html_errors_on_any_page_the_personas_reach(
-    data, liaison, staff, tmp_path
-):
-    _vnu_command()  # skip early, before the crawl, when vnu cannot run
-    meeting = data["meeting"]
-    extra = [
-        f"/meetings/{meeting.pk}/screen/",
-        f"/office/meetings/{meeting.pk}/qr/",
-        f"/office/meetings/{meeting.pk}/signing-sheet/",
-        f"/office/meetings/{meeting.pk}/record/",
-        f"/office/meetings/{meeting.pk}/renewals/",
-    ]
-    pages = {}
-    for name, user in (("resident", None), ("bob", liaison), ("alice", staff)):
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        for url, html in crawl(client, _seeds() + extra).items():
-            pages[f"{name} {url}"] = html
-    pairing = data["pairing"]
-    for name, user, url in [
-        ("resident", None, "/needs/new/"),
-        ("bob", liaison, f"/my/pairings/{pairing.pk}/visits/new/"),
-        ("alice", staff, "/registry/pairings/new/"),
-    ]:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        pages[f"{name} {url} (sent empty)"] = _with_errors(client, url)
+def test_it_finds_no_html_errors_on_any_page_the_personas_reach(crawled, tmp_path):
+    _vnu_command()  # skip (or fail under REQUIRE_BROWSER) when vnu cannot run
+    pages = crawled["pages"]
     crawled_paths = {key.split(" ", 1)[1].split("?")[0] for key in pages}
     # The crawl reaches every kind of page: public, liaison, office, screen and print.
     for expected in ["/", "/projects/", "/structure/", "/needs/new/", "/my/pairings/",
-                     "/my/projects/", "/inbox/", "/registry/units/", "/office/needs/", *extra]:
+                     "/my/projects/", "/inbox/", "/registry/units/", "/office/needs/",
+                     *crawled["extra"]]:
         assert expected in crawled_paths, expected
     assert any(re.fullmatch(r"/my/pairings/\d+/visits/new/", p) for p in crawled_paths)
     errors = validate(pages, tmp_path)
