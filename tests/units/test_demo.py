@@ -4,7 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from demo import loader as demo
+from demo import loader as demo_loader
+from tests.demodb import demo_in_module, demo  # noqa: F401 - fixtures
 from units.models import Community, District, MemberUnit, Pairing, PartyBranch, Visit
 
 pytestmark = pytest.mark.django_db
@@ -20,16 +21,14 @@ def _snapshot():
 
 
 @pytest.fixture
-def loaded():
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
+def loaded(demo):
+    return demo.output
 
 
 def test_it_prints_the_demo_logins(loaded):
     for username in ["office", "caizheng", "fating"]:
         assert username in loaded
-    assert demo.DEMO_PASSWORD in loaded
+    assert demo_loader.DEMO_PASSWORD in loaded
 
 
 def test_it_is_idempotent(loaded):
@@ -122,6 +121,6 @@ def test_it_records_the_finance_bureaus_visits_to_wanlian(loaded):
 def test_it_creates_the_demo_logins(loaded):
     User = get_user_model()
     office = User.objects.get(username="office")
-    assert office.is_staff and office.is_superuser and office.check_password(demo.DEMO_PASSWORD)
+    assert office.is_staff and office.is_superuser and office.check_password(demo_loader.DEMO_PASSWORD)
     assert User.objects.get(username="caizheng").unit.name == "金山区财政局"
     assert User.objects.get(username="fating").unit.name == "朱泾法庭"
