@@ -66,7 +66,7 @@ INSTALLED_APPS = [
 ]
 
 # Compress HTML in the app (core.middleware.GZipMiddleware: Django's with its BREACH padding) unless a
-# reverse proxy in front does it (COMPRESS_HTML=0 in docker-compose): see the README.
+# reverse proxy in front does it (COMPRESS_HTML=0 in docker-compose): see docs/performance.md.
 COMPRESS_HTML = env_bool("COMPRESS_HTML", True)
 # zlib level for that: 2 costs a third of the CPU of Django's 6 for ~20% more bytes.
 GZIP_LEVEL = int(os.environ.get("GZIP_LEVEL", "2"))
