@@ -8,8 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from core import pagecache
         from accounts import sessions, usercache  # noqa: F401  (they declare their versions)
+        from core import pagecache
 
         pagecache.connect_signals()
         usercache.connect_signals()

@@ -11,10 +11,10 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from units.models import MemberUnit
 from core import exports
 from core.access import liaison_required
 from core.pagecache import cache_public_page
+from units.models import MemberUnit
 
 from . import data, feeds
 from .models import CalendarFeed

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from projects.models import Project, ProgressUpdate, RenewalProposal
+from projects.models import ProgressUpdate, Project, RenewalProposal
 from reminders.models import Notification
 from tests.factories import (
     AdoptionFactory,

@@ -10,7 +10,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from opendata.models import CalendarFeed
 from projects.models import ProgressPhoto, Project, RenewalProposal
+from records.models import Contribution
+from reminders.models import Notification, SmsMessage
 from tests.factories import (
     AdoptionFactory,
     JointMeetingFactory,
@@ -22,9 +25,6 @@ from tests.factories import (
     ResourceFactory,
 )
 from tests.urlwalk import app_routes
-from records.models import Contribution
-from opendata.models import CalendarFeed
-from reminders.models import Notification, SmsMessage
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_htmx.middleware import HtmxDetails
 
-from tests.factories import UserFactory
 from core.access import client_ip, is_liaison, is_office_staff, wants_partial
 from core.context_processors import site
+from tests.factories import UserFactory
 
 
 def _request(**headers):

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from PIL import Image
 
 from demo import article
-from tests.demodb import demo_in_module, demo  # noqa: F401 - fixtures
 from projects.models import Adoption, JointMeeting, ProgressPhoto, ProgressUpdate, Project
+from tests.demodb import demo, demo_in_module  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 

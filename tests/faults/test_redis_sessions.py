@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from core import cache
 from tests.queries import capture_queries
 from tests.redisserver import RedisServer, needs_redis_server, use_as_cache
-from core import cache
 
 pytestmark = [needs_redis_server, pytest.mark.django_db(transaction=True)]
 

@@ -8,11 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core import cache
+from reminders.models import Notification
 from tests.factories import JointMeetingFactory, ProjectFactory
 from tests.queries import capture_queries
 from tests.redisserver import RedisServer, needs_redis_server, use_as_cache
-from core import cache
-from reminders.models import Notification
 
 pytestmark = [needs_redis_server, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from demo import loader as demo_loader
-from tests.demodb import demo_in_module, demo  # noqa: F401 - fixtures
+from tests.demodb import demo, demo_in_module  # noqa: F401 - fixtures
 from units.models import Community, District, MemberUnit, Pairing, PartyBranch, Visit
 
 pytestmark = pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from reminders.models import Reminder
 from tests.factories import (
     CommunityFactory,
     DistrictFactory,
@@ -17,7 +18,6 @@ from tests.factories import (
     VisitFactory,
 )
 from units.models import Pairing
-from reminders.models import Reminder
 
 pytestmark = pytest.mark.django_db
 URL = reverse("reminders:pairing-health")
