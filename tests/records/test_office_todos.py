@@ -38,7 +38,7 @@ def _menu_item(html, href):
 
 def test_it_lists_health_and_contributions_with_their_counts(staff_client, todos):
     html = staff_client.get(reverse("home")).content.decode()
-    health = _menu_item(html, reverse("units:pairing-health"))
+    health = _menu_item(html, reverse("reminders:pairing-health"))
     assert "结对活跃度" in health and '<span class="badge">2<' in health
     contributions = _menu_item(html, reverse("records:contribution-list"))
     assert "投入确认" in contributions and '<span class="badge">3<' in contributions
