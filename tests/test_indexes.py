@@ -184,5 +184,5 @@ def test_it_finds_a_pairings_last_escalation_from_the_subject_index(staff_client
         for i in range(ROWS)
     )
     _analyze(Reminder)
-    found = plans(staff_client, reverse("units:pairing-health"), "reminders_reminder")
+    found = plans(staff_client, reverse("reminders:pairing-health"), "reminders_reminder")
     assert_uses("reminder_subject", found)
