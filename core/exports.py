@@ -5,7 +5,8 @@ before one) is read by Excel, WPS and LibreOffice as a formula: a unit name like
 ``=cmd|' /C calc'!A0`` or a commitment like ``=HYPERLINK(...)`` would run on the office's
 PC. XLSX cells are written with the string type, which keeps the text exactly as typed; CSV
 has no types, so such text gets a leading apostrophe, the mark spreadsheet programs read as
-"this is text" (OWASP's advice for CSV injection).
+"this is text" (OWASP's advice for CSV injection). Every cell also loses the control
+characters a spreadsheet cannot hold (``core.text.printable``).
 """
 
 import csv
@@ -14,6 +15,8 @@ import io
 from django.http import HttpResponse, StreamingHttpResponse
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
+
+from core.text import printable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,6 +30,7 @@ def csv_safe(value):
     """The text as a CSV cell: formula-like text gets a leading apostrophe."""
     if value is None:
         return ""
+    value = printable(value)
     if is_formula_like(value):
         return "'" + value
     return value
@@ -34,7 +38,7 @@ def csv_safe(value):
 
 def append_row(sheet, values):
     """Append one row to an openpyxl sheet, every string stored as a string, never a formula."""
-    sheet.append([None if value is None else value for value in values])
+    sheet.append([printable(value) for value in values])
     for cell in sheet[sheet.max_row]:
         if isinstance(cell.value, str):
             cell.data_type = TYPE_STRING

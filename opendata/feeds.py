@@ -6,7 +6,7 @@ time zone (Asia/Shanghai), which the calendar also declares (``VTIMEZONE`` and
 ``X-WR-TIMEZONE``). UIDs depend only on what an event is about (``milestone-12@…``), so a
 calendar that fetches the feed again updates an event instead of adding a second one.
 User text goes in as TEXT values, which icalendar escapes: a title cannot start a new line
-or a new component.
+or a new component; control characters TEXT cannot hold are dropped (``core.text``).
 """
 
 import datetime
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone
 
+from core.text import printable
 from projects.models import JointMeeting, Milestone, Project
 from units.models import Pairing
 
@@ -35,7 +36,7 @@ def _calendar(name):
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", printable(name))
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     cal.add_component(Timezone.from_tzid(settings.TIME_ZONE))
     return cal
@@ -48,9 +49,9 @@ def _event(uid_value, day, summary, description="", url=None):
     event.add("dtstamp", _stamp())
     event.add("dtstart", day)
     event.add("dtend", day + datetime.timedelta(days=1))
-    event.add("summary", summary)
+    event.add("summary", printable(summary))
     if description:
-        event.add("description", description)
+        event.add("description", printable(description))
     if url:
         event.add("url", url)
     event.add("transp", "TRANSPARENT")

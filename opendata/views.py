@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import exports
 from core.access import liaison_required
+from core.text import printable_tree
 from core.pagecache import cache_public_page
 from units.models import MemberUnit
 
@@ -23,7 +24,7 @@ ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 def _json_response(payload, filename):
-    body = json.dumps(payload, ensure_ascii=False, indent=1, cls=DjangoJSONEncoder)
+    body = json.dumps(printable_tree(payload), ensure_ascii=False, indent=1, cls=DjangoJSONEncoder)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return _stamped(response)

@@ -15,6 +15,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.choices import PleaseChooseMixin
 from core.dates import DatePickerLimitsMixin
+from core.text import PrintableTextMixin
 from units.forms import grouped_communities
 from units.models import Community, District, MemberUnit, Resource
 
@@ -94,7 +95,7 @@ phone_validator = RegexValidator(
 )
 
 
-class NeedForm(PleaseChooseMixin, forms.ModelForm):
+class NeedForm(PrintableTextMixin, PleaseChooseMixin, forms.ModelForm):
     """Residents raise a need. The contact stays private: only office staff see it."""
 
     # Honeypot: hidden from people by CSS, filled in by bots.
@@ -150,7 +151,7 @@ class NeedLookupForm(forms.Form):
         return code
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(PrintableTextMixin, forms.Form):
     reply = forms.CharField(
         label=_("Reason (shown to the resident)"),
         max_length=1000,
@@ -209,7 +210,7 @@ class NeedFilterForm(forms.Form):
         return needs
 
 
-class ProjectForm(PleaseChooseMixin, forms.ModelForm):
+class ProjectForm(PrintableTextMixin, PleaseChooseMixin, forms.ModelForm):
     """Office staff create and edit projects. The status moves only through transitions."""
 
     needs = forms.ModelMultipleChoiceField(
@@ -261,7 +262,7 @@ class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Project.Status.choices)
 
 
-class MilestoneForm(DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm):
+class MilestoneForm(PrintableTextMixin, DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm):
     dates_not_after_today = ("done_on",)
 
     class Meta:
@@ -294,14 +295,14 @@ MAX_PHOTO_PIXELS = 16_000_000
 MAX_REQUEST_PIXELS = 40_000_000
 
 
-class JointMeetingForm(DatePickerLimitsMixin, forms.ModelForm):
+class JointMeetingForm(PrintableTextMixin, DatePickerLimitsMixin, forms.ModelForm):
     class Meta:
         model = JointMeeting
         fields = ["title", "held_on", "venue"]
         widgets = {"held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(PrintableTextMixin, forms.Form):
     commitment = forms.CharField(
         label=_("Our commitment"),
         max_length=2000,
@@ -310,7 +311,7 @@ class AdoptForm(forms.Form):
     )
 
 
-class RecordForm(PleaseChooseMixin, forms.Form):
+class RecordForm(PrintableTextMixin, PleaseChooseMixin, forms.Form):
     """Staff record an adoption on a unit's behalf: type a name, pick it, press Enter."""
 
     unit = forms.CharField(
@@ -359,7 +360,7 @@ class RecordForm(PleaseChooseMixin, forms.Form):
         return f"#{project.pk} {project.title}（{project.community}）"
 
 
-class RenewalConfirmForm(forms.Form):
+class RenewalConfirmForm(PrintableTextMixin, forms.Form):
     commitment = forms.CharField(
         label=_("This year's commitment"),
         max_length=2000,
@@ -480,7 +481,7 @@ def reencode_photo(upload, budget=None):
     return ContentFile(out.getvalue(), name="photo.jpg")
 
 
-class ProgressUpdateForm(forms.Form):
+class ProgressUpdateForm(PrintableTextMixin, forms.Form):
     text = forms.CharField(
         label=_("How is the project going?"),
         max_length=2000,
@@ -496,7 +497,7 @@ class ProgressUpdateForm(forms.Form):
 # --- Two-way matching (双向认领) ----------------------------------------------------------------
 
 
-class ProposeMatchForm(forms.Form):
+class ProposeMatchForm(PrintableTextMixin, forms.Form):
     """Offer a resource for a need: a liaison picks one of their unit's, the office any."""
 
     resource = forms.ModelChoiceField(
@@ -519,7 +520,7 @@ class ProposeMatchForm(forms.Form):
         self.fields["resource"].queryset = resources
 
 
-class MatchDeclineForm(forms.Form):
+class MatchDeclineForm(PrintableTextMixin, forms.Form):
     reason = forms.CharField(
         label=_("reason"),
         max_length=1000,

@@ -5,6 +5,7 @@ from django.utils.translation import pgettext_lazy
 from projects.forms import reencode_photo
 from units.forms import UnitFilterForm
 from core.dates import DatePickerLimitsMixin
+from core.text import PrintableTextMixin
 
 from .models import AnnualAssessment, Contribution
 
@@ -19,7 +20,7 @@ FIELDS_BY_KIND = {
 }
 
 
-class ContributionForm(DatePickerLimitsMixin, forms.ModelForm):
+class ContributionForm(PrintableTextMixin, DatePickerLimitsMixin, forms.ModelForm):
     """Five fields on a phone: what kind, how much, when, a note, a photo if there is one."""
 
     class Meta:
@@ -87,7 +88,7 @@ class CorrectionForm(ContributionForm):
     reason = forms.CharField(label=_("Reason for the correction"), max_length=100)
 
 
-class AssessmentRatingForm(forms.ModelForm):
+class AssessmentRatingForm(PrintableTextMixin, forms.ModelForm):
     class Meta:
         model = AnnualAssessment
         fields = ["rating", "remark"]

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 
+from core.text import printable
 from projects.models import ProgressPhoto
 
 BASE_URL = "https://zhujing.invalid/"
@@ -63,7 +64,7 @@ STYLESHEET = Path(__file__).resolve().parent / "print.css"
 def render_pdf(template_name, context, request=None):
     from weasyprint import CSS, HTML
 
-    html = render_to_string(template_name, {**context, "for_pdf": True}, request=request)
+    html = printable(render_to_string(template_name, {**context, "for_pdf": True}, request=request))
     return HTML(string=html, base_url=BASE_URL, url_fetcher=_fetcher()).write_pdf(
         stylesheets=[CSS(filename=str(STYLESHEET))]
     )

@@ -11,6 +11,7 @@ from core.categories import Category as ProjectCategory
 from core.choices import PleaseChooseMixin
 from core.dates import DatePickerLimitsMixin
 from core.exports import XLSX_CONTENT_TYPE
+from core.text import PrintableTextMixin
 
 from .models import HEALTH_ORDER, Community, District, MemberUnit, Pairing, Resource, Visit
 
@@ -63,7 +64,7 @@ class UnitFilterForm(forms.Form):
         return queryset
 
 
-class MemberUnitForm(PleaseChooseMixin, forms.ModelForm):
+class MemberUnitForm(PrintableTextMixin, PleaseChooseMixin, forms.ModelForm):
     class Meta:
         model = MemberUnit
         fields = [
@@ -85,7 +86,7 @@ class MemberUnitForm(PleaseChooseMixin, forms.ModelForm):
         return phone
 
 
-class DeactivateForm(DatePickerLimitsMixin, forms.Form):
+class DeactivateForm(PrintableTextMixin, DatePickerLimitsMixin, forms.Form):
     """When a unit left the network: today unless a date is given."""
 
     dates_not_after_today = ("left_on",)
@@ -103,7 +104,7 @@ class DeactivateForm(DatePickerLimitsMixin, forms.Form):
         return left_on
 
 
-class CommunityForm(PleaseChooseMixin, forms.ModelForm):
+class CommunityForm(PrintableTextMixin, PleaseChooseMixin, forms.ModelForm):
     class Meta:
         model = Community
         fields = ["name", "kind", "district", "is_active", "signature_brand"]
@@ -125,7 +126,7 @@ def without_hidden_initial(form, *names):
         form.fields[name].show_hidden_initial = False
 
 
-class PairingForm(DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm):
+class PairingForm(PrintableTextMixin, DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm):
     """Pick a community, then its counterpart: a member unit or a partner community.
 
     ``narrow`` limits the counterpart choices to those that can still pair with the
@@ -248,7 +249,7 @@ class PairingForm(DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm):
 # --- Liaison forms ----------------------------------------------------------------
 
 
-class VisitForm(DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm):
+class VisitForm(PrintableTextMixin, DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm):
     """Recording a visit on a phone: five fields, sensible defaults, and the 五百 services."""
 
     services = forms.TypedMultipleChoiceField(
@@ -387,7 +388,7 @@ def grouped_communities(queryset, empty_label=None):
     return [("", empty_label), *choices] if empty_label is not None else choices
 
 
-class ResourceForm(DatePickerLimitsMixin, forms.ModelForm):
+class ResourceForm(PrintableTextMixin, DatePickerLimitsMixin, forms.ModelForm):
     """A unit's resource, on a phone: what, for which kinds of project, where, how much, when.
 
     Office staff get the ``unit`` field too (``with_unit=True``); a liaison's resource is
