@@ -20,8 +20,21 @@ FIELDS_BY_KIND = {
 }
 
 
+STALE_PAGE = _("This page is out of date: reload it and try again.")
+
+
 class ContributionForm(PrintableTextMixin, DatePickerLimitsMixin, forms.ModelForm):
-    """Five fields on a phone: what kind, how much, when, a note, a photo if there is one."""
+    """Five fields on a phone: what kind, how much, when, a note, a photo if there is one.
+
+    An edit carries the row's version its page showed (hidden), so that a change made
+    meanwhile (the office confirming it) is not overwritten."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        required=False,
+        error_messages={"invalid": STALE_PAGE, "min_value": STALE_PAGE},
+    )
 
     class Meta:
         model = Contribution
@@ -58,6 +71,12 @@ class ContributionForm(PrintableTextMixin, DatePickerLimitsMixin, forms.ModelFor
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = STALE_PAGE
+            self.initial.setdefault("version", self.instance.version)
+        else:
+            del self.fields["version"]
         # Only the fields the kind needs: five fields on a phone, not eight.
         self.kind = self._chosen_kind()
         for name in set(KIND_FIELDS) - set(self.kind_fields()):

@@ -5,8 +5,8 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import models, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -19,9 +19,21 @@ def evidence_photo_path(instance, filename):
     return f"contributions/{instance.unit_id}/{secrets.token_hex(8)}.jpg"
 
 
+#: Sane upper bounds of one row, per kind: what a town's member unit could give at once.
+#: Larger figures are typing mistakes (or attacks) that would dwarf every total.
+MAX_FUNDS = 10_000_000  # yuan
+MAX_VALUE = 1_000_000  # yuan, estimated value of goods or a venue
+MAX_PEOPLE = 10_000  # person-times
+MAX_HOURS = 100_000
+
+
 class ContributionQuerySet(models.QuerySet):
     def in_year(self, year):
         return self.filter(contributed_on__year=year)
+
+    def confirmed(self):
+        """Rows the office confirmed: the only ones public figures count."""
+        return self.filter(status=Contribution.Status.CONFIRMED)
 
     def totals(self):
         """Sums by kind, in one query: what a project page or a report shows."""
@@ -80,14 +92,14 @@ class Contribution(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_FUNDS)],
         help_text=_("Funds given, or the estimated value of goods or a venue."),
     )
     people = models.PositiveIntegerField(
         _("volunteers (person-times)"),
         null=True,
         blank=True,
-        validators=[MaxValueValidator(100000)],
+        validators=[MaxValueValidator(MAX_PEOPLE)],
     )
     hours = models.DecimalField(
         _("volunteer hours"),
@@ -95,7 +107,7 @@ class Contribution(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_HOURS)],
     )
     description = models.CharField(_("what was given"), max_length=200, blank=True)
     contributed_on = models.DateField(_("date"), default=today, validators=[DateRange()])
@@ -124,6 +136,9 @@ class Contribution(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    #: Bumped by every change; a page sends the version it showed, and a change based on an
+    #: older one is refused (``confirm``, ``save_if_unchanged``).
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords()
     objects = ContributionQuerySet.as_manager()
@@ -180,21 +195,78 @@ class Contribution(models.Model):
                 errors["amount"] = _("Enter the goods' estimated value in yuan.")
         elif self.kind == kinds.VENUE and not self.description.strip():
             errors["description"] = _("Describe the venue provided.")
+        if (
+            self.kind in (kinds.GOODS, kinds.VENUE)
+            and self.amount is not None
+            and self.amount > MAX_VALUE
+            and "amount" not in errors
+        ):
+            errors["amount"] = _(
+                "An estimated value above %(max)s yuan is not plausible; check the figure."
+            ) % {"max": f"{MAX_VALUE:,}"}
         if errors:
             raise ValidationError(errors)
 
-    def confirm(self, by):
-        """Office staff confirm the row; it is locked from then on. Claims it once."""
+    def confirm(self, by, version):
+        """Office staff confirm the row as they saw it (``version``); it is locked from then
+        on. Returns False, writing nothing, if it was confirmed or changed since."""
         now = timezone.now()
-        claimed = Contribution.objects.filter(pk=self.pk, status=self.Status.RECORDED).update(
-            status=self.Status.CONFIRMED, confirmed_by=by, confirmed_at=now
-        )
-        if claimed:
-            self.status, self.confirmed_by, self.confirmed_at = self.Status.CONFIRMED, by, now
-            # The update above bypasses save(): record the change in the history by hand.
-            self._change_reason = "confirmed"
-            self.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+        with transaction.atomic():
+            claimed = Contribution.objects.filter(
+                pk=self.pk, status=self.Status.RECORDED, version=version
+            ).update(
+                status=self.Status.CONFIRMED,
+                confirmed_by=by,
+                confirmed_at=now,
+                version=F("version") + 1,
+            )
+            if claimed:
+                self.status, self.confirmed_by, self.confirmed_at = self.Status.CONFIRMED, by, now
+                self.version = version + 1
+                # The update above bypasses save(): record the change in the history by hand.
+                self._change_reason = "confirmed"
+                self.save(update_fields=["status", "confirmed_by", "confirmed_at", "version"])
         return bool(claimed)
+
+    def save_if_unchanged(self, version, *, correcting=False):
+        """Save this edit only if the row is still at ``version``, the one its editor saw,
+        and (unless office staff are correcting it) still unconfirmed.
+
+        The conditional UPDATE claims the row first: on PostgreSQL it waits for a
+        confirmation in flight and then finds the version moved on. Returns False, writing
+        nothing, when someone else changed the row first."""
+        rows = Contribution.objects.filter(pk=self.pk, version=version)
+        if not correcting:
+            rows = rows.filter(status=self.Status.RECORDED)
+        with transaction.atomic():
+            if not rows.update(version=F("version") + 1):
+                return False
+            self.version = version + 1
+            self.save()
+        return True
+
+    def changes_since(self, version):
+        """What changed since ``version``, for the person whose change lost: a list of
+        ``(field label, then, now)`` read from the row's history; and who changed it."""
+        history = self.history.order_by("-history_id")
+        then, now = history.filter(version=version).first(), history.first()
+        if then is None or now is None:
+            return [], None
+        changes = []
+        for change in now.diff_against(then, excluded_fields=CHANGE_IGNORED).changes:
+            field = self._meta.get_field(change.field)
+            labels = dict(field.flatchoices) if field.choices else {}
+            changes.append(
+                (
+                    field.verbose_name,
+                    labels.get(change.old, change.old),
+                    labels.get(change.new, change.new),
+                )
+            )
+        return changes, now.history_user
+
+
+CHANGE_IGNORED = ["version", "confirmed_at", "confirmed_by", "recorded_by", "created_at"]
 
 
 class AnnualAssessment(models.Model):

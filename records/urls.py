@@ -25,6 +25,11 @@ urlpatterns = [
     ),
     path("office/contributions/", views.contribution_list, name="contribution-list"),
     path(
+        "office/contributions/confirm/",
+        views.contribution_confirm_many,
+        name="contribution-confirm-many",
+    ),
+    path(
         "office/contributions/<int:pk>/confirm/",
         views.contribution_confirm,
         name="contribution-confirm",

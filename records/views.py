@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
@@ -26,7 +27,13 @@ from projects.models import Project
 from units.models import FOUNDING_YEAR, MemberUnit, Pairing
 
 from . import assessment, report
-from .forms import AssessmentFilterForm, AssessmentRatingForm, ContributionForm, CorrectionForm
+from .forms import (
+    STALE_PAGE,
+    AssessmentFilterForm,
+    AssessmentRatingForm,
+    ContributionForm,
+    CorrectionForm,
+)
 from .models import AnnualAssessment, AssessmentFinalisation, Contribution
 from .pdf import pdf_bytes_response, pdf_response, render_pdf
 
@@ -164,15 +171,35 @@ def contribution_edit(request, pk):
     if request.htmx and request.method == "GET":
         return _kind_refresh(request, form_class, contribution)
     form = form_class(request.POST or None, request.FILES or None, instance=contribution)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        contribution = form.save(commit=False)
+        seen = form.cleaned_data["version"]
+        edited = form.save(commit=False)
         if staff:
-            contribution._change_reason = form.cleaned_data["reason"]
-        contribution.save()
-        messages.success(request, _("Contribution saved."))
-        if staff:
-            return redirect("records:contribution-list")
-        return redirect("records:my-contributions")
+            edited._change_reason = form.cleaned_data["reason"]
+        if edited.save_if_unchanged(seen, correcting=staff):
+            messages.success(request, _("Contribution saved."))
+            if staff:
+                return redirect("records:contribution-list")
+            return redirect("records:my-contributions")
+        # Someone changed the row since this page was shown: nothing was written.
+        contribution = _get_contribution_for_user(request, pk)
+        changed = _changes_message(contribution, seen)
+        if not staff and contribution.is_locked:
+            return render(
+                request,
+                "records/contribution_locked.html",
+                {"contribution": contribution, "changed": changed},
+                status=409,
+            )
+        # The form keeps what this person typed, now based on the row as it is: saving again
+        # is a decision made knowing what changed.
+        data = request.POST.copy()
+        data["version"] = contribution.version
+        form = form_class(data, request.FILES or None, instance=contribution)
+        form.is_valid()
+        form.add_error(None, changed)
+        status = 409
     history = contribution.history.select_related("history_user")[:20] if staff else None
     return render(
         request,
@@ -183,7 +210,26 @@ def contribution_edit(request, pk):
             "target": contribution.target,
             "history": history,
         },
+        status=status,
     )
+
+
+def _changes_message(contribution, seen):
+    """For the person whose change lost: who changed the row meanwhile, and what."""
+    changes, who = contribution.changes_since(seen)
+    parts = "；".join(
+        _("%(field)s: %(then)s → %(now)s")
+        % {"field": field, "then": _shown(then), "now": _shown(now)}
+        for field, then, now in changes
+    )
+    return _(
+        "This contribution was changed by %(who)s after your page was shown, so your change "
+        "was not saved. What changed: %(changes)s."
+    ) % {"who": who or "—", "changes": parts or "—"}
+
+
+def _shown(value):
+    return "—" if value in (None, "") else value
 
 
 @member_required
@@ -202,9 +248,8 @@ def contribution_evidence(request, pk):
     return response
 
 
-@staff_required
-@require_GET
-def contribution_list(request):
+def _contribution_rows(request):
+    """The office's list as it stands: filter by status, a page of rows."""
     status = request.GET.get("status", Contribution.Status.RECORDED)
     contributions = Contribution.objects.select_related(
         "unit", "project", "pairing__community", "recorded_by"
@@ -214,6 +259,20 @@ def contribution_list(request):
     else:
         status = ""
     page = Paginator(contributions, CONTRIBUTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page)
+    for i, row in enumerate(rows):
+        # Where the list continues after this row is confirmed: the row itself when it stays
+        # in the list, else its neighbour (the list of those awaiting confirmation loses it).
+        stays = status != Contribution.Status.RECORDED
+        neighbour = rows[i + 1] if i + 1 < len(rows) else (rows[i - 1] if i else None)
+        row.return_to = row if stays else neighbour
+    return status, page
+
+
+@staff_required
+@require_GET
+def contribution_list(request):
+    status, page = _contribution_rows(request)
     return render(
         request,
         "records/contribution_list.html",
@@ -226,18 +285,82 @@ def contribution_list(request):
     )
 
 
+def _seen_version(value):
+    """The version a page showed, from a form field: a positive int, or None."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
+def _confirm(request, contribution, seen):
+    """Confirm one row as the office saw it; say what happened if it was not the same."""
+    if seen is not None and contribution.confirm(by=request.user, version=seen):
+        return True
+    contribution.refresh_from_db()
+    if contribution.is_locked:
+        messages.info(
+            request,
+            _("“%(what)s” was already confirmed by %(who)s.")
+            % {"what": contribution, "who": contribution.confirmed_by or "—"},
+        )
+    elif seen is None:
+        messages.error(request, STALE_PAGE)
+    else:
+        messages.error(
+            request,
+            _changes_message(contribution, seen)
+            + " "
+            + _("Check it and confirm again."),
+        )
+    return False
+
+
+def _back_to_list(request, anchor=""):
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ) or not target.startswith("/"):
+        target = reverse("records:contribution-list")
+    return redirect(target.split("#", 1)[0] + (f"#{anchor}" if anchor else ""))
+
+
 @staff_required
 @require_POST
 def contribution_confirm(request, pk):
+    """Confirm one row. htmx gets the row back, swapped in place; everyone else returns to
+    the same place in the list (an anchor), not the top of a long page."""
     contribution = _get_contribution_for_user(request, pk)
-    if contribution.confirm(by=request.user):
+    if _confirm(request, contribution, _seen_version(request.POST.get("version", ""))):
         messages.success(request, _("Contribution confirmed and locked."))
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("records:contribution-list")
+    if request.htmx:
+        contribution.return_to = contribution
+        return render(
+            request,
+            "records/contribution_list.html#row",
+            {"c": contribution, "status": "", "row_messages": True},
+        )
+    return _back_to_list(request, request.POST.get("anchor", ""))
+
+
+@staff_required
+@require_POST
+def contribution_confirm_many(request):
+    """Confirm the rows ticked on one page, each as the office saw it (``pk:version``)."""
+    seen = {}
+    for item in request.POST.getlist("items")[:CONTRIBUTIONS_PER_PAGE]:
+        pk, _sep, version = item.partition(":")
+        pk = _seen_version(pk)
+        if pk is not None:
+            seen[pk] = _seen_version(version)
+    confirmed = 0
+    for contribution in Contribution.objects.filter(pk__in=seen).select_related("unit"):
+        if _confirm(request, contribution, seen[contribution.pk]):
+            confirmed += 1
+    if confirmed:
+        messages.success(
+            request, _("%(n)s contributions confirmed and locked.") % {"n": confirmed}
+        )
+    elif not seen:
+        messages.error(request, _("Tick the contributions to confirm first."))
+    return _back_to_list(request)
 
 
 # --- The year-end assessment ---------------------------------------------------------------

@@ -189,6 +189,7 @@ RULES = {
     "records:contribution-evidence": UNIT_A_OR_STAFF,
     "records:contribution-list": STAFF,
     "records:contribution-confirm": STAFF.post(),
+    "records:contribution-confirm-many": STAFF.post(),
     "records:assessment": STAFF,
     "records:assessment-export": STAFF,
     "records:assessment-finalise": STAFF.post(),

@@ -64,7 +64,7 @@ def year_data(unit_a, unit_b, staff):
     VisitFactory(pairing=ended, visited_on=D(2025, 3, 1))
 
     confirmed = make_contribution(unit_a, p1, amount=Decimal("5000"), contributed_on=D(2025, 4, 1))
-    confirmed.confirm(by=staff)
+    confirmed.confirm(by=staff, version=confirmed.version)
     make_contribution(unit_a, pairing=whole_year, amount=Decimal("1200.50"),
                       contributed_on=D(2025, 5, 1))  # fmt: skip
     make_contribution(unit_a, p2, kind="volunteer_hours", amount=None, people=10,

@@ -69,14 +69,14 @@ def test_it_asks_in_chinese_for_what_each_kind_needs(liaison_client, adopted_pro
 def test_it_lets_the_liaison_edit_until_the_office_confirms(liaison_client, liaison, adopted_project):
     contribution = make_contribution(liaison.unit, adopted_project, amount=100)
     url = reverse("records:contribution-edit", args=[contribution.pk])
-    assert liaison_client.post(url, {**FUNDS, "amount": "150"}).status_code == 302
+    assert liaison_client.post(url, {**FUNDS, "amount": "150", "version": 1}).status_code == 302
     contribution.refresh_from_db()
     assert contribution.amount == Decimal("150")
 
 
 def test_it_locks_a_confirmed_contribution(liaison_client, staff, liaison, adopted_project):
     contribution = make_contribution(liaison.unit, adopted_project, amount=100)
-    assert contribution.confirm(by=staff)
+    assert contribution.confirm(by=staff, version=1)
     url = reverse("records:contribution-edit", args=[contribution.pk])
     assert liaison_client.get(url).status_code == 403
     assert liaison_client.post(url, {**FUNDS, "amount": "999"}).status_code == 403
@@ -87,10 +87,10 @@ def test_it_locks_a_confirmed_contribution(liaison_client, staff, liaison, adopt
 def test_only_office_staff_confirm(liaison_client, staff_client, liaison, adopted_project):
     contribution = make_contribution(liaison.unit, adopted_project)
     url = reverse("records:contribution-confirm", args=[contribution.pk])
-    assert liaison_client.post(url).status_code == 403
+    assert liaison_client.post(url, {"version": 1}).status_code == 403
     contribution.refresh_from_db()
     assert contribution.status == Contribution.Status.RECORDED
-    assert staff_client.post(url).status_code == 302
+    assert staff_client.post(url, {"version": 1}).status_code == 302
     contribution.refresh_from_db()
     assert contribution.status == Contribution.Status.CONFIRMED
     assert contribution.confirmed_at is not None
@@ -98,15 +98,18 @@ def test_only_office_staff_confirm(liaison_client, staff_client, liaison, adopte
 
 def test_it_confirms_once(staff, liaison, adopted_project):
     contribution = make_contribution(liaison.unit, adopted_project)
-    assert contribution.confirm(by=staff) is True
-    assert contribution.confirm(by=staff) is False
+    assert contribution.confirm(by=staff, version=1) is True
+    assert contribution.confirm(by=staff, version=1) is False
+    assert contribution.confirm(by=staff, version=2) is False
 
 
 def test_a_staff_correction_keeps_the_history(staff_client, staff, liaison, adopted_project):
     contribution = make_contribution(liaison.unit, adopted_project, amount=100)
-    contribution.confirm(by=staff)
+    contribution.confirm(by=staff, version=1)
     url = reverse("records:contribution-edit", args=[contribution.pk])
-    response = staff_client.post(url, {**FUNDS, "amount": "120", "reason": "票据金额为120元"})
+    response = staff_client.post(
+        url, {**FUNDS, "amount": "120", "reason": "票据金额为120元", "version": 2}
+    )
     assert response.status_code == 302
     contribution.refresh_from_db()
     assert contribution.amount == Decimal("120")
@@ -121,7 +124,7 @@ def test_a_staff_correction_keeps_the_history(staff_client, staff, liaison, adop
 def test_a_staff_correction_needs_a_reason(staff_client, staff, liaison, adopted_project):
     contribution = make_contribution(liaison.unit, adopted_project, amount=100)
     url = reverse("records:contribution-edit", args=[contribution.pk])
-    assert staff_client.post(url, {**FUNDS, "amount": "120"}).status_code == 200
+    assert staff_client.post(url, {**FUNDS, "amount": "120", "version": 1}).status_code == 200
     contribution.refresh_from_db()
     assert contribution.amount == Decimal("100")
 
@@ -172,7 +175,8 @@ def test_switching_kind_clears_what_no_longer_belongs(liaison_client, liaison, a
         liaison.unit, adopted_project, kind="goods", description="大米", amount=800
     )
     url = reverse("records:contribution-edit", args=[contribution.pk])
-    data = {"kind": "volunteer_hours", "people": "3", "hours": "6", "contributed_on": "2026-05-01"}
+    data = {"kind": "volunteer_hours", "people": "3", "hours": "6", "contributed_on": "2026-05-01",
+            "version": 1}
     assert liaison_client.post(url, data).status_code == 302
     contribution.refresh_from_db()
     assert (contribution.amount, contribution.description) == (None, "")
