@@ -1,5 +1,8 @@
 """What the unit's record and the council's annual report show, in a fixed number of queries.
 
+The annual report is public and counts confirmed contributions only; the unit's record
+(its own liaisons and the office) shows every row with its status.
+
 Nothing here names a person: the public report shows units, communities and projects, and
 counts; liaisons' names, phones and emails never appear.
 """
@@ -20,6 +23,8 @@ TOP_PROJECTS = 6
 PHOTOS_PER_PROJECT = 3
 GROWTH_YEARS = 30
 MONEY = DecimalField(max_digits=14, decimal_places=2)
+#: The report is public: it counts only contributions the office confirmed.
+CONFIRMED = Q(contributions__status=Contribution.Status.CONFIRMED)
 
 
 def _photos_by_project(project_ids, per_project):
@@ -104,8 +109,10 @@ def annual_report(year):
     top = list(
         projects.select_related("community")
         .annotate(
-            value=Coalesce(Sum("contributions__amount"), Value(0), output_field=MONEY),
-            contribution_count=Count("contributions"),
+            value=Coalesce(
+                Sum("contributions__amount", filter=CONFIRMED), Value(0), output_field=MONEY
+            ),
+            contribution_count=Count("contributions", filter=CONFIRMED),
         )
         .order_by("-value", "-contribution_count", "status", "title")[:TOP_PROJECTS]
     )
@@ -124,7 +131,7 @@ def annual_report(year):
         "adoptions_new": kinds.get(Adoption.Kind.NEW, 0),
         "adoptions_renewal": kinds.get(Adoption.Kind.RENEWAL, 0),
         "visits": sum(by_month.values()),
-        "totals": Contribution.objects.in_year(year).totals(),
+        "totals": Contribution.objects.confirmed().in_year(year).totals(),
         "category_chart": charts.bars(
             [(label, by_category.get(value, 0)) for value, label in Category.choices]
         ),

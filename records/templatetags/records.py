@@ -8,8 +8,9 @@ register = template.Library()
 
 @register.inclusion_tag("records/_project_totals.html")
 def contribution_totals(project):
-    """What the adopting units put into a project, by kind: totals only, never who entered it."""
-    return {"totals": Contribution.objects.filter(project=project).totals()}
+    """What the adopting units put into a project, by kind: totals only, never who entered it,
+    and only what the office confirmed (a liaison's row is not public until then)."""
+    return {"totals": Contribution.objects.confirmed().filter(project=project).totals()}
 
 
 @register.simple_tag

@@ -25,7 +25,8 @@ def report_data(unit_a, unit_b, liaison, other_liaison):
     pairing = PairingFactory(unit=unit_a, community=community)
     VisitFactory(pairing=pairing, visited_on=datetime.date(YEAR, 3, 3), visitors="李四、赵六")
     make_contribution(unit_a, project, amount=8000, contributed_on=datetime.date(YEAR, 4, 4),
-                      note="经办人李四")  # fmt: skip
+                      note="经办人李四", status="confirmed",
+                      confirmed_at=datetime.datetime(YEAR, 4, 5, tzinfo=datetime.UTC))  # fmt: skip
     ProjectFactory(year=YEAR, status=Project.Status.DRAFT, title="尚未公开的草稿")
     return project
 
@@ -88,7 +89,7 @@ def test_the_report_links_to_the_next_year_until_this_one(anon):
     assert reverse("records:annual-report", args=[YEAR + 1]) in page
 
 
-def test_a_new_contribution_refreshes_the_cached_public_pages(anon, settings, adopted_project, django_capture_on_commit_callbacks):
+def test_a_confirmed_contribution_refreshes_the_cached_public_pages(anon, settings, staff, adopted_project, django_capture_on_commit_callbacks):
     from core import pagecache
 
     settings.PUBLIC_PAGE_CACHE = True
@@ -97,7 +98,10 @@ def test_a_new_contribution_refreshes_the_cached_public_pages(anon, settings, ad
     url = reverse("projects:project-detail", args=[adopted_project.pk])
     assert "认领单位的投入" not in anon.get(url).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        make_contribution(adopted_project.adoptions.get().unit, adopted_project, amount=700)
+        row = make_contribution(adopted_project.adoptions.get().unit, adopted_project, amount=700)
+    assert "认领单位的投入" not in anon.get(url).content.decode(), "not public until confirmed"
+    with django_capture_on_commit_callbacks(execute=True):
+        row.confirm(by=staff, version=row.version)
     assert "认领单位的投入" in anon.get(url).content.decode()
 
 
