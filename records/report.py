@@ -7,7 +7,8 @@ Nothing here names a person: the public report shows units, communities and proj
 counts; liaisons' names, phones and emails never appear.
 """
 
-from django.db.models import Count, DecimalField, Q, Sum, Value
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, Max, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.translation import pgettext_lazy
 
@@ -40,28 +41,51 @@ def _photos_by_project(project_ids, per_project):
     return photos
 
 
-def unit_year(unit, year):
-    """One unit's year: its projects with photos, its visits and its contributions."""
-    adoptions = list(
-        Adoption.objects.filter(unit=unit, project__year=year)
-        .select_related("project__community")
-        .order_by("project__title", "id")
+#: How much of each long list the unit record shows at once (a page on the web, the latest
+#: rows in the PDF): a busy year of 3,000 visits must not make a 30-second PDF.
+ADOPTIONS_SHOWN = 60
+VISITS_PER_PAGE = 30
+CONTRIBUTIONS_PER_PAGE = 30
+COMMUNITIES_SHOWN = 20
+
+
+def unit_year(unit, year, visits_page=1, contributions_page=1):
+    """One unit's year, in bounded work whatever its size: its projects with photos (the
+    first ADOPTIONS_SHOWN), its visits summarised by community with one page of them, and
+    one page of its contributions, newest first; ``totals`` count every contribution."""
+    adoptions = Adoption.objects.filter(unit=unit, project__year=year)
+    shown = list(
+        adoptions.select_related("project__community").order_by("project__title", "id")[
+            :ADOPTIONS_SHOWN
+        ]
     )
-    photos = _photos_by_project([a.project_id for a in adoptions], PHOTOS_PER_PROJECT)
-    for adoption in adoptions:
+    photos = _photos_by_project([a.project_id for a in shown], PHOTOS_PER_PROJECT)
+    for adoption in shown:
         adoption.photos = photos.get(adoption.project_id, [])
+    visits = Visit.objects.filter(pairing__unit=unit, visited_on__year=year)
+    visit_summary = list(
+        visits.order_by()
+        .values("pairing__community__name")
+        .annotate(n=Count("id"), households=Sum("households_visited"), last=Max("visited_on"))
+        .order_by("-n", "pairing__community__name")[:COMMUNITIES_SHOWN]
+    )
     contributions = (
         Contribution.objects.filter(unit=unit)
         .in_year(year)
         .select_related("project", "pairing__community")
-        .order_by("contributed_on", "id")
+        .order_by("-contributed_on", "-id")
     )
     return {
-        "adoptions": adoptions,
-        "visits": Visit.objects.filter(pairing__unit=unit, visited_on__year=year)
-        .select_related("pairing__community")
-        .order_by("visited_on", "id"),
-        "contributions": contributions,
+        "adoptions": shown,
+        "adoptions_total": adoptions.count() if len(shown) == ADOPTIONS_SHOWN else len(shown),
+        "visits": Paginator(
+            visits.select_related("pairing__community").order_by("-visited_on", "-id"),
+            VISITS_PER_PAGE,
+        ).get_page(visits_page),
+        "visit_summary": visit_summary,
+        "contributions": Paginator(contributions, CONTRIBUTIONS_PER_PAGE).get_page(
+            contributions_page
+        ),
         "totals": Contribution.objects.filter(unit=unit).in_year(year).totals(),
     }
 

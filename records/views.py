@@ -504,7 +504,7 @@ def assessment_rate(request, year, unit_pk):
 # --- The unit's record ---------------------------------------------------------------------
 
 
-def _unit_record_context(unit, year):
+def _unit_record_context(unit, year, visits_page=1, contributions_page=1):
     rows = _assessment_rows(year, MemberUnit.objects.filter(pk=unit.pk))
     row = rows[0] if rows else {"figures": assessment.empty_figures(), "assessment": None}
     return {
@@ -512,7 +512,7 @@ def _unit_record_context(unit, year):
         "year": year,
         "figures": row["figures"],
         "assessment": row["assessment"],
-        **report.unit_year(unit, year),
+        **report.unit_year(unit, year, visits_page, contributions_page),
     }
 
 
@@ -521,7 +521,9 @@ def _unit_record_context(unit, year):
 def unit_record(request, pk, year):
     year = _year(year)
     unit = _get_unit_for_record(request, pk)
-    context = _unit_record_context(unit, year)
+    context = _unit_record_context(
+        unit, year, request.GET.get("visits"), request.GET.get("contributions")
+    )
     first = max(unit.joined_year, FOUNDING_YEAR)
     context["years"] = range(timezone.localdate().year, first - 1, -1)
     return render(request, "records/unit_record.html", context)
@@ -530,6 +532,8 @@ def unit_record(request, pk, year):
 @member_required
 @require_GET
 def unit_record_pdf(request, pk, year):
+    """The record as a PDF: the latest page of each long list, the rest summarised, so that
+    typesetting takes a few seconds however busy the unit's year was."""
     year = _year(year)
     unit = _get_unit_for_record(request, pk)
     return pdf_response(
