@@ -6,6 +6,7 @@ and "answer with the partial?". Views, the context processor, the actions and dj
 import them; none re-derives them.
 """
 
+import ipaddress
 from functools import wraps
 
 from django.conf import settings
@@ -50,14 +51,27 @@ def client_ip(request):
     REMOTE_ADDR is the proxy's, so the address comes from X-Forwarded-For: the entry the
     nearest trusted proxy appended. Entries further left were written by the client and
     are never trusted. With no proxy configured, REMOTE_ADDR is used as is (None if unset).
+
+    The trusted entry must be an IP address: when gunicorn is reached directly, the header
+    is the client's own text (``not-an-ip`` made django-axes answer 500 on a failed login),
+    and then the connection's own address is the one to use.
     """
     proxies = getattr(settings, "NUM_PROXIES", 0)
     if proxies > 0:
         forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= proxies:
+        if len(forwarded) >= proxies and _is_ip(forwarded[-proxies]):
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    return remote if remote is None or _is_ip(remote) else None
+
+
+def _is_ip(text):
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def wants_partial(request):

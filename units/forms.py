@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.categories import Category as ProjectCategory
 from core.choices import PleaseChooseMixin
-from core.dates import DatePickerLimitsMixin
+from core.dates import DatePickerLimitsMixin, DateRange
 from core.exports import XLSX_CONTENT_TYPE
 from core.text import PrintableTextMixin
 
@@ -101,6 +101,7 @@ class DeactivateForm(PrintableTextMixin, DatePickerLimitsMixin, forms.Form):
         left_on = self.cleaned_data["left_on"] or timezone.localdate()
         if left_on > timezone.localdate():
             raise forms.ValidationError(_("The date a unit left cannot be in the future."))
+        DateRange()(left_on)  # the model's bounds as a form error, not the database's check
         return left_on
 
 
