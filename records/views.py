@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +20,7 @@ from core.access import (
     staff_required,
 )
 from core.exports import xlsx_response
+from core.params import safe_next, to_id
 from core.pagecache import cache_public_page, current_version
 from projects.access import get_project_for_liaison
 from projects.models import Project
@@ -285,11 +285,6 @@ def contribution_list(request):
     )
 
 
-def _seen_version(value):
-    """The version a page showed, from a form field: a positive int, or None."""
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
-
-
 def _confirm(request, contribution, seen):
     """Confirm one row as the office saw it; say what happened if it was not the same."""
     if seen is not None and contribution.confirm(by=request.user, version=seen):
@@ -314,11 +309,7 @@ def _confirm(request, contribution, seen):
 
 
 def _back_to_list(request, anchor=""):
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ) or not target.startswith("/"):
-        target = reverse("records:contribution-list")
+    target = safe_next(request, request.POST.get("next"), reverse("records:contribution-list"))
     return redirect(target.split("#", 1)[0] + (f"#{anchor}" if anchor else ""))
 
 
@@ -328,7 +319,7 @@ def contribution_confirm(request, pk):
     """Confirm one row. htmx gets the row back, swapped in place; everyone else returns to
     the same place in the list (an anchor), not the top of a long page."""
     contribution = _get_contribution_for_user(request, pk)
-    if _confirm(request, contribution, _seen_version(request.POST.get("version", ""))):
+    if _confirm(request, contribution, to_id(request.POST.get("version", ""))):
         messages.success(request, _("Contribution confirmed and locked."))
     if request.htmx:
         contribution.return_to = contribution
@@ -347,9 +338,9 @@ def contribution_confirm_many(request):
     seen = {}
     for item in request.POST.getlist("items")[:CONTRIBUTIONS_PER_PAGE]:
         pk, _sep, version = item.partition(":")
-        pk = _seen_version(pk)
+        pk = to_id(pk)
         if pk is not None:
-            seen[pk] = _seen_version(version)
+            seen[pk] = to_id(version)
     confirmed = 0
     for contribution in Contribution.objects.filter(pk__in=seen).select_related("unit"):
         if _confirm(request, contribution, seen[contribution.pk]):

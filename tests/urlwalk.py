@@ -64,3 +64,23 @@ def app_routes():
             continue
         seen.setdefault(route.name, route)
     return sorted(seen.values(), key=lambda r: r.name)
+
+
+def form_field_names():
+    """The names of every field of every form the apps define (and the few plain POST
+    parameters views read): what a hostile POST to any route fills in."""
+    import inspect
+
+    from django import forms
+
+    import accounts.forms
+    import projects.forms
+    import records.forms
+    import units.forms
+
+    names = {"next", "version", "items", "anchor", "reason", "text", "commitment"}
+    for module in (accounts.forms, projects.forms, records.forms, units.forms):
+        for _name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, forms.BaseForm) and cls.__module__ == module.__name__:
+                names.update(cls.base_fields)
+    return sorted(names)

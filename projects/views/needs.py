@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -29,6 +28,7 @@ from core.access import (
     staff_required,
     wants_partial,
 )
+from core.params import safe_next
 from core.sharedcache import cache_signed_in_page
 from units.models import Pairing, Resource
 
@@ -176,12 +176,7 @@ def _offerable_resources(request):
 
 
 def _safe_next(request, default):
-    target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
+    return safe_next(request, request.POST.get("next"), default)
 
 
 @staff_required
