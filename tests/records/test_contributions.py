@@ -136,11 +136,12 @@ def test_another_liaison_cannot_see_or_edit_the_row(other_liaison_client, liaiso
 
 
 def test_the_public_project_page_shows_totals_not_who_entered_them(anon, liaison, adopted_project):
-    make_contribution(liaison.unit, adopted_project, amount=Decimal("5000"))
-    make_contribution(liaison.unit, adopted_project, amount=Decimal("1200"))
+    confirmed = {"status": "confirmed", "confirmed_at": datetime.datetime(2026, 6, 2, tzinfo=datetime.UTC)}
+    make_contribution(liaison.unit, adopted_project, amount=Decimal("5000"), **confirmed)
+    make_contribution(liaison.unit, adopted_project, amount=Decimal("1200"), **confirmed)
     make_contribution(
         liaison.unit, adopted_project, kind="volunteer_hours", amount=None, people=12, hours=30,
-        contributed_on=datetime.date(2026, 6, 1), note="张三带队",
+        contributed_on=datetime.date(2026, 6, 1), note="张三带队", **confirmed,
     )  # fmt: skip
     page = anon.get(reverse("projects:project-detail", args=[adopted_project.pk])).content.decode()
     assert "6,200" in page
