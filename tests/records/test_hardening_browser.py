@@ -8,9 +8,7 @@ import datetime
 import pytest
 
 from records.models import Contribution
-from tests.factories import CommunityFactory, PairingFactory
-from tests.records.conftest import make_contribution
-from units.models import Visit
+from tests.records.conftest import busy_year, make_contribution
 
 pytestmark = pytest.mark.browser
 
@@ -61,18 +59,7 @@ def test_the_office_confirms_in_place_and_in_bulk(new_browser_page, staff, many_
 
 @pytest.mark.parametrize("width", [375, 1366])
 def test_the_unit_record_of_a_busy_year_pages_its_lists(new_browser_page, staff, unit_a, width):
-    pairings = [PairingFactory(unit=unit_a, community=CommunityFactory()) for _ in range(3)]
-    days = [datetime.date(YEAR, 1, 1) + datetime.timedelta(days=i * 365 // 300) for i in range(300)]
-    Visit.objects.bulk_create(
-        Visit(pairing=pairings[i % 3], visited_on=day, visitors="走访人", households_visited=2,
-              activities=f"第{i}次走访：慰问困难群众")  # fmt: skip
-        for i, day in enumerate(days)
-    )
-    Contribution.objects.bulk_create(
-        Contribution(unit=unit_a, pairing=pairings[i % 3], kind="goods", amount=100,
-                     description=f"第{i}批慰问品", contributed_on=day)  # fmt: skip
-        for i, day in enumerate(days)
-    )
+    busy_year(unit_a, YEAR, 300)
     page = new_browser_page(width=width, height=812)
     page.sign_in_as(staff)
     page.goto(f"/registry/units/{unit_a.pk}/record/{YEAR}/")

@@ -14,10 +14,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from records.models import Contribution
-from tests.factories import CommunityFactory, PairingFactory
+from tests.records.conftest import busy_year
 from tests.records.test_unit_record import _pdf_text
-from units.models import Visit
 
 pytestmark = pytest.mark.django_db
 
@@ -30,18 +28,7 @@ PDF_SECONDS = 5
 @pytest.fixture
 def busy_unit(unit_a, adopted_project):
     """unit_a with ROWS visits over three pairings and ROWS contributions in YEAR."""
-    pairings = [PairingFactory(unit=unit_a, community=CommunityFactory()) for _ in range(3)]
-    days = [datetime.date(YEAR, 1, 1) + datetime.timedelta(days=i * 365 // ROWS) for i in range(ROWS)]
-    Visit.objects.bulk_create(
-        Visit(pairing=pairings[i % 3], visited_on=day, visitors="走访人", households_visited=2,
-              activities=f"第{i}次走访：慰问困难群众")  # fmt: skip
-        for i, day in enumerate(days)
-    )
-    Contribution.objects.bulk_create(
-        Contribution(unit=unit_a, pairing=pairings[i % 3], kind="goods", amount=100,
-                     description=f"第{i}批慰问品", contributed_on=day)  # fmt: skip
-        for i, day in enumerate(days)
-    )
+    busy_year(unit_a, YEAR, ROWS)
     return unit_a
 
 
