@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 YEAR = datetime.date.today().year - 1
 
-SMALL_TARGETS = """() => [...document.querySelectorAll('main a, main button, main input, main label.pick')]
+SMALL_TARGETS = """() => [...document.querySelectorAll('main a, main button, main input, main label.tick')]
   .filter(e => e.offsetParent !== null && e.type !== 'hidden')
   .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().height])
   .filter(([html, h]) => h < 40 && !html.startsWith('<input type="checkbox"'))"""
@@ -45,7 +45,7 @@ def test_the_office_confirms_in_place_and_in_bulk(new_browser_page, staff, many_
     page.screenshot(f"contributions-confirmed-in-place-{width}", full_page=False)
 
     for contribution in many_rows[12:15]:
-        page.locator(f"#c-{contribution.pk} label.pick").click()
+        page.locator(f"#c-{contribution.pk} label.tick").click()
     page.get_by_role("button", name="确认所选").click()
     page.wait_for_load_state()
     assert "已确认并锁定 3 条投入" in page.content()
