@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('records', '0002_contribution_date_within_sense'),
+        ('records', '0003_contribution_contribution_date'),
     ]
 
     operations = [
