@@ -93,7 +93,8 @@ def test_it_exports_the_assessment_with_a_control_character_in_a_remark(staff_cl
 def test_it_writes_open_data_without_control_characters(anon, meeting_with_hostile_text):
     _meeting, _unit, project = meeting_with_hostile_text
     Project.objects.filter(pk=project.pk).update(status=Project.Status.ADOPTED)
-    csv_text = anon.get(reverse("opendata:projects-csv")).content.decode()
+    response = anon.get(reverse("opendata:projects-csv"))
+    csv_text = b"".join(response.streaming_content).decode()
     assert "修路灯" in csv_text and "\x0b" not in csv_text
     body = anon.get(reverse("opendata:projects-json")).content.decode()
     assert "修路灯" in json.loads(body)["projects"][0]["title"]
