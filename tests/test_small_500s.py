@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from accounts.access import client_ip
+from core.access import client_ip
 from tests.accounts.test_access import _request
 from units.models import MemberUnit
 
