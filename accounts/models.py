@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +22,10 @@ class User(AbstractUser):
         related_name="liaisons",
         help_text=_("Set for a liaison: the member unit this person acts for."),
     )
+    #: The logout epoch: sessions signed in before this moment open nothing. Kept in the
+    #: database, so a cache that comes back with an older copy of a session (Redis restored
+    #: from its append-only file) cannot undo a logout or a deactivation.
+    sessions_valid_after = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -28,16 +34,34 @@ class User(AbstractUser):
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
 
+    def get_session_auth_hash(self):
+        """Django's check of every signed-in request (password hash) plus the logout epoch.
+
+        Django stores this hash in the session at sign-in and compares it on each request;
+        a changed password or a new epoch makes every older session sign nobody in.
+        """
+        epoch = self.sessions_valid_after.isoformat() if self.sessions_valid_after else ""
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash", f"{self.password}\n{epoch}", algorithm="sha256"
+        ).hexdigest()
+
+    def end_sessions(self):
+        """Sign this user out everywhere (logout, deactivation): a new epoch, saved now."""
+        self.sessions_valid_after = timezone.now()
+        self.save(update_fields=["sessions_valid_after"])
+
     def deactivate(self):
-        """Switch the account off, never delete it (history keeps the name); the apps that
-        hold something for the user (a calendar feed) hear of it through ``user_deactivated``
-        in the same transaction. Returns False if it was already off."""
+        """Switch the account off, never delete it (history keeps the name), and end its
+        sessions; the apps that hold something for the user (a calendar feed) hear of it
+        through ``user_deactivated`` in the same transaction. Returns False if it was
+        already off."""
         from .signals import user_deactivated
 
         if not self.is_active:
             return False
         with transaction.atomic():
             self.is_active = False
-            self.save(update_fields=["is_active"])
+            self.sessions_valid_after = timezone.now()
+            self.save(update_fields=["is_active", "sessions_valid_after"])
             user_deactivated.send(sender=type(self), user=self)
         return True

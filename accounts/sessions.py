@@ -1,85 +1,39 @@
-"""Sessions kept in the database and read from the shared Redis cache.
+"""Sessions: Django's ``cached_db`` store behind a middleware that keeps two promises.
 
-Every signed-in page reads the session; from PostgreSQL that was a query costing about a
-fifth of a cached signed-in page. Django's ``cached_db`` store reads it from the cache and
-writes through to the database, but a cache can go stale behind its back: a logout while
-Redis is unreachable deletes the database row and leaves the cached copy, which would sign
-the old cookie in again once Redis is back (or restored from its append-only file).
+- Junk in the session cookie (a NUL byte, any string Django never made) means no session:
+  the key never reaches the cache or PostgreSQL, which refuses a NUL in a query (a 500).
+- A session write that fails after the view has answered (the connection lost, the row
+  deleted by a logout in another tab) is logged and the view's answer stands: a committed
+  write, such as an adoption, is never reported as failed (Django would answer 400).
 
-So the cache keys carry an epoch kept in the database (``core.freshness``): whenever the
-cache refuses a write or a delete, the epoch moves on, and every copy written before is
-never read again (each process rereads the epoch at most once a second). The database stays
-the only truth; the cache can only miss.
-
-Used only with a shared Redis cache (settings): a per-process memory cache would keep a copy
-in the process that did not see the logout.
+Whether a session still signs anyone in is decided in PostgreSQL, not in the cache: see
+``accounts.models.User.sessions_valid_after``, the logout epoch.
 """
 
-from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+import logging
+import re
 
-from accounts import usercache
-from core.freshness.models import MemoisedVersion
+from django.conf import settings
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.db import DatabaseError
 
-KEY_PREFIX = "zhujing.session"
-_epoch = MemoisedVersion("sessions")
+logger = logging.getLogger(__name__)
 
-
-#: What a logout leaves in the cache for a while: a request that read the session from the
-#: database just before the logout can then not put its copy back (it only ``add``s).
-DELETED = "deleted"
-DELETED_SECONDS = 300
+#: What Django's stores make: 32 of ``VALID_KEY_CHARS`` (lowercase letters and digits).
+SESSION_KEY = re.compile(r"[a-z0-9]{32}")
 
 
-class SessionStore(CachedDBStore):
-    cache_key_prefix = KEY_PREFIX
+class SessionMiddleware(DjangoSessionMiddleware):
+    def process_request(self, request):
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if key is not None and not SESSION_KEY.fullmatch(key):
+            key = None  # Django's response then deletes the junk cookie
+        request.session = self.SessionStore(key)
 
-    def _key(self, session_key):
-        return f"{self.cache_key_prefix}:{_epoch.current()}:{session_key}"
-
-    @property
-    def cache_key(self):
-        return self._key(self._get_or_create_session_key())
-
-    def _cache_failed(self):
-        # Copies written before may now be older than the database: never read them again.
-        _epoch.bump_now()
-
-    def load(self):
-        key = self.cache_key
-        if usercache.on():
-            # The signed-in user's cached copies come in the same round trip.
-            user_keys = usercache.session_keys(self.session_key)
-            found = self._cache.get_many([key, *user_keys])
-            data = found.pop(key, None)
-            usercache.prefetched(user_keys, found)
-        else:
-            data = self._cache.get(key)
-        if data == DELETED:
-            self._session_key = None
-            return {}
-        if data is not None:
-            return data
-        stored = self._get_session_from_db()
-        if stored is None:
-            return {}
-        data = self.decode(stored.session_data)
-        self._cache.add(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))
-        return data
-
-    def exists(self, session_key):
-        return super(CachedDBStore, self).exists(session_key)
-
-    def save(self, must_create=False):
-        # The database first (SessionStore of backends.db), then the cache.
-        super(CachedDBStore, self).save(must_create)
-        if self._cache.set(self.cache_key, self._session, self.get_expiry_age()) is False:
-            self._cache_failed()
-
-    def delete(self, session_key=None):
-        if session_key is None:
-            if self.session_key is None:
-                return
-            session_key = self.session_key
-        super(CachedDBStore, self).delete(session_key)
-        if self._cache.set(self._key(session_key), DELETED, DELETED_SECONDS) is False:
-            self._cache_failed()
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except (SessionInterrupted, DatabaseError):
+            logger.warning("session not saved; the answer stands", exc_info=True)
+            return response

@@ -1,0 +1,30 @@
+"""Junk in the session cookie (a NUL, a quote, any length) means no session, never a 500:
+PostgreSQL refuses a NUL in a query's text, so such a key must never reach it."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.urlwalk import app_routes
+
+JUNK = ["abcdefgh\x00ijklmnop", "\x00" * 32, "x" * 4000, "'; DROP TABLE django_session; --", "é" * 32]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("junk", JUNK)
+def test_it_answers_every_page_without_a_500_for_a_junk_session_cookie(junk):
+    client = Client(raise_request_exception=False)
+    failures = []
+    for route in app_routes():
+        client.cookies[settings.SESSION_COOKIE_NAME] = junk
+        status = client.get(route.url()).status_code
+        if status >= 500:
+            failures.append((route.name, status))
+    assert failures == []
+
+
+@pytest.mark.django_db
+def test_it_shows_the_public_board_to_a_nul_cookie_as_to_anyone(anon):
+    anon.cookies[settings.SESSION_COOKIE_NAME] = "abcdefgh\x00ijklmnop"
+    response = anon.get("/")
+    assert response.status_code == 200
