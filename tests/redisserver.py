@@ -17,19 +17,22 @@ HAS_REDIS_SERVER = shutil.which("redis-server") is not None
 needs_redis_server = pytest.mark.skipif(not HAS_REDIS_SERVER, reason="needs redis-server on PATH")
 
 
-def redis_cache_backend(settings):
-    """The cache backend the settings use for Redis (they use local memory without one)."""
-    backend = settings.CACHES["default"]["BACKEND"]
-    return backend if "redis" in backend.lower() else "core.cache.FailSoftRedisCache"
+def redis_session_engine():
+    """The session engine the settings choose when a Redis cache is configured."""
+    return "django.contrib.sessions.backends.cached_db"
 
 
 def use_as_cache(settings, server):
     """Point the page cache (turned on) at ``server``, with the settings' Redis backend."""
     settings.CACHES = {
         "default": {
-            "BACKEND": redis_cache_backend(settings),
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": server.url(),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
     settings.PUBLIC_PAGE_CACHE = True

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     *(["core.middleware.GZipMiddleware"] if COMPRESS_HTML else []),
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.sessions.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -168,24 +168,35 @@ AUTH_PASSWORD_VALIDATORS = [
 # REDIS_URL is the Celery broker; CACHE_REDIS_URL the cache (by default the same Redis).
 # In production give the cache its own Redis with an LRU limit (docker-compose.yml), so a
 # full cache evicts pages and never refuses the broker's writes. The cache fails soft
-# (core.cache): with Redis down every page is built from the database.
+# (django-redis' IGNORE_EXCEPTIONS): with Redis down every page is built from the database.
+# Each layer on top of it has its own switch; docs/caching.md describes them.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL", "") or REDIS_URL
 if CACHE_REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "core.cache.FailSoftRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": CACHE_REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "zhujing"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 2,
+                "SOCKET_TIMEOUT": 2,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Sessions live in the database; with a shared Redis cache they are read through it
-# (accounts.sessions), never through a per-process memory cache that a logout elsewhere
-# would not reach.
-SESSION_ENGINE = "accounts.sessions" if CACHE_REDIS_URL else "django.contrib.sessions.backends.db"
+# Sessions in the database, read through a shared Redis cache when there is one (never
+# through a per-process memory cache, which a logout in another process would not reach).
+# Whether a session still signs someone in is checked against the logout epoch kept in
+# PostgreSQL (accounts.models.User.sessions_valid_after), so a restored cache undoes no logout.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Public pages cached whole for anonymous visitors (core.pagecache); every committed
 # change to a registry or project model invalidates them, the TTL bounds the rest.

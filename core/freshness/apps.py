@@ -14,7 +14,7 @@ class FreshnessConfig(AppConfig):
 def start_afresh(**kwargs):
     """After every ``migrate`` (each deploy runs one) and ``flush``, every version moves on:
     nothing a cache holds from older code, or from a database since recreated, is read again.
-    The apps' own versions (accounts' users, inbox and sessions) are declared when their
+    The apps' own versions (accounts' users and inbox) are declared when their
     ``ready()`` imports the modules that hold them, before any ``migrate`` runs.
     """
     from core import pagecache  # noqa: F401  (it declares its version)
