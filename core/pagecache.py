@@ -1,27 +1,39 @@
-"""Whole-page cache for what anonymous visitors see of the public pages.
+"""Whole pages from the shared cache: one decorator, ``shared_page``, for what many people see alike.
 
-Residents open the project board and project pages from a QR code or a WeChat link, all
-at once when the joint meeting is shown; those pages are the same for every anonymous
-visitor except for the CSRF token (the language switch and htmx need it). So the page is
-cached with a placeholder where the token was, and each visitor gets their own token put
-back in. Signed-in users, pages with flash messages and anything but a plain 200 answer
-bypass the cache.
+Residents open the project board and project pages from a QR code or a WeChat link, all at
+once when the joint meeting is shown; every office staff member sees the same registry; a
+liaison's board is the resident's board with another header. So a page is rendered once per
+*audience* and cached:
+
+- anonymous visitors are one audience; the copy is the whole page;
+- signed-in users (only where the view says ``signed_in=True``) share a copy per role (office
+  staff, liaison) and, with ``per_unit=True``, per liaison's unit. Their copy is rendered with
+  an explicit slot instead of the site header (``base.html`` writes ``HEADER_SLOT`` when the
+  request carries ``header_slot``): each request renders its own header
+  (``components/site_header.html``: name, unread badge, logout form) into the slot. Nothing is
+  cut out of rendered HTML, and a page whose copy does not hold exactly one slot is not stored.
+
+Every copy holds a placeholder where the CSRF token was; each visitor gets their own token.
+Pages with flash messages and anything but a plain 200 answer bypass the cache. Access checks
+stay in the view's decorators, which run before this one.
 
 Freshness: every save or delete of a registry, project or record model (``units``,
-``projects``, ``records``) bumps a version counter in the database (``core.freshness``)
-as soon as the write commits, and the version is part of every key. Each process rereads it at
+``projects``, ``records``) bumps a version counter in the database (``core.freshness``) as
+soon as the write commits, and the version is part of every key. Each process rereads it at
 most once a second (``VERSION_MEMO_SECONDS``), and the writing process at once after its
-commit, so a new adoption shows within a second. Redis down, restarted with its old data or
-flushed: the cache can only miss, never serve a page older than the last committed write.
-Writes that send no signal (``QuerySet.update``) call ``bump_version()`` themselves;
-``PUBLIC_PAGE_TTL`` bounds any that don't.
+commit. Redis down, restarted with its old data or flushed: the cache can only miss, never
+serve a page older than the last committed write. Writes that send no signal
+(``QuerySet.update``) call ``bump_version()`` themselves; ``PUBLIC_PAGE_TTL`` bounds any that
+don't. Signed-in keys add today's date, for pages that colour overdue items.
 
 Bounded keys: a key is built from the path, the language, whether htmx asked for a partial,
-and the query parameters the view declared (``params``), never from raw headers. Other
-parameters are redirected away (a WeChat share adds ``?from=...``); a page is stored only
-when the view reported (``canonical_query``) that it used exactly the values asked for, so
-junk values (``?year=abc``, ``?district=007``, a page past the end, any search text) are
-answered fresh and never stored: the number of cached variants is bounded by the data.
+the audience and the query parameters, never from raw headers. For anonymous visitors,
+parameters the view did not declare (``params``) are redirected away (a WeChat share adds
+``?from=...``); a page is stored only when the view reported (``canonical_query``) that it
+used exactly the values asked for, so junk values (``?year=abc``, a page past the end, any
+search text) are answered fresh and never stored.
+
+Switch: ``PUBLIC_PAGE_CACHE`` (docs/caching.md).
 """
 
 import hashlib
@@ -33,18 +45,26 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+from django.contrib.messages import get_messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.cache import patch_vary_headers
 from simple_history.models import HistoricalChanges
 
-from core.access import wants_partial
+from core.access import is_liaison, is_office_staff, wants_partial
 from core.freshness.models import MemoisedVersion
 
 logger = logging.getLogger(__name__)
 
 VERSION_NAME = "public-pages"
 PLACEHOLDER = "__csrf-token-placeholder__"
+#: What a shared signed-in copy holds where the header goes. An HTML comment: user text is
+#: escaped on the way into a template, so no user can write it.
+HEADER_SLOT = mark_safe("<!--zhujing:site-header-->")
+HEADER_TEMPLATE = "components/site_header.html"
 WATCHED_APPS = {"units", "projects", "records"}
 _TOKEN = re.compile(
     r'(?:name="csrfmiddlewaretoken" value="|"X-CSRFToken": ")([A-Za-z0-9]{32,64})"'
@@ -124,13 +144,8 @@ def connect_signals():
     post_delete.connect(_on_change, dispatch_uid="pagecache-delete")
 
 
-def _cacheable_request(request):
-    return (
-        getattr(settings, "PUBLIC_PAGE_CACHE", True)
-        and request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
-        and "messages" not in request.COOKIES
-    )
+def _on():
+    return getattr(settings, "PUBLIC_PAGE_CACHE", True)
 
 
 def _normal_query(pairs):
@@ -151,16 +166,33 @@ def canonical_query(request, pairs):
     request._page_cache_query = _normal_query(pairs)
 
 
-def _key(request):
+def audience(user, per_unit=False):
+    """Who may get the same copy of a page as ``user``: "public" for anonymous visitors."""
+    if not user.is_authenticated:
+        return "public"
+    parts = []
+    if is_office_staff(user):
+        parts.append("staff")
+    if is_liaison(user):
+        parts.append(f"unit-{user.unit_id}" if per_unit else "liaison")
+    if user.is_superuser:
+        parts.append("super")
+    return "+".join(parts) or "member"
+
+
+def _key(request, who):
     parts = [
         str(current_version()),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         request.path,
         _asked_query(request),
         "partial" if wants_partial(request) else "page",
+        who,
     ]
+    if who != "public":
+        parts.append(timezone.localdate().isoformat())
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"public-page:{digest}"
+    return f"page:{digest}"
 
 
 def _redirect_to_known(request, params):
@@ -171,12 +203,14 @@ def _redirect_to_known(request, params):
     return HttpResponseRedirect(request.path + (f"?{urlencode(known)}" if known else ""))
 
 
-def _template_for_cache(response):
+def _shared_copy(request, response, slot):
+    """What others may get of this answer: (parts around the header slot, headers), or None."""
     if (
         response.status_code != 200
         or response.streaming
         or response.cookies
         or response.has_header("Cache-Control")
+        or getattr(request, "_page_cache_query", "") != _asked_query(request)
     ):
         return None
     html = response.content.decode(response.charset)
@@ -185,41 +219,79 @@ def _template_for_cache(response):
         return None  # a token we could not find: never hand it to someone else
     for token in tokens:
         html = html.replace(token, PLACEHOLDER)
-    return html
+    parts = html.split(HEADER_SLOT) if slot else [html]
+    if len(parts) != (2 if slot else 1):
+        return None  # no slot (a partial), or one the page wrote twice
+    headers = {"Content-Type": response["Content-Type"]}
+    vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
+    return parts, headers, vary
 
 
-def cache_public_page(view=None, *, params=()):
-    """Serve anonymous visitors a cached copy of the page (see the module's docstring).
+def _from_copy(request, copy):
+    parts, headers, vary = copy
+    header = render_to_string(HEADER_TEMPLATE, request=request) if len(parts) == 2 else ""
+    html = header.join(parts).replace(PLACEHOLDER, get_token(request))
+    response = HttpResponse(html, headers["Content-Type"])
+    if vary:
+        patch_vary_headers(response, vary)
+    response["X-Page-Cache"] = "hit"
+    return response
 
-    ``@cache_public_page`` for a page without parameters; ``@cache_public_page(params=(...))``
-    for one with filters, whose view then calls ``canonical_query``.
+
+def _fill_header_slot(request, response):
+    """This user's header into the slot of the answer just rendered for them."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return
+    html = response.content.decode(response.charset)
+    if HEADER_SLOT in html:
+        header = render_to_string(HEADER_TEMPLATE, request=request)
+        response.content = header.join(html.split(HEADER_SLOT, 1))
+
+
+def shared_page(view=None, *, params=(), signed_in=False, per_unit=False):
+    """Serve a page from the copy its audience shares (see the module's docstring).
+
+    ``@shared_page`` caches what anonymous visitors see of a page without parameters;
+    ``params=(...)`` declares the filters whose view calls ``canonical_query``;
+    ``signed_in=True`` shares the page among users of one role too, ``per_unit=True`` among
+    the liaisons of one unit. Put it below the access-check decorators.
     """
     if view is None:
-        return lambda view: cache_public_page(view, params=params)
+        return lambda view: shared_page(view, params=params, signed_in=signed_in, per_unit=per_unit)
+    signed_in = signed_in or per_unit
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not _cacheable_request(request):
+        anonymous = not request.user.is_authenticated
+        if (
+            not _on()
+            or request.method not in ("GET", "HEAD")
+            or not (anonymous or signed_in)
+            or len(get_messages(request)) > 0
+        ):
             return view(request, *args, **kwargs)
-        redirect = _redirect_to_known(request, params)
-        if redirect is not None:
-            return redirect
-        key = _key(request)
-        hit = cache.get(key)  # the cache fails soft (core.cache): down means a miss
-        if hit is not None:
-            html, content_type, vary = hit
-            response = HttpResponse(html.replace(PLACEHOLDER, get_token(request)), content_type)
-            if vary:
-                patch_vary_headers(response, vary)
-            response["X-Page-Cache"] = "hit"
-            return response
-        response = view(request, *args, **kwargs)
-        html = _template_for_cache(response)
-        if html is not None and getattr(request, "_page_cache_query", "") == _asked_query(request):
-            vary = [v.strip() for v in response.get("Vary", "").split(",") if v.strip()]
-            # A set that failed answers False (core.cache); Django's backends answer None.
-            if cache.set(key, (html, response["Content-Type"], vary), _ttl()) is not False:
-                response["X-Page-Cache"] = "miss"
+        if anonymous:
+            redirect = _redirect_to_known(request, params)
+            if redirect is not None:
+                return redirect
+        key = _key(request, audience(request.user, per_unit))
+        copy = cache.get(key)  # the cache fails soft: down means a miss
+        if copy is not None:
+            return _from_copy(request, copy)
+        if not anonymous:
+            request.header_slot = HEADER_SLOT  # base.html leaves the header's place empty
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            request.header_slot = None  # error pages rendered after this get their header
+        copy = _shared_copy(request, response, slot=not anonymous)
+        stored = copy is not None and len(get_messages(request)) == 0
+        if stored:
+            cache.set(key, copy, _ttl())
+        if not anonymous:
+            _fill_header_slot(request, response)
+        if stored:
+            response["X-Page-Cache"] = "miss"
         return response
 
     return wrapped

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core import exports
 from core.access import liaison_required
 from core.text import printable_tree
-from core.pagecache import cache_public_page
+from core.pagecache import shared_page
 from units.models import MemberUnit
 
 from . import data, feeds
@@ -39,7 +39,7 @@ def _stamped(response):
 
 
 @require_GET
-@cache_public_page
+@shared_page
 def index(request):
     files = [
         ("projects.csv", reverse("opendata:projects-csv"), _("Public projects, one per row (CSV, UTF-8 with BOM for Excel).")),

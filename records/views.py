@@ -21,7 +21,7 @@ from core.access import (
 )
 from core.exports import xlsx_response
 from core.params import safe_next, to_id
-from core.pagecache import cache_public_page, current_version
+from core.pagecache import current_version, shared_page
 from projects.access import get_project_for_liaison
 from projects.models import Project
 from units.models import FOUNDING_YEAR, MemberUnit, Pairing
@@ -547,7 +547,7 @@ def _report_context(request, year):
 
 
 @require_GET
-@cache_public_page
+@shared_page
 def annual_report(request, year):
     year = _year(year)
     return render(request, "records/annual_report.html", _report_context(request, year))

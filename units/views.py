@@ -30,9 +30,8 @@ from core.access import (
     staff_required,
     wants_partial,
 )
-from core.pagecache import cache_public_page, canonical_query
+from core.pagecache import canonical_query, shared_page
 from core.params import to_id
-from core.sharedcache import cache_signed_in_page
 
 from . import actions, dataio, diagram, stats
 from .forms import (
@@ -85,7 +84,7 @@ def _active_pairings_count(field):
 
 
 @staff_required
-@cache_signed_in_page
+@shared_page(signed_in=True)
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     units = form.filter(
@@ -334,7 +333,7 @@ def pairing_end(request, pk):
 
 
 @staff_required
-@cache_signed_in_page
+@shared_page(signed_in=True)
 def community_list(request):
     communities = (
         Community.objects.select_related("district")
@@ -421,7 +420,7 @@ def _get_pairing_for_user(request, pk):
 
 @liaison_required
 @require_GET
-@cache_signed_in_page(per_unit=True)
+@shared_page(per_unit=True)
 def my_pairings(request):
     unit = request.user.unit
     today = timezone.localdate()
@@ -570,7 +569,7 @@ def web_manifest(request):
 
 
 @require_GET
-@cache_public_page(params=("district",))
+@shared_page(params=("district",))
 def structure(request):
     """The "1+5+N" organisation drawn as an SVG, with the same data as text below it.
 
@@ -590,7 +589,7 @@ def structure(request):
 
 
 @require_GET
-@cache_public_page
+@shared_page
 def statistics(request):
     return render(request, "units/stats.html", stats.registry_statistics())
 
@@ -847,7 +846,7 @@ RESOURCE_BOARD_PARAMS = ("kind", "category", "district", "page")
 
 
 @require_GET
-@cache_public_page(params=RESOURCE_BOARD_PARAMS)
+@shared_page(params=RESOURCE_BOARD_PARAMS)
 def resource_board(request):
     """资源清单, public: what the units offer. The unit's name is public; no person's contact."""
     form = ResourceFilterForm(request.GET or None)

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.pagecache import shared_page
 from core.access import (
     liaison_required,
 )
-from core.sharedcache import cache_signed_in_page
 
 from .. import actions
 from ..access import get_project_for_liaison
@@ -112,7 +112,7 @@ def _with_done_forms(milestones):
 
 
 @liaison_required
-@cache_signed_in_page(per_unit=True)
+@shared_page(per_unit=True)
 def my_projects(request):
     today = timezone.localdate()
     projects = list(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pagecache import shared_page
 from core.access import (
     is_office_staff,
     liaison_required,
@@ -29,7 +30,6 @@ from core.access import (
     wants_partial,
 )
 from core.params import safe_next
-from core.sharedcache import cache_signed_in_page
 from units.models import Pairing, Resource
 
 from .. import actions, lists, matching
@@ -66,7 +66,7 @@ def _matches_of_need(status):
 @staff_required
 @never_cache
 @require_GET
-@cache_signed_in_page
+@shared_page(signed_in=True)
 def need_inbox(request):
     form = NeedFilterForm(request.GET or None)
     linkable = Project.objects.exclude(

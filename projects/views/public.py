@@ -22,12 +22,8 @@ from core.access import (
     is_office_staff,
     wants_partial,
 )
-from core.pagecache import (
-    cache_public_page,
-    canonical_query,
-)
+from core.pagecache import canonical_query, shared_page
 from core.params import to_id
-from core.sharedcache import cache_signed_in_page
 from units.models import Community, MemberUnit, Pairing
 
 from ..forms import (
@@ -60,8 +56,7 @@ from .common import (
 
 
 @require_GET
-@cache_public_page(params=BOARD_PARAMS)
-@cache_signed_in_page
+@shared_page(params=BOARD_PARAMS, signed_in=True)
 def project_list(request):
     include_drafts = is_office_staff(request.user)
     visible = Project.objects.all() if include_drafts else Project.objects.public()
@@ -116,8 +111,7 @@ def project_list(request):
 
 
 @require_GET
-@cache_public_page
-@cache_signed_in_page
+@shared_page(signed_in=True)
 def project_detail(request, pk):
     project = _get_project_for_user(request, pk)
     adoptions = list(project.adoptions.select_related("unit").order_by("recorded_at", "id"))
@@ -175,13 +169,15 @@ def _claim_need_slot(key):
     The count goes up before the need is saved, in one atomic ``incr``: a burst of
     concurrent submissions gets exactly ``NEED_RATE_LIMIT`` through, never more.
     """
-    cache.add(key, 0, NEED_RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
+    for _attempt in range(2):  # again if the count expired between add and incr
         cache.add(key, 0, NEED_RATE_WINDOW)
-        count = cache.incr(key)
-    return count <= NEED_RATE_LIMIT
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            continue
+        # None: the cache is down (it fails soft) and cannot count; as without one.
+        return count is None or count <= NEED_RATE_LIMIT
+    return True  # a cache that stores nothing (full) cannot count either
 
 
 @require_http_methods(["GET", "POST"])
@@ -278,7 +274,7 @@ def progress_photo(request, pk):
 
 
 @require_GET
-@cache_public_page
+@shared_page
 def home(request):
     """The front door: the network in numbers, and where each kind of visitor goes next."""
     year = timezone.localdate().year
