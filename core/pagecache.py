@@ -294,4 +294,6 @@ def shared_page(view=None, *, params=(), signed_in=False, per_unit=False):
             response["X-Page-Cache"] = "miss"
         return response
 
+    #: Who shares this page's copies, for the tests that walk every shared page.
+    wrapped.shared_page = "unit" if per_unit else "role" if signed_in else "public"
     return wrapped
