@@ -33,7 +33,8 @@ parameters the view did not declare (``params``) are redirected away (a WeChat s
 used exactly the values asked for, so junk values (``?year=abc``, a page past the end, any
 search text) are answered fresh and never stored.
 
-Switch: ``PUBLIC_PAGE_CACHE`` (docs/caching.md).
+Switches: ``PUBLIC_PAGE_CACHE`` (every copy), ``SIGNED_IN_PAGE_CACHE`` (the signed-in
+audiences' copies), ``PUBLIC_PAGE_TTL`` (docs/caching.md).
 """
 
 import hashlib
@@ -114,14 +115,13 @@ def per_version(fn):
     Recomputed after any committed change to a watched model (seen here within
     ``VERSION_MEMO_SECONDS``); only the current version's value is kept. For reads every
     request of a kind makes and none changes (the open meeting, the open projects offered
-    to the loser of a race). Off with ``PUBLIC_PAGE_CACHE``: tests that roll back never
-    move the version.
+    to the loser of a race). Off with ``VERSION_MEMO``.
     """
     memo = {}
 
     @wraps(fn)
     def wrapped():
-        if not getattr(settings, "PUBLIC_PAGE_CACHE", True):
+        if not settings.VERSION_MEMO:
             return fn()
         version = current_version()
         value = memo.get(version, _MISSING)
@@ -144,8 +144,8 @@ def connect_signals():
     post_delete.connect(_on_change, dispatch_uid="pagecache-delete")
 
 
-def _on():
-    return getattr(settings, "PUBLIC_PAGE_CACHE", True)
+def _on(anonymous):
+    return settings.PUBLIC_PAGE_CACHE and (anonymous or settings.SIGNED_IN_PAGE_CACHE)
 
 
 def _normal_query(pairs):
@@ -264,7 +264,7 @@ def shared_page(view=None, *, params=(), signed_in=False, per_unit=False):
     def wrapped(request, *args, **kwargs):
         anonymous = not request.user.is_authenticated
         if (
-            not _on()
+            not _on(anonymous)
             or request.method not in ("GET", "HEAD")
             or not (anonymous or signed_in)
             or len(get_messages(request)) > 0

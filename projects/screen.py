@@ -6,11 +6,12 @@ committed change: their key holds the data version kept in the database
 and a meeting edit bump in their own transaction, so a Redis that lost a write or came
 back with old data cannot show old totals. The rendered HTML is cached beside them under
 the same version, so a poll costs one cache read and no template rendering. With the cache
-down both are simply built from the database.
+down both are simply built from the database. Off with ``SCREEN_CACHE``.
 """
 
 import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
 from django.http import HttpResponse
@@ -35,7 +36,7 @@ def screen_cache_key(meeting_id):
 def screen_stats(meeting_pk):
     """Totals for the projector, from the cache; one rebuild per TTL or adoption."""
     key = screen_cache_key(meeting_pk)
-    stats = cache.get(key)
+    stats = cache.get(key) if settings.SCREEN_CACHE else None
     if stats is not None:
         return stats
     meeting = get_object_or_404(JointMeeting, pk=meeting_pk)
@@ -102,7 +103,7 @@ def render_screen(template, meeting_pk):
     totals' key, so it moves with every committed change and lives no longer than they do.
     """
     key = f"{screen_cache_key(meeting_pk)}:html:{template}:{get_language()}"
-    html = cache.get(key)
+    html = cache.get(key) if settings.SCREEN_CACHE else None
     if html is None:
         html = render_to_string(template, screen_context(screen_stats(meeting_pk)))
         cache.set(key, html, SCREEN_TTL)

@@ -1,7 +1,10 @@
 """Personas: alice is office staff, bob the liaison of unit_a, carol the liaison of unit_b.
 
 The suite runs on PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set (CI sets
-both), and on SQLite otherwise.
+both), and on SQLite otherwise. It runs what ships: the page cache, the user cache and
+(with REDIS_URL) sessions read through Redis are on, as in production, and ``on_commit``
+callbacks run where production runs them. ``ZHUJING_TEST_CACHES=off`` turns the caches off
+for the small second run in .ci/run.
 """
 
 import os
@@ -9,10 +12,15 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.test import Client
 
+from tests import oncommit
 from tests.factories import PASSWORD, MemberUnitFactory, UserFactory
+from core.freshness.apps import start_afresh
 from core.freshness.models import MemoisedVersion
+
+CACHES_ON = os.environ.get("ZHUJING_TEST_CACHES", "on") != "off"
 
 
 @pytest.fixture(autouse=True)
@@ -20,13 +28,13 @@ def _chinese_and_plain_static(settings, tmp_path):
     settings.LANGUAGE_CODE = "zh-hans"
     # Real hashing (PBKDF2, a million rounds) made each login and user factory cost ~0.3 s.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests roll back instead of committing, so the public page cache would never see a
-    # change; tests/test_pagecache.py turns it on where it is the subject.
-    settings.PUBLIC_PAGE_CACHE = False
-    settings.USER_CACHE = False  # the same: tests/faults/test_user_cache.py turns it on
-    # Sessions in the database, as without Redis, so query counts are the same with and
-    # without REDIS_URL; tests/faults/test_redis_sessions.py reads them through Redis.
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    if not CACHES_ON:
+        settings.PUBLIC_PAGE_CACHE = False
+        settings.SIGNED_IN_PAGE_CACHE = False
+        settings.VERSION_MEMO = False
+        settings.SCREEN_CACHE = False
+        settings.USER_CACHE = False
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     settings.MEDIA_ROOT = tmp_path / "media"
     # Each test starts with an empty database: no data version this process remembers
     # from an earlier test may stand for it.
@@ -35,6 +43,59 @@ def _chinese_and_plain_static(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+
+
+@pytest.fixture(autouse=True)
+def _caches_as_in_production(request):
+    """For a test that uses the database: every data version moves on as it begins (as after
+    a deploy's migrate), so nothing a cache or a process's memo holds from an earlier test
+    is read again; and on_commit callbacks run as each request begins and ends
+    (tests/oncommit.py). Set up after the database, so torn down before it."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None and DATABASE_FIXTURES.isdisjoint(request.fixturenames):
+        yield
+        return
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or not {
+        "transactional_db", "live_server"
+    }.isdisjoint(request.fixturenames)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    start_afresh()
+    oncommit.pending.start()
+    request_started.connect(oncommit.pending.run, dispatch_uid="tests-on-commit-start")
+    request_finished.connect(oncommit.pending.run, dispatch_uid="tests-on-commit-finish")
+    yield
+    request_started.disconnect(dispatch_uid="tests-on-commit-start")
+    request_finished.disconnect(dispatch_uid="tests-on-commit-finish")
+    oncommit.pending.stop()
+
+
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries):
+    """pytest-django's, counting from the moment the test's own writes have committed, and
+    with every data version read once (as ``tests.queries.get_queries`` counts)."""
+
+    def assert_num_queries(*args, **kwargs):
+        oncommit.run_pending()
+        MemoisedVersion.forget_all()
+        return django_assert_num_queries(*args, **kwargs)
+
+    return assert_num_queries
+
+
+@pytest.fixture
+def django_assert_max_num_queries(django_assert_max_num_queries):
+    """pytest-django's, counting from the moment the test's own writes have committed, and
+    with every data version read once (as ``tests.queries.get_queries`` counts)."""
+
+    def assert_max_num_queries(*args, **kwargs):
+        oncommit.run_pending()
+        MemoisedVersion.forget_all()
+        return django_assert_max_num_queries(*args, **kwargs)
+
+    return assert_max_num_queries
 
 
 @pytest.fixture

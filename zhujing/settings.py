@@ -194,14 +194,21 @@ else:
 # PostgreSQL (accounts.models.User.sessions_valid_after), so a restored cache undoes no logout.
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
-    if CACHE_REDIS_URL
+    if CACHE_REDIS_URL and env_bool("SESSION_CACHE", True)
     else "django.contrib.sessions.backends.db"
 )
 
-# Public pages cached whole for anonymous visitors (core.pagecache); every committed
-# change to a registry or project model invalidates them, the TTL bounds the rest.
+# Pages cached whole per audience (core.pagecache.shared_page): anonymous visitors, and with
+# SIGNED_IN_PAGE_CACHE the signed-in roles too; every committed change to a registry or
+# project model invalidates them, the TTL bounds the rest.
 PUBLIC_PAGE_CACHE = env_bool("PUBLIC_PAGE_CACHE", True)
+SIGNED_IN_PAGE_CACHE = env_bool("SIGNED_IN_PAGE_CACHE", True)
 PUBLIC_PAGE_TTL = int(os.environ.get("PUBLIC_PAGE_TTL", "300"))
+# Reads every request of a kind makes, memoised per data version in each process
+# (core.pagecache.per_version): the open meeting, the staff's pending-needs badge.
+VERSION_MEMO = env_bool("VERSION_MEMO", True)
+# The big screen's totals and HTML, cached per meeting and data version (projects.screen).
+SCREEN_CACHE = env_bool("SCREEN_CACHE", True)
 # The signed-in user (with their unread count) from the cache, keyed by a version in the
 # database that any change to a user or an inbox moves (accounts.usercache).
 USER_CACHE = env_bool("USER_CACHE", True)

@@ -203,7 +203,7 @@ def test_its_query_count_is_the_same_for_10_and_143_units(staff_client, staff, f
         if finalised:
             finalise_year(YEAR, by=staff)
         counts[size] = get_queries(staff_client, url)
-    # at_most: the page, plus the menu's three to-do counts (uncached in these tests)
+    # the page, the menu's three to-do counts, the data versions (users, inbox, pages)
     assert_same_queries(counts[10], counts[143], at_most=14)
 
 

@@ -53,7 +53,8 @@ def test_its_query_count_does_not_grow(liaison_client, unit_a, size, django_asse
     for _ in range(size):
         pairing = PairingFactory(unit=unit_a)
         VisitFactory(pairing=pairing)
-    # session + user + unit + pairings + recent visits
-    with django_assert_max_num_queries(5):
+    # session (Redis) + the users', inbox's and pages' data versions (each read once a
+    # second) + user with unit + pairings + recent visits
+    with django_assert_max_num_queries(6):
         response = liaison_client.get(URL)
     assert len(response.context["pairings"]) == size
