@@ -31,18 +31,18 @@ def test_it_polls_every_three_seconds(anon):
 
 @pytest.mark.parametrize("viewer", ["anon", "staff_client"])
 def test_it_serves_the_poll_from_the_cache_without_queries(
-    request, viewer, unit_a, django_assert_num_queries
+    request, viewer, unit_a, django_assert_max_num_queries
 ):
     client = request.getfixturevalue(viewer)  # a signed-in projector has a session too
     meeting = JointMeetingFactory()
     url = reverse("projects:meeting-screen-stats", args=[meeting.pk])
     client.get(url)  # warms the cache
 
-    with django_assert_num_queries(0):
+    with django_assert_max_num_queries(1):  # the data version, read at most once a second
         response = client.get(url)
     assert response.status_code == 200
     assert "<html" not in response.content.decode()
-    with django_assert_num_queries(0):
+    with django_assert_max_num_queries(1):
         assert client.get(reverse("projects:meeting-screen", args=[meeting.pk])).status_code == 200
 
 
