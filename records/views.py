@@ -563,7 +563,7 @@ def annual_report_pdf(request, year):
     if is_office_staff(request.user) or not getattr(settings, "PUBLIC_PAGE_CACHE", True):
         return pdf_response(filename, template, _report_context(request, year), request)
     key = f"annual-report-pdf:{current_version()}:{get_language()}:{year}"
-    content = cache.get(key)  # the cache fails soft (core.cache): down means a miss
+    content = cache.get(key)  # the cache fails soft: down means a miss
     if content is None:
         content = render_pdf(template, _report_context(request, year), request)
         cache.set(key, content, getattr(settings, "PUBLIC_PAGE_TTL", 300))
