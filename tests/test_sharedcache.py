@@ -128,8 +128,8 @@ def test_it_shows_each_request_the_users_current_unread_count(liaison, liaison_c
     Notification.objects.create(user=liaison, title="测试新通知")
     after, _ = _get(liaison_client, reverse("projects:project-list"))
     assert after["X-Page-Cache"] == "hit"
-    assert 'class="badge"' not in before.content.decode()
-    assert 'class="badge"' in after.content.decode()
+    assert 'class="badge" aria-hidden="true"' not in before.content.decode()
+    assert 'class="badge" aria-hidden="true"' in after.content.decode()
 
 
 def test_it_shows_staff_a_new_pending_need_on_the_next_page(staff_client, django_capture_on_commit_callbacks):

@@ -4,6 +4,7 @@ PostgreSQL refuses a NUL in a query's text, so such a key must never reach it.""
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import NoReverseMatch
 
 from tests.urlwalk import app_routes
 
@@ -16,8 +17,12 @@ def test_it_answers_every_page_without_a_500_for_a_junk_session_cookie(junk):
     client = Client(raise_request_exception=False)
     failures = []
     for route in app_routes():
+        try:
+            url = route.url()
+        except NoReverseMatch:
+            continue  # a route whose parameter no dummy value fits (a regular expression)
         client.cookies[settings.SESSION_COOKIE_NAME] = junk
-        status = client.get(route.url()).status_code
+        status = client.get(url).status_code
         if status >= 500:
             failures.append((route.name, status))
     assert failures == []

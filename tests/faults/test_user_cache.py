@@ -15,7 +15,7 @@ pytestmark = [needs_redis_server, pytest.mark.django_db(transaction=True)]
 
 PORT = 16466
 MINE = reverse("units:my-pairings")
-BADGE = 'class="badge"'
+BADGE = 'class="badge" aria-hidden="true"'  # the inbox's unread count
 
 
 @pytest.fixture
