@@ -72,30 +72,26 @@ def _caches_as_in_production(request):
     oncommit.pending.stop()
 
 
-@pytest.fixture
-def django_assert_num_queries(django_assert_num_queries):
-    """pytest-django's, counting from the moment the test's own writes have committed, and
-    with every data version read once (as ``tests.queries.get_queries`` counts)."""
+def _counted_after_commits(assert_queries):
+    """pytest-django's query-count check, counting from the moment the test's own writes
+    have committed, with every data version read once (as ``tests.queries.get_queries``)."""
 
-    def assert_num_queries(*args, **kwargs):
+    def check(*args, **kwargs):
         oncommit.run_pending()
         MemoisedVersion.forget_all()
-        return django_assert_num_queries(*args, **kwargs)
+        return assert_queries(*args, **kwargs)
 
-    return assert_num_queries
+    return check
+
+
+@pytest.fixture
+def django_assert_num_queries(django_assert_num_queries):
+    return _counted_after_commits(django_assert_num_queries)
 
 
 @pytest.fixture
 def django_assert_max_num_queries(django_assert_max_num_queries):
-    """pytest-django's, counting from the moment the test's own writes have committed, and
-    with every data version read once (as ``tests.queries.get_queries`` counts)."""
-
-    def assert_max_num_queries(*args, **kwargs):
-        oncommit.run_pending()
-        MemoisedVersion.forget_all()
-        return django_assert_max_num_queries(*args, **kwargs)
-
-    return assert_max_num_queries
+    return _counted_after_commits(django_assert_max_num_queries)
 
 
 @pytest.fixture

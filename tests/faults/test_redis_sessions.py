@@ -1,6 +1,9 @@
 """Sessions read through Redis (Django's cached_db), against a real redis-server stopped and
-restarted by pid with its append-only file: the cache saves a query per signed-in page and
-never signs a logged-out cookie in again (the logout epoch lives in PostgreSQL)."""
+restarted by pid with its append-only file, or restored from an older copy of it: the cache
+saves a query per signed-in page and never signs a logged-out or deactivated cookie in again
+(the logout epoch lives in PostgreSQL; issue 23, item 5)."""
+
+import shutil
 
 import pytest
 from django.conf import settings as django_settings
@@ -8,6 +11,8 @@ from django.contrib.sessions.backends.cached_db import SessionStore
 from django.test import Client
 from django.urls import reverse
 
+from projects.models import Adoption
+from tests.factories import JointMeetingFactory, ProjectFactory
 from tests.queries import capture_queries
 from tests.redisserver import RedisServer, needs_redis_server, redis_session_engine, use_as_cache
 
@@ -79,3 +84,50 @@ def test_a_session_put_back_after_the_logout_signs_nobody_in(redis_server, signe
     late.save()  # the session, as it was, back in PostgreSQL and Redis
 
     assert not _signed_in(_with_cookie(cookie))
+
+
+def _snapshot(server, into):
+    server.stop()  # SIGTERM: Redis writes its append-only file and exits
+    shutil.copytree(server.dir, into)
+    server.start()
+
+
+def _restore(server, older):
+    server.stop()
+    shutil.rmtree(server.dir)
+    shutil.copytree(older, server.dir)
+    server.start()
+
+
+def test_it_keeps_a_logout_when_redis_comes_back_from_an_older_aof(
+    redis_server, signed_in, tmp_path
+):
+    JointMeetingFactory(adoption_open=True)
+    project = ProjectFactory(title="爱五路亮灯工程")
+    cookie = signed_in.cookies[django_settings.SESSION_COOKIE_NAME].value
+    assert _signed_in(signed_in)  # the session is now in Redis
+    _snapshot(redis_server, tmp_path / "older")
+
+    assert signed_in.post(reverse("accounts:logout")).status_code == 302
+    _restore(redis_server, tmp_path / "older")
+    assert redis_server.client().dbsize() > 0  # the old copies came back
+
+    stolen = _with_cookie(cookie)
+    assert stolen.get(MINE).status_code == 302  # to the login form
+    stolen.post(reverse("projects:project-adopt", args=[project.pk]), {"commitment": "出资五千元"})
+    assert not Adoption.objects.filter(project=project).exists()
+
+
+def test_it_keeps_a_deactivated_account_out_when_redis_comes_back_from_an_older_aof(
+    redis_server, signed_in, liaison, staff, tmp_path
+):
+    assert _signed_in(signed_in)
+    _snapshot(redis_server, tmp_path / "older")
+
+    office = Client()
+    office.force_login(staff)
+    assert office.post(reverse("accounts:user-deactivate", args=[liaison.pk])).status_code == 302
+    office.post(reverse("accounts:user-reactivate", args=[liaison.pk]))  # back, but not that phone
+    _restore(redis_server, tmp_path / "older")
+
+    assert not _signed_in(signed_in)
