@@ -71,18 +71,13 @@ def _on_user_change(sender, update_fields=None, **kwargs):
     users_changed()
 
 
-def _on_inbox_change(sender, **kwargs):
-    inbox_changed()
-
-
 def connect_signals():
+    """Users and units; reminders connects its notifications (``reminders.receivers``)."""
     from units.models import MemberUnit
-    from reminders.models import Notification
 
     for model, receiver in (
         (get_user_model(), _on_user_change),
         (MemberUnit, _on_user_change),
-        (Notification, _on_inbox_change),
     ):
         uid = f"usercache-{model.__name__}"
         post_save.connect(receiver, sender=model, dispatch_uid=f"{uid}-save")
