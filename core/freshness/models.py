@@ -7,7 +7,9 @@ hold copies keyed by it: a restored cache holds keys nobody asks for any more.
 
 import time
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 from core.sideeffects import after_commit, run_quietly
 
@@ -21,32 +23,26 @@ class DataVersion(models.Model):
 
     @classmethod
     def bump(cls, name):
-        """One statement (in autocommit after the write, so its row lock is held only briefly).
+        """Move the counter on, in autocommit right after the write (its row lock is brief).
 
         The counter never falls behind the clock in milliseconds: a counter that was lost
         or went back (a recreated or restored database, a rolled-back bump) still moves
         past every number an older cache entry holds.
         """
-        table = connection.ops.quote_name(cls._meta.db_table)
         now = int(time.time() * 1000)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {table} (name, value) VALUES (%s, %s) "
-                f"ON CONFLICT (name) DO UPDATE SET value = CASE "
-                f"WHEN {table}.value + 1 > %s THEN {table}.value + 1 ELSE %s END",
-                [name, now, now, now],
-            )
+        moved = Greatest(F("value") + 1, Value(now))
+        if cls.objects.filter(name=name).update(value=moved):
+            return
+        try:
+            with transaction.atomic():
+                cls.objects.create(name=name, value=now)
+        except IntegrityError:  # another process created it first
+            cls.objects.filter(name=name).update(value=moved)
 
     @classmethod
     def read(cls, name):
-        """The counter's value (0 if it was never bumped). Plain SQL, like the bump: every
-        process reads each counter once a second and again after each of its own writes,
-        and the ORM took longer to build this query than the database took to answer it."""
-        table = connection.ops.quote_name(cls._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT value FROM {table} WHERE name = %s", [name])
-            row = cursor.fetchone()
-        return row[0] if row else 0
+        """The counter's value (0 if it was never bumped)."""
+        return cls.objects.filter(name=name).values_list("value", flat=True).first() or 0
 
 
 class MemoisedVersion:
