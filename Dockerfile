@@ -19,14 +19,14 @@ RUN pip install .
 COPY . .
 # Build output only: catalogues and hashed static files (whitenoise serves them).
 RUN python manage.py compilemessages --ignore=.venv >/dev/null \
-    && DEBUG=0 SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput >/dev/null
+    && DEBUG=0 STATIC_HASHED=1 SECRET_KEY=build-only-not-secret python manage.py collectstatic --noinput >/dev/null
 
 RUN useradd --system --uid 1000 --home /app zhujing \
     && mkdir -p /var/lib/zhujing/media /var/lib/zhujing/beat \
     && chown -R zhujing /var/lib/zhujing /app/var
 USER zhujing
 
-ENV DEBUG=0 MEDIA_ROOT=/var/lib/zhujing/media
+ENV DEBUG=0 HTTPS=1 MEDIA_ROOT=/var/lib/zhujing/media
 EXPOSE 8000
 # Sync workers, 2 x cores + 1 (zhujing/gunicorn_conf.py says why).
 CMD ["gunicorn", "-c", "python:zhujing.gunicorn_conf", "zhujing.wsgi:application"]

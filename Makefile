@@ -2,7 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-HOST ?= 127.0.0.1:8000
+# `make run` listens on every address so phones on the venue's network reach the office PC;
+# `make dev` only on this machine.
+HOST ?= 0.0.0.0:8000
+DEV_HOST ?= 127.0.0.1:8000
 
 .PHONY: run dev test install messages makemessages browser pdf demo bench clean
 
@@ -59,17 +62,18 @@ pdf:
 
 ## Run the app with demo data on the embedded default (SQLite, filesystem broker),
 ## served by gunicorn (4 workers x 4 threads) with one Celery worker and one beat.
+## No debug pages: what users see (Chinese 404/500 pages, hashed static files).
 run: messages pdf
 	$(PY) manage.py migrate --noinput
 	STATIC_HASHED=1 $(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo
 	$(PY) manage.py rundev $(HOST)
 
-## The same with Django's runserver, which reloads on every code change.
+## The same with Django's runserver, which reloads on every code change, and debug pages.
 dev: messages pdf
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	STATIC_HASHED=0 $(PY) manage.py rundev --reload $(HOST)
+	DEBUG=1 STATIC_HASHED=0 $(PY) manage.py rundev --reload $(DEV_HOST)
 
 ## Run the whole test suite (PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set).
 test: messages browser pdf

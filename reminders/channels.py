@@ -73,7 +73,7 @@ class EmailChannel:
             time.sleep(delay)
         body = message.body
         if message.link:
-            body = f"{body}\n\n{settings.SITE_ROOT.rstrip('/')}{message.link}"
+            body = f"{body}\n\n{settings.SITE_URL}{message.link}"
         send_mail(message.title, body, None, [address], fail_silently=False)
 
 

@@ -46,7 +46,7 @@ def test_it_sends_html_plain_to_a_client_that_cannot_decompress(anon, db):
 def collected(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STORAGES = {**settings.STORAGES, "staticfiles": HASHED}
-    settings.DEBUG = True  # as the default install runs
+    settings.DEBUG = True  # as `make dev` runs: hashed names even then
     call_command("collectstatic", interactive=False, verbosity=0, ignore_patterns=["admin"])
     return settings.STATIC_ROOT
 

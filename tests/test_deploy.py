@@ -51,6 +51,7 @@ def test_the_web_runs_gunicorn_without_debug_and_checks_healthz(compose):
     web = compose["services"]["web"]
     assert "gunicorn" in _command(web)
     assert web["environment"]["DEBUG"] == "0"
+    assert web["environment"]["HTTPS"] == "1"  # behind Caddy's TLS
     assert "/healthz/" in " ".join(web["healthcheck"]["test"])
     for name in ("db", "redis", "worker"):
         assert "healthcheck" in compose["services"][name], name
@@ -81,6 +82,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DEBUG": "0",
+        "HTTPS": "1",
         "SECRET_KEY": "a-long-random-test-secret-key-" + "x" * 40,
         "ALLOWED_HOSTS": "zhujing.example.cn",
         "SQLITE_PATH": str(tmp_path / "db.sqlite3"),

@@ -1,4 +1,4 @@
-"""Production hardening, checked against the real settings module with DEBUG=0.
+"""Production hardening, checked against the real settings module with HTTPS=1 (DEBUG=0).
 
 The settings are read from the environment at import, so the production checks run in a
 subprocess with a production environment rather than patching a few settings here.
@@ -39,10 +39,11 @@ print(json.dumps({
 
 def _production_env(**extra):
     # Browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; a deployment never does.
-    dropped = {"DEBUG", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {"DEBUG", "HTTPS", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         DEBUG="0",
+        HTTPS="1",
         SECRET_KEY=get_random_secret_key() + get_random_secret_key(),
         ALLOWED_HOSTS="example.org",
         DJANGO_SETTINGS_MODULE="zhujing.settings",
@@ -149,4 +150,4 @@ def test_it_refuses_to_start_without_a_secret_key_in_production():
         timeout=120,
     )
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    assert "SECRET_KEY must be set when HTTPS is on" in result.stderr

@@ -1,9 +1,11 @@
 """Settings for zhujing, read from the environment.
 
 With no environment at all the app runs on SQLite and an embedded (filesystem)
-Celery broker, so a fresh checkout works with one command. ``DATABASE_URL`` and
-``REDIS_URL`` switch to PostgreSQL and Redis; ``DEBUG=0`` turns on the
-production hardening.
+Celery broker, so a fresh checkout works with one command, safe to put in front of users:
+no debug pages (``DEBUG=1``, as ``make dev`` sets, shows them), a secret key made once under
+``var/``, and the office PC's LAN addresses allowed as hosts so phones on the venue's
+network sign in over plain http. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and
+Redis; ``HTTPS=1`` (a deployment behind TLS) turns on the HTTPS hardening.
 """
 
 import datetime
@@ -13,6 +15,8 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+
+from zhujing import install
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,18 +32,31 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Django's debug pages (every route listed on a 404) only when asked for: `make dev`.
+DEBUG = env_bool("DEBUG", False)
+# HTTPS hardening (redirect, HSTS, Secure __Host- cookies) is a separate switch: the default
+# install serves phones over plain http on the venue's network, where it must stay off.
+HTTPS = env_bool("HTTPS", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+    if HTTPS:
+        # Behind TLS several containers share one key: it must come from the environment.
+        raise RuntimeError("SECRET_KEY must be set when HTTPS is on")
+    SECRET_KEY = install.persistent_secret_key(
+        Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
+    )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [
+    "127.0.0.1", "localhost", "[::1]", *install.lan_hosts()
+]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Reverse proxies in front of the app whose X-Forwarded-For may be trusted (rate limits).
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
-SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000")
+# The address phones use: the QR codes, links in emails and calendar feeds. `make run` sets
+# it to the office PC's LAN address; the meeting page shows it and warns about a loopback one.
+SITE_URL = (
+    os.environ.get("SITE_URL") or os.environ.get("SITE_ROOT") or "http://127.0.0.1:8000"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -322,7 +339,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # does); `make run` collects them too (STATIC_HASHED=1), so the default install serves
 # them the same way. A checkout that never collected serves the originals from static/;
 # STATIC_HASHED=0 does too, for editing CSS without collecting again.
-STATIC_HASHED = env_bool("STATIC_HASHED", not DEBUG or (STATIC_ROOT / "staticfiles.json").exists())
+STATIC_HASHED = env_bool("STATIC_HASHED", (STATIC_ROOT / "staticfiles.json").exists())
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -333,7 +350,9 @@ STORAGES = {
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# Not collected: WhiteNoise serves the originals from static/ (a checkout that never ran
+# `make run`, or STATIC_HASHED=0 while editing CSS).
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_HASHED
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -402,7 +421,7 @@ AXES_SENSITIVE_PARAMETERS = ["password", "old_password", "new_password1", "new_p
 # appended to X-Forwarded-For (see core.access.client_ip).
 AXES_CLIENT_IP_CALLABLE = "core.access.client_ip"
 
-if not DEBUG:
+if HTTPS:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))

@@ -24,6 +24,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from zhujing import install
+
 PR_SET_PDEATHSIG = 1
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 #: Enough for a 143-phone surge on SQLite: a deep listen backlog and 16 request slots.
@@ -129,6 +131,11 @@ class Command(BaseCommand):
         }
 
     def handle(self, *args, addrport, reload, no_worker, **options):
+        if not os.environ.get("SITE_URL") and not os.environ.get("SITE_ROOT"):
+            # The QR codes and links must carry an address phones can reach; the children
+            # inherit it.
+            os.environ["SITE_URL"] = install.site_url_for(addrport)
+        self.stdout.write(f"Site address (QR codes, links): {os.environ.get('SITE_URL', '')}")
         group = Group(self.stdout)
         atexit.register(group.stop)
 
