@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core import exports
 from core.access import liaison_required
-from core.text import printable_tree
 from core.pagecache import shared_page
+from core.siteurl import absolute_url
+from core.text import printable_tree
 from units.models import MemberUnit
 
 from . import data, feeds
@@ -96,7 +97,7 @@ def _ics_response(body, filename):
 
 @require_GET
 def public_calendar(request):
-    return _ics_response(feeds.public_calendar(request.build_absolute_uri), "calendar.ics")
+    return _ics_response(feeds.public_calendar(absolute_url), "calendar.ics")
 
 
 @require_GET
@@ -112,7 +113,7 @@ def private_calendar(request, token):
     unit = MemberUnit.objects.filter(pk=feed.user.unit_id, is_active=True).first()
     if unit is None:
         raise Http404
-    response = _ics_response(feeds.unit_calendar(unit, request.build_absolute_uri), "unit.ics")
+    response = _ics_response(feeds.unit_calendar(unit, absolute_url), "unit.ics")
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -124,7 +125,7 @@ def my_calendar(request):
     feed, _created = CalendarFeed.objects.get_or_create(user=request.user)
     if feed.is_revoked:
         feed.reset()
-    url = request.build_absolute_uri(reverse("opendata:private-calendar", args=[feed.token]))
+    url = absolute_url(reverse("opendata:private-calendar", args=[feed.token]))
     webcal = "webcal://" + url.split("://", 1)[1]
     response = render(
         request, "opendata/my_calendar.html", {"feed": feed, "feed_url": url, "webcal_url": webcal}

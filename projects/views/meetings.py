@@ -1,5 +1,6 @@
 """The joint meeting for the office: its window, QR sheet, record, exports and renewals."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import (
     Count,
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from core.access import (
     staff_required,
 )
+from core.siteurl import site_url_is_loopback
 from core.pagecache import (
     per_version,
 )
@@ -74,7 +76,9 @@ def meeting_list(request):
     meetings = list(meetings)
     for meeting in meetings:
         meeting.past = meeting.is_past(today)
-    return render(request, "projects/meeting_list.html", {"meetings": meetings})
+    return render(
+        request, "projects/meeting_list.html", {"meetings": meetings, **_site_address()}
+    )
 
 
 @staff_required
@@ -122,6 +126,11 @@ def meeting_window(request, pk):
 # QR codes -------------------------------------------------------------------------------
 
 
+def _site_address():
+    """What the QR codes point at, for the office to check before printing them."""
+    return {"site_url": settings.SITE_URL, "site_url_is_loopback": site_url_is_loopback()}
+
+
 @staff_required
 def meeting_qr_sheet(request, pk):
     meeting = _get_meeting(pk)
@@ -130,8 +139,12 @@ def meeting_qr_sheet(request, pk):
         .select_related("community")
         .order_by("community__name", "title")
     )
-    rows = [(p, _adopt_url(request, p)) for p in projects]
-    return render(request, "projects/meeting_qr_sheet.html", {"meeting": meeting, "rows": rows})
+    rows = [(p, _adopt_url(p)) for p in projects]
+    return render(
+        request,
+        "projects/meeting_qr_sheet.html",
+        {"meeting": meeting, "rows": rows, **_site_address()},
+    )
 
 
 # Adoption by the liaison ----------------------------------------------------------------

@@ -24,6 +24,7 @@ from core.access import (
 )
 from core.pagecache import canonical_query, shared_page
 from core.params import to_id
+from core.siteurl import absolute_url
 from units.models import Community, MemberUnit, Pairing
 
 from ..forms import (
@@ -232,8 +233,8 @@ def need_track(request, tracking_code):
     )
 
 
-def _adopt_url(request, project):
-    return request.build_absolute_uri(reverse("projects:project-adopt", args=[project.pk]))
+def _adopt_url(project):
+    return absolute_url(reverse("projects:project-adopt", args=[project.pk]))
 
 
 @require_GET
@@ -241,7 +242,7 @@ def project_qr(request, pk):
     """An SVG QR code pointing at the project's adopt page (open projects only)."""
     project = _get_open_project(pk)
     image = qrcode.make(
-        _adopt_url(request, project),
+        _adopt_url(project),
         image_factory=qrcode.image.svg.SvgPathImage,
         box_size=10,
         border=2,

@@ -26,7 +26,8 @@ from units.models import Visit
 pytestmark = pytest.mark.browser
 
 
-def test_it_runs_the_joint_meeting(new_browser_page, staff, liaison, unit_a):
+def test_it_runs_the_joint_meeting(new_browser_page, staff, liaison, unit_a, live_server, settings):
+    settings.SITE_URL = live_server.url  # the address the QR codes carry, as `make run` sets it
     community = CommunityFactory(name="测试东林村")
     PairingFactory(unit=unit_a, community=community)
     need = NeedFactory(community=community, text="希望建一个老年助餐点")
