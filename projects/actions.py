@@ -15,6 +15,7 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import update_change_reason
 
 from core.access import is_office_staff
 from core.dates import add_years
@@ -369,6 +370,35 @@ def complete_project(project):
         project.transition_to(Project.Status.COMPLETED)
     return project
 
+
+
+#: Transitions that end a project: the office confirms them on a page that says what changes.
+ENDING = (Project.Status.COMPLETED, Project.Status.CANCELLED)
+
+
+def ending_consequences(project, target):
+    """What ending ``project`` as ``target`` changes, for the confirmation step: the
+    milestones not done, the latest public progress note (the board will show it beside
+    已完成), the adopting units, and whether it can be undone."""
+    milestones = list(project.milestones.all())
+    return {
+        "target": Project.Status(target),
+        "unfinished": [m for m in milestones if not m.is_done],
+        "milestone_count": len(milestones),
+        "last_update": project.updates.order_by("-created_at", "-id").first(),
+        "adopters": [a.unit for a in project.adoptions.select_related("unit")],
+        "undoable": Project.Status.IN_PROGRESS in Project.TRANSITIONS[Project.Status(target)],
+    }
+
+
+def transition_project(project, target, *, reason=""):
+    """A staff status change, its reason (a reopening's) kept in the project's history."""
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project.pk)
+        project.transition_to(target)
+        if reason:
+            update_change_reason(project, reason)
+    return project
 
 
 # --- Progress (项目进展) ----------------------------------------------------------------------

@@ -260,6 +260,14 @@ class ProjectForm(PrintableTextMixin, PleaseChooseMixin, forms.ModelForm):
 
 class TransitionForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Project.Status.choices)
+    # Set by the confirmation page: ending or reopening a project is never one tap.
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why reopen it?"),
+        max_length=200,
+        required=False,
+        help_text=_("Kept in the project's history."),
+    )
 
 
 class MilestoneForm(PrintableTextMixin, DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm):

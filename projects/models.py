@@ -98,7 +98,8 @@ class Project(Audited):
         Status.OPEN: {Status.DRAFT, Status.ADOPTED, Status.CANCELLED},
         Status.ADOPTED: {Status.OPEN, Status.IN_PROGRESS, Status.CANCELLED},
         Status.IN_PROGRESS: {Status.COMPLETED, Status.CANCELLED},
-        Status.COMPLETED: set(),
+        # Reopened by staff when it was completed too soon (recorded in its history).
+        Status.COMPLETED: {Status.IN_PROGRESS},
         Status.CANCELLED: set(),
     }
     #: Moves only the seats make (``release_seat``), never staff by hand: a withdrawal
@@ -269,6 +270,18 @@ class Project(Audited):
         return [
             s for s in self.Status if s in allowed and (self.status, s) not in self.SEAT_MOVES
         ]
+
+    def status_changes(self):
+        """Each change of status, newest first, with who made it and why (its history):
+        a reopened project shows when, by whom and the reason given."""
+        changes, previous = [], None
+        for record in self.history.select_related("history_user").order_by(
+            "history_date", "history_id"
+        ):
+            if record.status != previous:
+                changes.append(record)
+                previous = record.status
+        return changes[::-1]
 
     def renewal_chain(self, limit=50):
         """Earlier years' projects this one was renewed from, newest first."""

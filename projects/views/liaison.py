@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from core.pagecache import shared_page
@@ -181,10 +181,27 @@ def milestone_done(request, pk):
     return redirect("projects:my-project", pk=milestone.project_id)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @liaison_required
 def my_project_complete(request, pk):
+    """已完成 in two steps: GET (or a POST without ``confirmed``) says what will change,
+    the confirmed POST completes the project."""
     project = get_project_for_liaison(request, pk)
+    if request.method == "GET" or request.POST.get("confirmed") != "yes":
+        if not actions.can_complete(project):
+            messages.error(request, _("Finish every milestone before completing the project."))
+            return redirect("projects:my-project", pk=project.pk)
+        return render(
+            request,
+            "projects/project_end.html",
+            {
+                "project": project,
+                "action": reverse("projects:my-project-complete", args=[project.pk]),
+                "back": reverse("projects:my-project", args=[project.pk]),
+                "progress_url": reverse("projects:my-project", args=[project.pk]) + "#progress",
+                **actions.ending_consequences(project, Project.Status.COMPLETED),
+            },
+        )
     try:
         actions.complete_project(project)
     except actions.AdoptionError as exc:

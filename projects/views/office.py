@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -86,24 +87,28 @@ def project_edit(request, pk):
             "formset": formset,
             "project": project,
             "needs": project.needs.select_related("community"),
+            "status_changes": project.status_changes(),
         },
     )
 
 
+def _needs_confirmation(project, target):
+    """Ending a project, or reopening a completed one, goes through a confirmation page."""
+    return target in actions.ENDING or project.status == Project.Status.COMPLETED
+
+
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def project_transition(request, pk):
+    """Change a project's status. Completing, cancelling and reopening first show what
+    will change (GET, or a POST without ``confirmed``); the confirmed POST does it."""
     project = _get_project_for_staff(pk)
-    form = TransitionForm(request.POST)
+    form = TransitionForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
         messages.error(request, _("Unknown status."))
         return redirect("projects:project-edit", pk=project.pk)
     target = form.cleaned_data["status"]
-    try:
-        if target not in project.next_statuses():  # the seats' own moves included
-            raise InvalidTransition(f"{project.status} → {target}")
-        project.transition_to(target)
-    except InvalidTransition:
+    if target not in project.next_statuses():  # the seats' own moves are not staff's
         messages.error(
             request,
             _("A project that is “%(current)s” cannot become “%(target)s”.")
@@ -112,6 +117,31 @@ def project_transition(request, pk):
                 "target": Project.Status(target).label,
             },
         )
+        return redirect("projects:project-edit", pk=project.pk)
+    reopening = project.status == Project.Status.COMPLETED
+    confirmed = request.method == "POST" and form.cleaned_data["confirmed"]
+    if reopening and confirmed and not form.cleaned_data["reason"].strip():
+        form.add_error("reason", _("Say why the project is reopened."))
+        confirmed = False
+    if _needs_confirmation(project, target) and not confirmed:
+        return render(
+            request,
+            "projects/project_end.html",
+            {
+                "project": project,
+                "form": form,
+                "reopening": reopening,
+                "action": reverse("projects:project-transition", args=[project.pk]),
+                "back": reverse("projects:project-edit", args=[project.pk]),
+                **actions.ending_consequences(project, target),
+            },
+        )
+    try:
+        project = actions.transition_project(
+            project, target, reason=form.cleaned_data["reason"].strip()
+        )
+    except InvalidTransition:  # changed by someone else meanwhile
+        messages.error(request, _("The project's status changed meanwhile: look again."))
     else:
         messages.success(
             request,

@@ -122,7 +122,7 @@ def test_it_lets_the_liaison_complete_a_project_when_all_milestones_are_done(
     assert "标记项目已完成" in liaison_client.get(
         reverse("projects:my-project", args=[adopted.pk])
     ).content.decode()
-    liaison_client.post(url)
+    liaison_client.post(url, {"confirmed": "yes"})  # after the confirmation page
     adopted.refresh_from_db()
     assert adopted.status == Project.Status.COMPLETED
 
