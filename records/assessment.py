@@ -190,6 +190,21 @@ def _sum(field, kind):
     return Sum(field, filter=Q(kind=kind))
 
 
+def finalisation_gaps(year):
+    """What finalising ``year`` would store while still open, for its confirmation step:
+    contributions of the year not yet confirmed and units not rated yet."""
+    units = units_of_year(year)
+    rated = AnnualAssessment.objects.filter(year=year).exclude(rating="").values("unit_id")
+    return {
+        "unit_count": units.count(),
+        "unconfirmed": Contribution.objects.filter(
+            status=Contribution.Status.RECORDED, contributed_on__year=year
+        ).count(),
+        "unrated": units.exclude(pk__in=rated).count(),
+        "last": AssessmentFinalisation.objects.filter(year=year).first(),
+    }
+
+
 def finalise_year(year, by):
     """Store every member unit's figures for ``year`` as its snapshot; may be run again.
 

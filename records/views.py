@@ -461,9 +461,17 @@ def assessment_export(request, year):
 
 
 @staff_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def assessment_finalise(request, year):
+    """年度定稿 in two steps: GET (or a POST without ``confirmed``) shows what is still open
+    (unconfirmed contributions, units without a rating); the confirmed POST stores it."""
     year = _year(year)
+    if request.method == "GET" or request.POST.get("confirmed") != "yes":
+        return render(
+            request,
+            "records/assessment_finalise.html",
+            {"year": year, **assessment.finalisation_gaps(year)},
+        )
     finalisation = assessment.finalise_year(year, by=request.user)
     messages.success(
         request,

@@ -121,7 +121,9 @@ def test_the_page_shows_the_figures_linked_to_the_record(staff_client, year_data
 
 
 def test_the_snapshot_stays_when_old_rows_are_edited(staff_client, staff, year_data, unit_a):
-    response = staff_client.post(reverse("records:assessment-finalise", args=[YEAR]))
+    response = staff_client.post(
+        reverse("records:assessment-finalise", args=[YEAR]), {"confirmed": "yes"}
+    )
     assert response.status_code == 302
     stored = AnnualAssessment.objects.get(unit=unit_a, year=YEAR)
     before = dict(stored.figures)
@@ -223,3 +225,22 @@ def test_contributions_count_only_in_their_own_year(unit_a, adopted_project):
     make_contribution(unit_a, adopted_project, amount=20, contributed_on=D(2026, 1, 1))
     assert compute_figures(2025, [unit_a.pk])[unit_a.pk]["funds"] == 10.0
     assert Contribution.objects.in_year(2026).totals()["funds"] == 20
+
+
+def test_it_asks_before_finalising_and_names_what_is_still_open(staff_client, year_data, unit_a):
+    url = reverse("records:assessment-finalise", args=[YEAR])
+    table = staff_client.get(reverse("records:assessment", args=[YEAR])).content.decode()
+    assert f'href="{url}"' in table and f'action="{url}"' not in table
+    page = staff_client.get(url).content.decode()
+    assert "5 条投入尚待确认" in page  # the four of unit_a's 2025 and unit_b's 300 yuan
+    assert "2 个单位尚未评定等次" in page
+    staff_client.post(url)  # the old one-tap form, without the confirmation
+    assert not AssessmentFinalisation.objects.filter(year=YEAR).exists()
+
+    rate = reverse("records:assessment-rate", args=[YEAR, unit_a.pk])
+    staff_client.post(rate, {"rating": "good", "remark": ""})
+    assert "1 个单位尚未评定等次" in staff_client.get(url).content.decode()
+    assert staff_client.post(url, {"confirmed": "yes"}).status_code == 302
+    assert AssessmentFinalisation.objects.filter(year=YEAR).count() == 1
+    again = staff_client.get(url).content.decode()
+    assert "今天的数据将替换当时保存的数据" in again

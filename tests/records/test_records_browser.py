@@ -92,6 +92,13 @@ def test_staff_finalise_the_year_and_download_a_units_pdf(new_browser_page, staf
     page = new_browser_page(width=width, height=900)
     page.login("alice", PASSWORD)
     page.goto(f"/office/assessment/{YEAR}/")
+    page.click("main a[href$='/finalise/']")
+    page.wait_for_load_state()
+    # The confirmation step: what is still open in the year, then one button.
+    assert AssessmentFinalisation.objects.filter(year=YEAR).count() == 0
+    assert "将会发生什么" in page.content()
+    page.screenshot(f"records-assessment-finalise-confirm-{width}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.click("main form[action$='/finalise/'] button[type=submit]")
     page.wait_for_load_state()
     assert AssessmentFinalisation.objects.filter(year=YEAR, finalised_by=staff).count() == 1
