@@ -58,6 +58,7 @@ urlpatterns = [
         views.unit_record_pdf,
         name="unit-record-pdf",
     ),
+    path("reports/", views.annual_report_index, name="annual-report-index"),
     path("reports/<int:year>/", views.annual_report, name="annual-report"),
     path("reports/<int:year>/report.pdf", views.annual_report_pdf, name="annual-report-pdf"),
 ]

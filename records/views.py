@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,8 +21,8 @@ from core.access import (
     staff_required,
 )
 from core.exports import xlsx_response
-from core.params import safe_next, to_id
 from core.pagecache import current_version, shared_page
+from core.params import safe_next, to_id
 from projects.access import get_project_for_liaison
 from projects.models import Project
 from units.models import FOUNDING_YEAR, MemberUnit, Pairing
@@ -552,6 +553,38 @@ def _report_context(request, year):
     if context["staff_version"]:
         context["rows"] = _assessment_rows(year, assessment.units_of_year(year))
     return context
+
+
+@require_GET
+@shared_page
+def annual_report_index(request):
+    """/reports/: the years there is a report for, newest first (this year always), each with
+    its public projects and whether the office has finalised it."""
+    counts = {
+        row["year"]: row
+        for row in Project.objects.exclude(status=Project.Status.DRAFT)
+        .values("year")
+        .annotate(
+            projects=Count("id"), completed=Count("id", filter=Q(status=Project.Status.COMPLETED))
+        )
+        .order_by()
+    }
+    finalised = set(AssessmentFinalisation.objects.values_list("year", flat=True).distinct())
+    this_year = timezone.localdate().year
+    years = sorted(
+        {y for y in [*counts, *finalised, this_year] if FOUNDING_YEAR <= y <= this_year},
+        reverse=True,
+    )
+    rows = [
+        {
+            "year": y,
+            "projects": counts.get(y, {}).get("projects", 0),
+            "completed": counts.get(y, {}).get("completed", 0),
+            "finalised": y in finalised,
+        }
+        for y in years
+    ]
+    return render(request, "records/annual_report_index.html", {"rows": rows})
 
 
 @require_GET

@@ -196,6 +196,7 @@ RULES = {
     "records:assessment-rate": STAFF,
     "records:unit-record": UNIT_A_OR_STAFF,
     "records:unit-record-pdf": UNIT_A_OR_STAFF,
+    "records:annual-report-index": PUBLIC,
     "records:annual-report": PUBLIC,
     "records:annual-report-pdf": PUBLIC,
 }
