@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from core import caremode
 from core.access import is_liaison, is_office_staff
 
 
@@ -10,4 +11,5 @@ def site(request):
         "is_office_staff": is_office_staff(user),
         "is_liaison": is_liaison(user),
         "debug": settings.DEBUG,
+        "care_mode": caremode.is_on(request),
     }

@@ -27,7 +27,7 @@ serve a page older than the last committed write. Writes that send no signal
 don't. Signed-in keys add today's date, for pages that colour overdue items.
 
 Bounded keys: a key is built from the path, the language, whether htmx asked for a partial,
-the audience and the query parameters, never from raw headers. For anonymous visitors,
+the audience, whether 长辈模式 is on (core.caremode) and the query parameters, never from raw headers. For anonymous visitors,
 parameters the view did not declare (``params``) are redirected away (a WeChat share adds
 ``?from=...``); a page is stored only when the view reported (``canonical_query``) that it
 used exactly the values asked for, so junk values (``?year=abc``, a page past the end, any
@@ -55,6 +55,7 @@ from django.utils.safestring import mark_safe
 from django.utils.cache import patch_vary_headers
 from simple_history.models import HistoricalChanges
 
+from core import caremode
 from core.access import is_liaison, is_office_staff, wants_partial
 from core.freshness.models import MemoisedVersion
 
@@ -188,6 +189,7 @@ def _key(request, who):
         _asked_query(request),
         "partial" if wants_partial(request) else "page",
         who,
+        "care" if caremode.is_on(request) else "",  # 长辈模式 pages differ in their <html>
     ]
     if who != "public":
         parts.append(timezone.localdate().isoformat())

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from core import admin_names
+from core import caremode
 from core.views import healthz
 from projects.views import home
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("care-mode/", caremode.switch, name="care-mode"),
     path("admin/", admin.site.urls),
     path("", include("units.urls")),
     path("", include("projects.urls")),
