@@ -2,9 +2,9 @@
 
 from axes.helpers import get_cool_off, get_failure_limit
 from axes.utils import reset as reset_login_failures
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from core.access import staff_required
 
-from .forms import LiaisonCreateForm, UserFilterForm
+from . import loginreasons
+from .forms import LiaisonCreateForm, PasswordChangeForm, SetPasswordForm, UserFilterForm
 from .models import User
 
 
@@ -117,9 +118,26 @@ def user_reactivate(request, pk):
     return redirect("accounts:user-list")
 
 
+class LoginView(auth_views.LoginView):
+    """Django's login, which says why sign-in is needed when a page sent the visitor here
+    (a project's QR code: which project, and that adopting needs a liaison's account)."""
+
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["login_reason"] = loginreasons.describe(self.get_redirect_url())
+        context["office_contact"] = settings.OFFICE_CONTACT
+        return context
+
+
+login = LoginView.as_view()
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
     success_url = reverse_lazy("accounts:password-change-done")
 
 
-password_change = PasswordChangeView.as_view()
+password_change = never_cache(PasswordChangeView.as_view())
 password_change_done = auth_views.PasswordChangeDoneView.as_view()

@@ -171,6 +171,9 @@ AUTHENTICATION_BACKENDS = [
     "reminders.backends.InboxAwareModelBackend",
 ]
 LOGIN_URL = "accounts:login"
+# Who a liaison calls for a forgotten password, shown on the login page (e.g. "党建办 王老师
+# 57321234"); without it the page says to contact the town's party-building office.
+OFFICE_CONTACT = os.environ.get("OFFICE_CONTACT", "")
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AUTH_PASSWORD_VALIDATORS = [

@@ -49,6 +49,28 @@ def _other_open_projects(project, unit):
     )
 
 
+def describe_for_login(pk):
+    """Names the project on the login page a QR code leads to (accounts.loginreasons)."""
+    project = (
+        Project.objects.filter(pk=pk)
+        .exclude(status=Project.Status.DRAFT)
+        .select_related("community")
+        .only("title", "community__name")
+        .first()
+    )
+    if project is None:
+        return None
+    return {
+        "title": project.title,
+        "subtitle": project.community.name,
+        "why": _(
+            "You scanned this project's QR code. Adopting it for your unit needs your "
+            "unit's liaison account: after signing in you come back to this project."
+        ),
+        "public_url": reverse("projects:project-detail", args=[project.pk]),
+    }
+
+
 @login_required
 def project_adopt(request, pk):
     """Where the QR code leads: the liaison reads the project, commits, confirms.
