@@ -8,12 +8,18 @@ DJANGO_DASHES = "---------"
 
 
 class PleaseChooseMixin:
-    """Mix into a Form or ModelForm: its empty choices read 请选择…, not ---------."""
+    """Mix into a Form or ModelForm: its empty choices read 请选择…, not ---------; radio
+    buttons get no empty choice at all (nothing ticked says it)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField):
+            radio = isinstance(field.widget, forms.RadioSelect)
+            if isinstance(field, forms.ModelChoiceField) and radio:
+                field.empty_label = None
+            elif isinstance(field, forms.ChoiceField) and radio:
+                field.choices = [c for c in field.choices if c != ("", DJANGO_DASHES)]
+            elif isinstance(field, forms.ModelChoiceField):
                 if field.empty_label == DJANGO_DASHES:
                     field.empty_label = PLEASE_CHOOSE
             elif isinstance(field, forms.ChoiceField):

@@ -4,6 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 from projects.forms import reencode_photo
 from units.forms import UnitFilterForm
+from core.choices import PleaseChooseMixin
 from core.dates import DatePickerLimitsMixin
 from core.text import PrintableTextMixin
 
@@ -23,7 +24,9 @@ FIELDS_BY_KIND = {
 STALE_PAGE = _("This page is out of date: reload it and try again.")
 
 
-class ContributionForm(PrintableTextMixin, DatePickerLimitsMixin, forms.ModelForm):
+class ContributionForm(
+    PrintableTextMixin, DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm
+):
     """Five fields on a phone: what kind, how much, when, a note, a photo if there is one.
 
     An edit carries the row's version its page showed (hidden), so that a change made
@@ -107,7 +110,7 @@ class CorrectionForm(ContributionForm):
     reason = forms.CharField(label=_("Reason for the correction"), max_length=100)
 
 
-class AssessmentRatingForm(PrintableTextMixin, forms.ModelForm):
+class AssessmentRatingForm(PrintableTextMixin, PleaseChooseMixin, forms.ModelForm):
     class Meta:
         model = AnnualAssessment
         fields = ["rating", "remark"]

@@ -25,6 +25,7 @@ from tests.factories import (
     NeedFactory,
     PairingFactory,
     ProjectFactory,
+    ResourceFactory,
     VisitFactory,
 )
 from tests.urlwalk import app_routes
@@ -134,6 +135,8 @@ def build_site(unit_a, unit_b, liaison, other_liaison, staff):
     RenewalProposal.objects.create(meeting=meeting, previous_adoption=old_adoption, unit=unit_a)
     NeedFactory(community=pairing.community)
     NeedFactory(community=pairing.community, status="accepted")
+    # A resource of bob's unit: /my/needs/ then offers it in a select for each need.
+    ResourceFactory(unit=unit_a, communities=[pairing.community])
     for user in (liaison, other_liaison, staff):
         Notification.objects.create(user=user, title="走访即将到期", link="/my/pairings/")
         Notification.objects.create(

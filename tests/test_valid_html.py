@@ -68,10 +68,11 @@ def test_it_finds_no_html_errors_on_any_page_the_personas_reach(crawled, tmp_pat
     pages = crawled["pages"]
     crawled_paths = {key.split(" ", 1)[1].split("?")[0] for key in pages}
     # The crawl reaches every kind of page: public, liaison, office, screen and print.
-    for expected in ["/", "/projects/", "/structure/", "/needs/new/", "/my/pairings/",
+    for expected in ["/", "/projects/", "/structure/", "/needs/new/", "/my/pairings/", "/my/needs/",
                      "/my/projects/", "/inbox/", "/registry/units/", "/office/needs/",
                      *crawled["extra"]]:
         assert expected in crawled_paths, expected
     assert any(re.fullmatch(r"/my/pairings/\d+/visits/new/", p) for p in crawled_paths)
+    assert 'name="resource" required' in pages["bob /my/needs/"]  # the offer select is there
     errors = validate(pages, tmp_path)
     assert not errors, f"{len(errors)} vnu errors on {len(pages)} pages:\n" + "\n".join(errors)

@@ -389,7 +389,9 @@ def grouped_communities(queryset, empty_label=None):
     return [("", empty_label), *choices] if empty_label is not None else choices
 
 
-class ResourceForm(PrintableTextMixin, DatePickerLimitsMixin, forms.ModelForm):
+class ResourceForm(
+    PrintableTextMixin, DatePickerLimitsMixin, PleaseChooseMixin, forms.ModelForm
+):
     """A unit's resource, on a phone: what, for which kinds of project, where, how much, when.
 
     Office staff get the ``unit`` field too (``with_unit=True``); a liaison's resource is
