@@ -197,7 +197,6 @@ def need_create(request):
             need.save()
             messages.success(request, _("Thank you! Your need has been received."))
             return redirect("projects:need-track", tracking_code=need.tracking_code)
-        status = 400
     else:
         initial = {}
         if community := to_id(request.GET.get("community")):
@@ -205,8 +204,9 @@ def need_create(request):
         if (category := request.GET.get("category")) in Category.values:
             initial["category"] = category  # from a resource card on the resource list
         form = NeedForm(initial=initial)
-        status = 200
-    return render(request, "projects/need_form.html", {"form": form}, status=status)
+    # A form shown again with its errors is a page like any other: 200, as Django's own
+    # form views answer (the request was understood; the input needs correcting).
+    return render(request, "projects/need_form.html", {"form": form})
 
 
 @require_GET
@@ -215,8 +215,7 @@ def need_lookup(request):
     form = NeedLookupForm(request.GET or None)
     if form.is_valid():
         return redirect("projects:need-track", tracking_code=form.need.tracking_code)
-    status = 400 if form.is_bound else 200
-    return render(request, "projects/need_lookup.html", {"form": form}, status=status)
+    return render(request, "projects/need_lookup.html", {"form": form})
 
 
 @require_GET
