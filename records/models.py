@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from units.models import FOUNDING_YEAR, today
@@ -57,7 +58,8 @@ class Contribution(models.Model):
         FUNDS = "funds", _("funds")
         VOLUNTEER_HOURS = "volunteer_hours", _("volunteer service")
         GOODS = "goods", _("goods")
-        VENUE = "venue", _("venue")
+        # 场地, as on the resource list; a meeting's "venue" is its 地点.
+        VENUE = "venue", pgettext_lazy("contribution kind", "venue")
 
     class Status(models.TextChoices):
         RECORDED = "recorded", _("awaiting confirmation")
