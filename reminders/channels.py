@@ -138,7 +138,7 @@ class WeComChannel:
         robots = [r for r in WeComRobot.objects.filter(is_active=True) if r.takes(reminder.kind, district)]
         if not robots:
             return
-        link = f"{settings.SITE_ROOT.rstrip('/')}{message.link}" if message.link else ""
+        link = f"{settings.SITE_URL}{message.link}" if message.link else ""
         lines = [f"**{markdown_text(message.title)}**", markdown_text(message.body).replace("\n", "\n> ")]
         content = "\n> ".join(lines) + (f"\n[{markdown_text(link_label())}]({link})" if link else "")
         mention = mobile_of(reminder.recipient)
