@@ -65,6 +65,7 @@ RULES = {
     "home": PUBLIC,
     "healthz": PUBLIC,
     "set_language": PUBLIC.post(),
+    "care-mode": PUBLIC.post(),
     "admin:index": ADMIN,
     "accounts:login": PUBLIC,
     "accounts:logout": PUBLIC.post(),

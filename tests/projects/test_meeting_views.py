@@ -102,7 +102,7 @@ def _cases(w):
         (
             "post",
             reverse("projects:my-project-complete", args=[w["mine"].pk]),
-            {**LIAISON_OWN, "liaison": 302},
+            {**LIAISON_OWN, "liaison": 200},  # the confirmation page: no confirmed=yes
         ),
         (
             "post",
