@@ -9,8 +9,9 @@ never carry it; the public page cache keeps the two modes apart in its key
 
 from django.conf import settings
 from django.shortcuts import redirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
+
+from core.params import safe_next
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -26,12 +27,7 @@ def is_on(request):
 @require_POST
 def switch(request):
     """Turn care mode on (``on=1``) or off, and go back to the page the switch was on."""
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    response = redirect(target)
+    response = redirect(safe_next(request, request.POST.get("next"), "/"))
     name = settings.CARE_MODE_COOKIE_NAME
     if request.POST.get("on") == "1":
         response.set_cookie(
