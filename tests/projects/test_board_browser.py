@@ -43,7 +43,7 @@ def test_a_resident_raises_a_need_and_tracks_it(phone_page, live_server):
     phone_page.select_option("select[name=category]", "construction")
     phone_page.fill("textarea[name=text]", "小区路面坑洼，雨天积水，希望修一修。")
     phone_page.fill("input[name=contact_phone]", "13812345678")
-    phone_page.click("button[type=submit]")
+    phone_page.click("main form button[type=submit]")
     phone_page.wait_for_url("**/needs/track/**")
     assert "待审核" in phone_page.content()
     assert "13812345678" not in phone_page.content()
