@@ -81,8 +81,10 @@ def test_the_reminders_modules_form_no_import_cycle():
 
 
 def test_no_reminders_module_imports_a_sibling_inside_a_function():
+    """Except the one place Django asks for it: ``AppConfig.ready`` connects the receivers
+    once the app registry is ready."""
     _, lazy = import_graph()
-    assert lazy == []
+    assert [entry for entry in lazy if entry != ("apps", ["receivers"])] == []
 
 
 def test_the_cycle_finder_finds_a_cycle():
