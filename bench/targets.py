@@ -136,7 +136,7 @@ SURGE = Scenario(
     method="POST",
     stand_in="accounts:logout",
     form={"commitment": "现场认领，出资出力"},
-    p95_ms_max=500,
+    p95_ms_max=1000,  # issue 22: plain ORM on the hot path, p95 within a second
 )
 #: (g) the same surge on the embedded default: SQLite, no Redis, the server `make run` uses.
 SURGE_SQLITE = Scenario(
