@@ -10,5 +10,7 @@ from django.views.decorators.http import require_GET
 @require_GET
 def healthz(request):
     """Liveness for the load balancer and docker healthchecks: the database answers."""
+    # A round trip, not just an open socket: a persistent connection can outlive its server.
     connection.ensure_connection()
-    return JsonResponse({"ok": True})
+    usable = connection.is_usable()
+    return JsonResponse({"ok": usable}, status=200 if usable else 503)
