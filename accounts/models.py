@@ -22,6 +22,18 @@ class User(AbstractUser):
         related_name="liaisons",
         help_text=_("Set for a liaison: the member unit this person acts for."),
     )
+    council = models.ForeignKey(
+        "units.Council",
+        verbose_name=_("council"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff",
+        help_text=_(
+            "Office staff: the council they work for. Staff without a council work for the "
+            "district (the roll-up of every council)."
+        ),
+    )
     #: The logout epoch: sessions signed in before this moment open nothing. Kept in the
     #: database, so a cache that comes back with an older copy of a session (Redis restored
     #: from its append-only file) cannot undo a logout or a deactivation.

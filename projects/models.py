@@ -23,7 +23,7 @@ from core.categories import Category  # noqa: F401  (re-exported: projects.model
 from core.dates import DB_LATEST, EARLIEST, DateRange, date_within_sense, validate_year
 from core.models import Audited
 from core.sideeffects import after_commit
-from units.models import Pairing
+from units.models import InCouncil, Pairing
 
 
 class KeyWorks(models.TextChoices):
@@ -81,8 +81,10 @@ class ProjectQuerySet(models.QuerySet):
         )
 
 
-class Project(Audited):
+class Project(Audited, InCouncil):
     """社区公益项目: a public-welfare project, built from residents' needs."""
+
+    council_source = ("community",)
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
@@ -325,8 +327,10 @@ class NeedQuerySet(models.QuerySet):
         return self.open().filter(Q(status=Need.Status.ACCEPTED) | Q(community_id__in=paired))
 
 
-class Need(models.Model):
+class Need(InCouncil):
     """问需于民: a need raised by residents, found on a visit, a survey or a unit's proposal."""
+
+    council_source = ("community",)
 
     class Source(models.TextChoices):
         RESIDENT = "resident", _("resident")
@@ -428,7 +432,7 @@ class Need(models.Model):
             raise ValidationError({"reply": _("Give residents a reason when declining a need.")})
 
 
-class JointMeeting(models.Model):
+class JointMeeting(InCouncil):
     """联席会议: the yearly plenary session where units adopt projects."""
 
     title = models.CharField(_("title"), max_length=200)
@@ -447,7 +451,7 @@ class JointMeeting(models.Model):
             date_within_sense("held_on", "meeting_date_within_sense"),
             # Liaisons scan a code and adopt at "the" meeting: never two windows at once.
             models.UniqueConstraint(
-                fields=["adoption_open"],
+                fields=["council"],
                 condition=Q(adoption_open=True),
                 name="one_meeting_open_for_adoption",
                 violation_error_message=_("Only one joint meeting may be open for adoption."),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from units.models import FOUNDING_YEAR, today
+from units.models import FOUNDING_YEAR, InCouncil, today
 from core.dates import DateRange, date_within_sense
 
 
@@ -51,8 +51,10 @@ class ContributionQuerySet(models.QuerySet):
         )
 
 
-class Contribution(models.Model):
+class Contribution(InCouncil):
     """投入: what a unit put into a project, or into a pairing on its visits."""
+
+    council_source = ("project", "pairing")
 
     class Kind(models.TextChoices):
         FUNDS = "funds", _("funds")
@@ -271,7 +273,7 @@ class Contribution(models.Model):
 CHANGE_IGNORED = ["version", "confirmed_at", "confirmed_by", "recorded_by", "created_at"]
 
 
-class AnnualAssessment(models.Model):
+class AnnualAssessment(InCouncil):
     """年度考评: one unit's year, as the office finalised it (a snapshot), rated and remarked."""
 
     class Rating(models.TextChoices):
@@ -309,7 +311,9 @@ class AnnualAssessment(models.Model):
         verbose_name = _("annual assessment")
         verbose_name_plural = _("annual assessments")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="one_assessment_per_unit_year")
+            models.UniqueConstraint(
+                fields=["council", "unit", "year"], name="one_assessment_per_unit_year"
+            )
         ]
 
     def __str__(self):
@@ -320,7 +324,7 @@ class AnnualAssessment(models.Model):
         return self.finalised_at is not None
 
 
-class AssessmentFinalisation(models.Model):
+class AssessmentFinalisation(InCouncil):
     """Each time the office finalises (or re-finalises) a year: who, when, how many units."""
 
     year = models.PositiveSmallIntegerField(_("year"))

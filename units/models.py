@@ -6,6 +6,8 @@ between communities and member units are the links ("N").
 
 import datetime
 
+from django.apps import apps
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,6 +16,7 @@ from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_scopes import get_scope
 from simple_history.models import HistoricalRecords
 
 from core.categories import Category as ProjectCategory
@@ -28,6 +31,124 @@ def today():
     return timezone.localdate()
 
 
+class Council(models.Model):
+    """联席会议: one town's or street's network, the "1" of its "1+5+N".
+
+    A deployment serves one council (Zhujing, at the site's root) or every council of a
+    district, each at its own host name or path prefix. A council owns its 片区, communities,
+    pairings, visits, meetings, needs, projects, resources and assessments; member units are
+    shared and take part through a ``Membership`` per council.
+    """
+
+    class Kind(models.TextChoices):
+        TOWN = "town", _("town")
+        STREET = "street", _("street")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    network_name = models.CharField(
+        _("network name"),
+        max_length=100,
+        blank=True,
+        help_text=_("The network's own name, such as “心联鑫”."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TOWN)
+    slug = models.SlugField(
+        _("address"),
+        max_length=40,
+        unique=True,
+        help_text=_("The path prefix of its pages, such as /c/zhujing/."),
+    )
+    host = models.CharField(
+        _("host name"),
+        max_length=253,
+        blank=True,
+        help_text=_("Its own host name, if it has one (such as zhujing.example.org)."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("council")
+        verbose_name_plural = _("councils")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["host"], condition=~Q(host=""), name="one_council_per_host"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    #: The council a new deployment starts with (the migration's, or the first one a
+    #: database emptied since then needs).
+    FIRST = {"name": "朱泾镇", "network_name": "心联鑫", "kind": "town", "slug": "zhujing"}
+
+    @classmethod
+    def first_id(cls):
+        """The deployment's first council: the one served at the site's root."""
+        first = cls.objects.values_list("id", flat=True).first()
+        if first is None:
+            first = cls.objects.get_or_create(slug=cls.FIRST["slug"], defaults=cls.FIRST)[0].pk
+        return first
+
+
+def current_council_id():
+    """The council a new row belongs to when the code creating it does not say: the one the
+    running request or task is scoped to (django-scopes), else the deployment's first."""
+    council = get_scope().get("council")
+    if isinstance(council, Council):
+        return council.pk
+    if isinstance(council, int):
+        return council
+    return Council.first_id()
+
+
+class InCouncil(models.Model):
+    """Owned by one council. ``council_source`` names the fields a new row takes its council
+    from (a community, a pairing, a project), the first one set; otherwise the scope's."""
+
+    council = models.ForeignKey(
+        Council,
+        verbose_name=_("council"),
+        on_delete=models.PROTECT,
+        default=current_council_id,
+        editable=False,
+        related_name="%(class)ss",
+    )
+    council_source = ()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            for source in self.council_source:
+                derived = council_of(source, getattr(self, f"{source}_id"))
+                if derived:
+                    self.council_id = derived
+                    break
+        super().save(*args, **kwargs)
+
+
+def council_of(source, pk):
+    """The council of the community, pairing or project ``pk`` (None if there is none)."""
+    if not pk:
+        return None
+    if source == "community":
+        return (
+            Community._base_manager.filter(pk=pk)
+            .values_list("district__council_id", flat=True)
+            .first()
+        )
+    label = {"pairing": "units.Pairing", "project": "projects.Project"}[source]
+    model = apps.get_model(label)
+    return model._base_manager.filter(pk=pk).values_list("council_id", flat=True).first()
+
+
 class District(models.Model):
     """片区: three urban community districts and two rural ones."""
 
@@ -35,7 +156,14 @@ class District(models.Model):
         COMMUNITY = "community", _("community district")
         RURAL = "rural", _("rural district")
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    council = models.ForeignKey(
+        Council,
+        verbose_name=_("council"),
+        on_delete=models.PROTECT,
+        default=current_council_id,
+        related_name="districts",
+    )
+    name = models.CharField(_("name"), max_length=50)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -45,6 +173,9 @@ class District(models.Model):
         ordering = ["position", "name"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
+        constraints = [
+            models.UniqueConstraint(fields=["council", "name"], name="district_name_per_council")
+        ]
 
     def __str__(self):
         return self.name
@@ -177,6 +308,59 @@ class MemberUnit(models.Model):
         self.save(update_fields=["is_active", "left_on", "updated_at"])
 
 
+class Membership(models.Model):
+    """成员资格: a member unit's place in one council's network. A unit is one record for the
+    whole deployment (a district organ paired in three towns is entered once) and holds a
+    membership in each council it serves: when it joined and left there, and the 片区 it
+    mainly serves there. Memberships end, they are never deleted."""
+
+    unit = models.ForeignKey(
+        MemberUnit,
+        verbose_name=_("member unit"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    council = models.ForeignKey(
+        Council,
+        verbose_name=_("council"),
+        on_delete=models.PROTECT,
+        default=current_council_id,
+        related_name="memberships",
+    )
+    district = models.ForeignKey(
+        District,
+        verbose_name=_("district"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="memberships",
+    )
+    joined_year = models.PositiveSmallIntegerField(
+        _("year joined"),
+        validators=[MinValueValidator(FOUNDING_YEAR), MaxValueValidator(2100)],
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True, validators=[DateRange()])
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["council", "unit__name"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "council"], name="one_membership_per_council"),
+            models.CheckConstraint(
+                condition=Q(is_active=True, left_on__isnull=True)
+                | Q(is_active=False, left_on__isnull=False),
+                name="membership_left_on_iff_inactive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.council}"
+
+
 class PartyBranch(models.Model):
     """A frontline party branch set up where people are served."""
 
@@ -252,8 +436,10 @@ class PairingQuerySet(models.QuerySet):
         )
 
 
-class Pairing(Audited):
+class Pairing(Audited, InCouncil):
     """结对: a link between a community and a member unit, or two communities."""
+
+    council_source = ("community",)
 
     class Health(models.TextChoices):
         """结对活跃度, derived from the visits and the cadence; never stored."""
@@ -469,8 +655,10 @@ class Pairing(Audited):
 HEALTH_ORDER = [Pairing.Health.OVERDUE, Pairing.Health.NEVER, Pairing.Health.DUE, Pairing.Health.OK]
 
 
-class Visit(models.Model):
+class Visit(InCouncil):
     """走访: a visit by the unit to the community, on site or electronic."""
+
+    council_source = ("pairing",)
 
     class Channel(models.TextChoices):
         ONSITE = "onsite", _("on site")
@@ -572,7 +760,7 @@ class ResourceQuerySet(models.QuerySet):
         ).distinct()
 
 
-class Resource(Audited):
+class Resource(Audited, InCouncil):
     """资源清单: what a member unit can offer communities (a hall, legal advice, volunteers…)."""
 
     class Kind(models.TextChoices):
