@@ -7,43 +7,16 @@ idles is the slow tail the liaisons see.
 
 import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 
 from django.conf import settings
 from django.utils.translation import to_locale
 
-ROOT = settings.BASE_DIR
+from tests.gunicornserver import free_port, serve, stop
+
 CLIENTS = 24
 TRIES = 3
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _serve(port, app="tests.sleepy_wsgi:app", **env):
-    cmd = [
-        sys.executable, "-m", "gunicorn", "-c", "python:zhujing.gunicorn_conf",
-        "--bind", f"127.0.0.1:{port}", app,
-    ]  # fmt: skip
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise AssertionError("gunicorn did not start")
 
 
 def _burst(port):
@@ -70,13 +43,12 @@ def _burst(port):
 
 
 def test_a_burst_is_served_first_come_first_served():
-    port = _free_port()
-    proc = _serve(port, WEB_CONCURRENCY="2")
+    port = free_port()
+    proc = serve(port, WEB_CONCURRENCY="2")
     try:
         latencies = _burst(port)
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
     assert len(latencies) == CLIENTS * TRIES
     # Two workers at 20 ms a request serve 100 a second, and 24 phones are always waiting:
     # in one shared queue, every answer after the first round takes about 24 / 100 s.
@@ -87,23 +59,22 @@ def test_a_burst_is_served_first_come_first_served():
 
 def test_each_worker_freezes_what_it_loaded_at_start_up():
     """The cyclic collector then never walks the framework again in a request."""
-    port = _free_port()
-    proc = _serve(port, app="tests.sleepy_wsgi:frozen", WEB_CONCURRENCY="1")
+    port = free_port()
+    proc = serve(port, app="tests.sleepy_wsgi:frozen", WEB_CONCURRENCY="1")
     try:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         conn.request("GET", "/")
         frozen = int(conn.getresponse().read())
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
     assert frozen > 10_000, frozen
 
 
 def test_a_worker_starts_with_the_templates_compiled_and_no_inherited_connection():
     """The master compiles and imports before forking (core/warmup.py): a worker's first
     adoption at the meeting then costs what its hundredth does, not 80-150 ms more."""
-    port = _free_port()
-    proc = _serve(
+    port = free_port()
+    proc = serve(
         port,
         app="tests.django_probe_wsgi:probe",
         WEB_CONCURRENCY="1",
@@ -114,8 +85,7 @@ def test_a_worker_starts_with_the_templates_compiled_and_no_inherited_connection
         conn.request("GET", "/")
         held = json.loads(conn.getresponse().read())
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+        stop(proc)
     assert "projects/project_adopt.html" in held["compiled"]
     assert set(held["templates"]) <= set(held["compiled"])
     assert held["reverse_languages"] == sorted(code for code, _name in settings.LANGUAGES)
