@@ -36,7 +36,8 @@ def serve(port, app="tests.sleepy_wsgi:app", *, log=None, **env):
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"gunicorn exited with {proc.returncode}" + (f": see {log}" if log else ""))
+            where = f": see {log}" if log else ""
+            raise AssertionError(f"gunicorn exited with {proc.returncode}{where}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return proc
