@@ -4,12 +4,14 @@ Docker can't run here, so the compose file is parsed and its promises checked.
 """
 
 import os
+import re
 import subprocess
 import sys
 
 import pytest
 import yaml
 from django.conf import settings
+from django.urls import reverse
 
 ROOT = settings.BASE_DIR
 
@@ -109,22 +111,21 @@ def test_the_page_cache_has_its_own_redis_so_a_full_cache_never_blocks_reminders
 def test_only_the_proxy_is_published_and_gunicorn_stays_internal(compose):
     services = compose["services"]
     published = sorted(name for name, service in services.items() if service.get("ports"))
-    assert published == ["proxy"]
-    assert services["proxy"]["image"].startswith("caddy:")
+    assert published == ["caddy"]
+    assert services["caddy"]["image"].startswith("caddy:")
     assert compose["networks"]["backend"]["internal"] is True
     for name in ("web", "db", "redis", "cache"):
         assert services[name]["networks"] == ["backend"], name
-    assert "backend" in services["proxy"]["networks"]
+    assert "backend" in services["caddy"]["networks"]
 
 
 def test_the_proxy_compresses_and_forwards_to_gunicorn(compose):
     caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
     assert "encode zstd gzip" in caddyfile
-    assert "reverse_proxy web:8000" in caddyfile
     # Sync workers must not read a slow upload themselves, nor write the access log.
     assert "request_buffers 25MB" in caddyfile
     assert "\n\tlog\n" in caddyfile
-    mounts = compose["services"]["proxy"]["volumes"]
+    mounts = compose["services"]["caddy"]["volumes"]
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in mounts
 
 
@@ -132,3 +133,67 @@ def test_the_example_env_trusts_exactly_the_one_proxy():
     example = (ROOT / ".env.example").read_text()
     assert "NUM_PROXIES=1" in example
     assert "SITE_ADDRESS=" in example
+
+
+# --- Several nodes: web and worker scaled, one beat, Caddy over every web node ---------------
+
+
+def _replicas(service):
+    return service.get("deploy", {}).get("replicas", 1)
+
+
+def _caddy_upstreams():
+    """The web nodes deploy/Caddyfile's reverse_proxy balances over."""
+    for line in (ROOT / "deploy" / "Caddyfile").read_text().splitlines():
+        words = line.split()
+        if words[:1] == ["reverse_proxy"]:
+            return [w for w in words[1:] if w != "{"]
+    raise AssertionError("no reverse_proxy in deploy/Caddyfile")
+
+
+def test_web_and_worker_run_two_nodes_or_more(compose):
+    for name in ("web", "worker"):
+        service = compose["services"][name]
+        assert _replicas(service) >= 2, name
+        # A fixed container name would stop compose from running a second copy.
+        assert "container_name" not in service, name
+    assert "ports" not in compose["services"]["web"]
+    assert _replicas(compose["services"]["beat"]) == 1
+
+
+def test_caddy_balances_over_every_web_node_and_checks_its_health(compose):
+    replicas = _replicas(compose["services"]["web"])
+    nodes = [f"{compose['name']}-web-{n}:8000" for n in range(1, replicas + 1)]
+    assert _caddy_upstreams() == nodes
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert f"health_uri {reverse('healthz')}\n" in caddyfile
+    # As the web service's own healthcheck asks: https, so no redirect answers instead.
+    assert "X-Forwarded-Proto https" in caddyfile
+    assert "Host {$SITE_ADDRESS:localhost}" in caddyfile
+    caddy = compose["services"]["caddy"]
+    assert caddy["depends_on"]["web"]["condition"] == "service_healthy"
+
+
+def _caddy_version():
+    try:
+        out = subprocess.run(["caddy", "version"], capture_output=True, text=True, timeout=30)
+    except FileNotFoundError:
+        return None
+    found = re.search(r"(\d+)\.(\d+)", out.stdout)
+    return tuple(int(n) for n in found.groups()) if found else None
+
+
+def test_caddy_accepts_the_caddyfile(tmp_path):
+    """Only where a caddy binary is on PATH, 2.7 or newer (``request_buffers``) as the
+    caddy:2 image is; Debian 12's package is 2.6."""
+    version = _caddy_version()
+    if version is None or version < (2, 7):
+        pytest.skip(f"needs caddy 2.7+ on PATH (found {version})")
+    result = subprocess.run(
+        ["caddy", "validate", "--adapter", "caddyfile",
+         "--config", str(ROOT / "deploy" / "Caddyfile")],
+        env={"PATH": os.environ["PATH"], "HOME": str(tmp_path),
+             "SITE_ADDRESS": "zhujing.example.cn"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
