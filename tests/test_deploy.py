@@ -197,3 +197,25 @@ def test_caddy_accepts_the_caddyfile(tmp_path):
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("pooling, disabled", [("1", "True"), ("0", "False")])
+def test_transaction_pooling_turns_server_side_cursors_off(pooling, disabled):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "DATABASE_URL": "postgres://zhujing@db:5432/zhujing",
+        "DB_TRANSACTION_POOLING": pooling,
+        "SECRET_KEY": "x" * 50,
+        "DJANGO_SETTINGS_MODULE": "zhujing.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings as s; "
+         "print(s.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS'])"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.stdout.strip() == disabled, result.stderr
+
+
+def test_the_database_keeps_statement_statistics(compose):
+    """pg_stat_statements is loaded, so the top queries can be read (docs/operations.md)."""
+    assert "shared_preload_libraries=pg_stat_statements" in _command(compose["services"]["db"])

@@ -147,6 +147,11 @@ if os.environ.get("DATABASE_URL"):
             conn_health_checks=True,
         )
     }
+    # Behind a pooler in transaction mode (PgBouncer's pool_mode = transaction) the next
+    # fetch from a server-side cursor (QuerySet.iterator(): the open data, the reminder
+    # sweep) may reach another server connection than the one that holds the cursor:
+    # docs/operations.md, "Scaling".
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DB_TRANSACTION_POOLING")
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES = {
