@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.views.defaults import server_error
 
@@ -54,3 +54,13 @@ def test_the_admin_speaks_chinese_for_every_model_third_party_included(staff_cli
     for english in ["Axes", "AXES", "Access attempts", "Access failures", "Access logs"]:
         assert english not in html, english
     assert "登录保护" in html and "登录失败记录" in html
+
+
+def test_it_answers_a_host_it_does_not_serve_with_a_400_not_a_500(settings):
+    """Refused before any middleware set ``request.user``: the 400 page is still drawn
+    (a scanner's junk Host, a proxy's health check with the wrong name)."""
+    settings.DEBUG = False
+    client = Client(raise_request_exception=False)
+    for host in ("evil.example", "http:"):
+        response = client.get("/healthz/", HTTP_HOST=host)
+        assert response.status_code == 400, host
