@@ -394,3 +394,68 @@ def test_the_sweep_and_delivery_run_from_a_fresh_context(councils):
     }
     reminder = Reminder.objects.get(recipient__username="liaison-乙", kind=Reminder.Kind.MEETING)
     assert contextvars.Context().run(deliver_reminder, reminder.pk) == "sent"
+
+
+# --- One unit, several councils -------------------------------------------------------------
+
+
+@pytest.fixture
+def shared(councils):
+    """甲成员单位 (A's) joins B's network too, and is paired with a community of B."""
+    unit = councils["A"]["unit"]
+    with scope(council=councils["b"].pk):
+        unit.join()
+        pairing = PairingFactory(unit=unit, community=councils["B"]["pairing"].community)
+    return {"unit": unit, "b_pairing": pairing, **councils}
+
+
+def test_a_liaison_sees_the_units_pairings_in_every_council_it_takes_part_in(shared):
+    liaison = Client()
+    liaison.force_login(shared["A"]["liaison"])
+    page = liaison.get(reverse("units:my-pairings")).content.decode()
+    assert "甲村" in page and "乙村" in page
+    visit_form = reverse("units:visit-create", args=[shared["b_pairing"].pk])
+    assert liaison.get(visit_form).status_code == 200
+
+
+def test_a_liaison_cannot_reach_another_units_pairing_in_another_council(councils):
+    liaison = Client()
+    liaison.force_login(councils["A"]["liaison"])
+    visit_form = reverse("units:visit-create", args=[councils["B"]["pairing"].pk])
+    assert liaison.get(visit_form).status_code in (403, 404)
+
+
+def test_a_unit_of_another_council_entered_by_name_joins_instead_of_a_second_record(
+    councils, addressed
+):
+    bert = _signed_in(councils["bert"])
+    response = bert.post(
+        reverse("units:unit-create"), {"name": "甲成员单位"}, HTTP_X_COUNCIL="fengjing"
+    )
+    unit = councils["A"]["unit"]
+    assert response.status_code == 302
+    assert MemberUnit.objects.filter(name="甲成员单位").count() == 1
+    with scopes_disabled():
+        assert set(unit.memberships.values_list("council__slug", flat=True)) == {
+            councils["a"].slug, "fengjing",
+        }  # fmt: skip
+
+
+def test_leaving_one_council_ends_only_that_membership(shared, addressed):
+    bert = _signed_in(shared["bert"])
+    unit = shared["unit"]
+    url = reverse("units:unit-deactivate", args=[unit.pk])
+    bert.post(url, {"left_on": "2026-06-30"}, HTTP_X_COUNCIL="fengjing")
+    unit.refresh_from_db()
+    assert unit.is_active  # still in A's network
+    with scopes_disabled():
+        active = dict(unit.memberships.values_list("council__slug", "is_active"))
+    assert active == {shared["a"].slug: True, "fengjing": False}
+
+
+def test_a_units_calendar_has_the_meetings_of_every_council_it_takes_part_in(shared):
+    from opendata.feeds import unit_calendar
+
+    ics = contextvars.Context().run(unit_calendar, shared["unit"], lambda path: path).decode()
+    assert ics.count("BEGIN:VEVENT") >= 3  # two pairings' visits, both councils' meetings
+    assert shared["A"]["meeting"].title in ics and shared["B"]["meeting"].title in ics

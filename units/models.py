@@ -440,6 +440,10 @@ class MemberUnit(models.Model):
             membership.save(update_fields=["is_active", "left_on"])
         return membership
 
+    def takes_part_here(self):
+        """An active member of the council in scope."""
+        return Membership.objects.filter(unit=self, is_active=True).exists()
+
     def deactivate(self, on=None):
         """The unit leaves the network of the council in scope: its membership there ends.
         The unit itself is inactive once it takes part nowhere. Units are never deleted:

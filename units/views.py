@@ -216,7 +216,7 @@ def unit_deactivate(request, pk):
     if not form.is_valid():
         for error in form.errors.get("left_on", []):
             messages.error(request, error)
-    elif unit.is_active:
+    elif unit.takes_part_here():
         unit.deactivate(on=form.cleaned_data["left_on"])
         messages.success(
             request, _("“%(name)s” is marked as having left the network.") % {"name": unit.name}
@@ -228,7 +228,7 @@ def unit_deactivate(request, pk):
 @staff_required
 def unit_reactivate(request, pk):
     unit = _get_unit_for_staff(request, pk)
-    if not unit.is_active:
+    if not unit.takes_part_here():
         unit.reactivate()
         messages.success(request, _("“%(name)s” is active again.") % {"name": unit.name})
     return redirect("units:unit-detail", pk=unit.pk)
