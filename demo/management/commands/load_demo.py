@@ -14,8 +14,8 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             logins = loader.load(self.stdout)
-            records.load(self.stdout)
             Membership.enrol_units_without_one()
+            records.load(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write("Demo logins (username / password):")
         for username, password, role in logins:
