@@ -43,7 +43,7 @@ class LiaisonCreateForm(PleaseChooseMixin, NewPasswordErrorsUnderItsFieldMixin, 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].required = True
-        self.fields["unit"].queryset = MemberUnit.objects.active().only("id", "name")
+        self.fields["unit"].queryset = MemberUnit.objects.members().only("id", "name")
         self.fields["display_name"].required = True
         # Staff set the first password; there is no "unusable password" choice here.
         self.fields.pop("usable_password", None)

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.access import staff_required
+from units.models import MemberUnit
 
 from . import loginreasons
 from .forms import LiaisonCreateForm, PasswordChangeForm, SetPasswordForm, UserFilterForm
@@ -31,10 +32,12 @@ def locked_out(request, original_response=None, credentials=None):
 
 
 def _get_liaison_for_staff(pk):
-    """Staff manage liaison accounts only: never another staff member or a superuser."""
+    """Staff manage liaison accounts only: never another staff member or a superuser, and
+    only of the units of their own council's network."""
     return get_object_or_404(
         User.objects.select_related("unit"),
         pk=pk,
+        unit__in=MemberUnit.objects.in_council(),
         unit__isnull=False,
         is_staff=False,
         is_superuser=False,
@@ -45,7 +48,9 @@ def _get_liaison_for_staff(pk):
 @never_cache
 def user_list(request):
     form = UserFilterForm(request.GET or None)
-    users = User.objects.filter(unit__isnull=False, is_staff=False, is_superuser=False)
+    users = User.objects.filter(
+        unit__in=MemberUnit.objects.in_council(), is_staff=False, is_superuser=False
+    )
     status = "active"
     if form.is_valid():
         status = form.cleaned_data["status"] or "active"

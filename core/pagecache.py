@@ -53,10 +53,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.cache import patch_vary_headers
+from django_scopes import get_scope
 from simple_history.models import HistoricalChanges
 
 from core import caremode
-from core.access import is_liaison, is_office_staff, wants_partial
+from core.access import is_liaison, wants_partial, works_here
 from core.freshness.models import MemoisedVersion
 
 logger = logging.getLogger(__name__)
@@ -110,8 +111,21 @@ def bump_version_now():
 _MISSING = object()
 
 
+def council_in_scope():
+    """The council the running request or task is scoped to, as text for a key ("" when
+    none or every council): pages and memos of two councils never share a copy."""
+    current = get_scope()
+    if "council_key" in current:  # set by the request's middleware: no query needed
+        return current["council_key"]
+    council = current.get("council")
+    if council is None or isinstance(council, (list, tuple)):
+        return ""
+    return str(getattr(council, "pk", council))
+
+
 def per_version(fn):
-    """Memoise a read that takes no arguments, per data version, in this process.
+    """Memoise a read that takes no arguments, per data version and council, in this
+    process.
 
     Recomputed after any committed change to a watched model (seen here within
     ``VERSION_MEMO_SECONDS``); only the current version's value is kept. For reads every
@@ -125,11 +139,13 @@ def per_version(fn):
         if not settings.VERSION_MEMO:
             return fn()
         version = current_version()
-        value = memo.get(version, _MISSING)
+        key = (version, council_in_scope())
+        value = memo.get(key, _MISSING)
         if value is _MISSING:
             value = fn()
-            memo.clear()
-            memo[version] = value
+            for old in [k for k in memo if k[0] != version]:
+                del memo[old]
+            memo[key] = value
         return value
 
     return wrapped
@@ -167,12 +183,15 @@ def canonical_query(request, pairs):
     request._page_cache_query = _normal_query(pairs)
 
 
-def audience(user, per_unit=False):
-    """Who may get the same copy of a page as ``user``: "public" for anonymous visitors."""
+def audience(request, per_unit=False):
+    """Who may get the same copy of a page as the user asking: "public" for anonymous
+    visitors. Office staff share the staff copy of the council they work on (another
+    council's staff see its pages as any signed-in visitor does)."""
+    user = request.user
     if not user.is_authenticated:
         return "public"
     parts = []
-    if is_office_staff(user):
+    if works_here(request):
         parts.append("staff")
     if is_liaison(user):
         parts.append(f"unit-{user.unit_id}" if per_unit else "liaison")
@@ -184,6 +203,7 @@ def audience(user, per_unit=False):
 def _key(request, who):
     parts = [
         str(current_version()),
+        council_in_scope(),
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         request.path,
         _asked_query(request),
@@ -276,7 +296,7 @@ def shared_page(view=None, *, params=(), signed_in=False, per_unit=False):
             redirect = _redirect_to_known(request, params)
             if redirect is not None:
                 return redirect
-        key = _key(request, audience(request.user, per_unit))
+        key = _key(request, audience(request, per_unit))
         copy = cache.get(key)  # the cache fails soft: down means a miss
         if copy is not None:
             return _from_copy(request, copy)

@@ -25,7 +25,16 @@ from projects.models import (
     Project,
     RenewalProposal,
 )
-from units.models import FOUNDING_YEAR, Community, District, MemberUnit, Pairing, PartyBranch, Visit
+from units.models import (
+    FOUNDING_YEAR,
+    Community,
+    Council,
+    District,
+    MemberUnit,
+    Pairing,
+    PartyBranch,
+    Visit,
+)
 
 from . import article, pictures, resources
 
@@ -483,6 +492,7 @@ def _load_users(units):
     User = get_user_model()
     people = [
         ("office", {"is_staff": True, "is_superuser": True, "unit": None,
+                    "council_id": Council.first_id(),
                     "display_name": "党建办（示例）"}, "office staff (党建办)"),
         ("caizheng", {"is_staff": False, "is_superuser": False, "unit": units[CAIZHENG],
                       "display_name": "财政局联络员（示例）"}, f"liaison of {CAIZHENG}"),

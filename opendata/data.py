@@ -127,7 +127,7 @@ def structure():
         Prefetch("communities", queryset=communities.order_by("name"))
     ).order_by("position", "name")
     units = (
-        MemberUnit.objects.filter(is_active=True)
+        MemberUnit.objects.members()
         .only("name", "category", "level", "joined_year", "is_active")
         .order_by("name")
     )

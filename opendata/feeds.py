@@ -15,6 +15,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
 from icalendar import Calendar, Event, Timezone
 
 from core.text import printable
@@ -105,7 +106,19 @@ def public_calendar(build_url):
 
 
 def unit_calendar(unit, build_url):
-    """A unit's own calendar: its next visit per pairing, its open milestones, meetings."""
+    """A unit's own calendar: its next visit per pairing, its open milestones and the
+    meetings of every council it takes part in (read across councils on purpose: the
+    pairings and milestones are the unit's own)."""
+    with scopes_disabled():
+        councils = list(unit.memberships.values_list("council_id", flat=True))
+        calendar = _unit_calendar(unit, build_url)
+    with scope(council=councils):
+        for event in _meeting_events(build_url):
+            calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _unit_calendar(unit, build_url):
     cal = _calendar(_("%(unit)s: visits, milestones and meetings") % {"unit": unit.name})
     pairings = (
         Pairing.objects.filter(unit=unit, status=Pairing.Status.ACTIVE)
@@ -135,6 +148,4 @@ def unit_calendar(unit, build_url):
     )
     for milestone in milestones:
         cal.add_component(_milestone_event(milestone, build_url))
-    for event in _meeting_events(build_url):
-        cal.add_component(event)
-    return cal.to_ical()
+    return cal

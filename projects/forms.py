@@ -338,7 +338,7 @@ class RecordForm(PrintableTextMixin, PleaseChooseMixin, forms.Form):
 
     def clean_unit(self):
         name = self.cleaned_data["unit"].strip()
-        unit = MemberUnit.objects.filter(name=name).first()
+        unit = MemberUnit.objects.members().filter(name=name).first()
         if unit is None:
             raise forms.ValidationError(_("No member unit has this name."))
         return unit

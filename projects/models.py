@@ -23,7 +23,7 @@ from core.categories import Category  # noqa: F401  (re-exported: projects.model
 from core.dates import DB_LATEST, EARLIEST, DateRange, date_within_sense, validate_year
 from core.models import Audited
 from core.sideeffects import after_commit
-from units.models import InCouncil, Pairing
+from units.models import InCouncil, Pairing, council_manager
 
 
 class KeyWorks(models.TextChoices):
@@ -150,7 +150,7 @@ class Project(Audited, InCouncil):
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ProjectQuerySet.as_manager()
+    objects = council_manager(ProjectQuerySet)
 
     class Meta:
         ordering = ["-year", "title"]
@@ -384,7 +384,7 @@ class Need(InCouncil):
     )
 
     history = HistoricalRecords()
-    objects = NeedQuerySet.as_manager()
+    objects = council_manager(NeedQuerySet)
 
     @property
     def tracking_code_groups(self):
@@ -442,6 +442,8 @@ class JointMeeting(InCouncil):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
+
+    objects = council_manager()
 
     class Meta:
         ordering = ["-held_on"]
@@ -517,6 +519,8 @@ class Adoption(models.Model):
 
     history = HistoricalRecords()
 
+    objects = council_manager(path="project__council")
+
     class Meta:
         ordering = ["-recorded_at"]
         verbose_name = _("adoption")
@@ -546,6 +550,8 @@ class Milestone(models.Model):
     evidence = models.TextField(_("evidence"), max_length=2000, blank=True)
 
     history = HistoricalRecords()
+
+    objects = council_manager(path="project__council")
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -599,6 +605,8 @@ class ProgressUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = council_manager(path="project__council")
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("progress update")
@@ -620,6 +628,8 @@ class ProgressPhoto(models.Model):
         _("thumbnail"), upload_to=progress_thumbnail_path, blank=True, editable=False
     )
     caption = models.CharField(_("caption"), max_length=100, blank=True)
+
+    objects = council_manager(path="update__project__council")
 
     class Meta:
         verbose_name = _("progress photo")
@@ -715,6 +725,8 @@ class RenewalProposal(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    objects = council_manager(path="meeting__council")
+
     class Meta:
         ordering = ["status", "id"]
         verbose_name = _("renewal proposal")
@@ -783,7 +795,7 @@ class Match(Audited):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
-    objects = MatchQuerySet.as_manager()
+    objects = council_manager(MatchQuerySet, path="need__council")
 
     class Meta:
         ordering = ["-created_at", "-id"]

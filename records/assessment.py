@@ -27,7 +27,7 @@ from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from projects.models import Adoption, Milestone, Project
-from units.models import MemberUnit, Pairing, Visit
+from units.models import MemberUnit, Membership, Pairing, Visit
 
 from .models import AnnualAssessment, AssessmentFinalisation, Contribution
 
@@ -61,8 +61,9 @@ def year_span(year, today=None):
 
 
 def units_of_year(year):
-    """Units that were members at some time in the year."""
-    return MemberUnit.objects.filter(joined_year__lte=year).exclude(left_on__year__lt=year)
+    """Units that were members of the council in scope at some time in the year."""
+    memberships = Membership.objects.filter(joined_year__lte=year).exclude(left_on__year__lt=year)
+    return MemberUnit.objects.filter(pk__in=memberships.values("unit_id"))
 
 
 def _percent(part, whole):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from units.models import FOUNDING_YEAR, InCouncil, today
+from units.models import FOUNDING_YEAR, InCouncil, council_manager, today
 from core.dates import DateRange, date_within_sense
 
 
@@ -145,7 +145,7 @@ class Contribution(InCouncil):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords()
-    objects = ContributionQuerySet.as_manager()
+    objects = council_manager(ContributionQuerySet)
 
     class Meta:
         ordering = ["-contributed_on", "-id"]
@@ -306,6 +306,8 @@ class AnnualAssessment(InCouncil):
 
     history = HistoricalRecords()
 
+    objects = council_manager()
+
     class Meta:
         ordering = ["-year", "unit__name"]
         verbose_name = _("annual assessment")
@@ -338,6 +340,8 @@ class AssessmentFinalisation(InCouncil):
     )
     finalised_at = models.DateTimeField(_("finalised at"), auto_now_add=True)
     unit_count = models.PositiveIntegerField(_("units"), default=0)
+
+    objects = council_manager()
 
     class Meta:
         ordering = ["-finalised_at", "-id"]

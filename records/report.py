@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
 from django.utils.translation import pgettext_lazy
 
 from projects.models import Adoption, Category, ProgressPhoto, Project
-from units.models import District, MemberUnit, Visit
+from units.models import District, Membership, Visit
 from units.stats import membership_by_year
 
 from . import charts
@@ -123,7 +123,7 @@ def annual_report(year):
     )
 
     growth_rows = (
-        MemberUnit.objects.annotate(left_year=ExtractYear("left_on"))
+        Membership.objects.annotate(left_year=ExtractYear("left_on"))
         .values_list("joined_year", "left_year")
         .annotate(n=Count("id"))
         .order_by()

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from core import pagecache
-from core.access import is_office_staff
+from core.access import works_here
 from projects.models import Need
 from units.models import Pairing
 
@@ -59,6 +59,6 @@ def office_todos():
 def office_todos_badge(request):
     """The to-do counts as part of the shared header's key (``SIGNED_IN_HEADER_STATE``);
     None for everyone but office staff."""
-    if not is_office_staff(request.user):
+    if not works_here(request):
         return None
     return tuple(sorted(office_todos().items()))

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import (
-    is_office_staff,
+    across_councils_for_liaison,
     liaison_required,
     member_required,
     staff_required,
+    works_here,
 )
 from core.exports import xlsx_response
 from core.pagecache import current_version, shared_page
@@ -51,7 +52,8 @@ def _year(year):
 def _get_unit_for_record(request, pk):
     """Office staff see every unit's record; a liaison only their own unit's."""
     units = MemberUnit.objects.select_related("district")
-    if is_office_staff(request.user):
+    if works_here(request):
+        units = units.in_council()
         return get_object_or_404(units, pk=pk)
     if request.user.unit_id != pk:
         raise Http404
@@ -72,7 +74,7 @@ def _get_contribution_for_user(request, pk):
     contributions = Contribution.objects.select_related(
         "unit", "project__community", "pairing__community"
     )
-    if is_office_staff(request.user):
+    if works_here(request):
         return get_object_or_404(contributions, pk=pk)
     return get_object_or_404(contributions, pk=pk, unit_id=request.user.unit_id)
 
@@ -123,18 +125,21 @@ def _contribution_create(request, project=None, pairing=None):
 
 @liaison_required
 @require_http_methods(["GET", "POST"])
+@across_councils_for_liaison
 def contribution_create_for_project(request, pk):
     return _contribution_create(request, project=get_project_for_liaison(request, pk))
 
 
 @liaison_required
 @require_http_methods(["GET", "POST"])
+@across_councils_for_liaison
 def contribution_create_for_pairing(request, pk):
     return _contribution_create(request, pairing=_get_pairing_for_liaison(request, pk))
 
 
 @liaison_required
 @require_GET
+@across_councils_for_liaison
 def my_contributions(request):
     contributions = (
         Contribution.objects.filter(unit_id=request.user.unit_id)
@@ -159,11 +164,12 @@ def my_contributions(request):
 
 @member_required
 @require_http_methods(["GET", "POST"])
+@across_councils_for_liaison
 def contribution_edit(request, pk):
     """A liaison edits their unit's row until the office confirms it; office staff correct
     any row, with a reason that goes into its history."""
     contribution = _get_contribution_for_user(request, pk)
-    staff = is_office_staff(request.user)
+    staff = works_here(request)
     if not staff and contribution.is_locked:
         return render(
             request, "records/contribution_locked.html", {"contribution": contribution}, status=403
@@ -235,6 +241,7 @@ def _shown(value):
 
 @member_required
 @require_GET
+@across_councils_for_liaison
 def contribution_evidence(request, pk):
     """A contribution's evidence photo: for office staff and the unit's own liaisons only."""
     contribution = _get_contribution_for_user(request, pk)
@@ -486,7 +493,7 @@ def assessment_finalise(request, year):
 @require_http_methods(["GET", "POST"])
 def assessment_rate(request, year, unit_pk):
     year = _year(year)
-    unit = get_object_or_404(MemberUnit, pk=unit_pk)
+    unit = get_object_or_404(MemberUnit.objects.in_council(), pk=unit_pk)
     record = AnnualAssessment.objects.filter(unit=unit, year=year).first() or AnnualAssessment(
         unit=unit, year=year
     )
@@ -549,7 +556,7 @@ def unit_record_pdf(request, pk, year):
 
 def _report_context(request, year):
     context = report.annual_report(year)
-    context["staff_version"] = is_office_staff(request.user)
+    context["staff_version"] = works_here(request)
     if context["staff_version"]:
         context["rows"] = _assessment_rows(year, assessment.units_of_year(year))
     return context
@@ -601,7 +608,7 @@ def annual_report_pdf(request, year):
     year = _year(year)
     filename = f"annual-report-{year}.pdf"
     template = "records/annual_report_print.html"
-    if is_office_staff(request.user) or not getattr(settings, "PUBLIC_PAGE_CACHE", True):
+    if works_here(request) or not getattr(settings, "PUBLIC_PAGE_CACHE", True):
         return pdf_response(filename, template, _report_context(request, year), request)
     key = f"annual-report-pdf:{current_version()}:{get_language()}:{year}"
     content = cache.get(key)  # the cache fails soft: down means a miss

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
 
 from projects.models import JointMeeting, Milestone
-from units.models import Pairing
+from units.models import Council, Pairing
 
 from .channels import active_channels
 from .models import Reminder
@@ -202,15 +203,43 @@ def _load_subject(reminder):
     return queryset.filter(pk=reminder.subject_id).first()
 
 
+def _council_of(reminder, subject):
+    """The council a reminder is about: its subject's, or (the digest, the day's escalation
+    summary: about the office worker) the recipient's."""
+    if isinstance(subject, Milestone):
+        return subject.project.council_id
+    if isinstance(subject, (Pairing, JointMeeting)):
+        return subject.council_id
+    return reminder.recipient.council_id or Council.first_id()
+
+
 def deliver(pk):
-    """Send reminder ``pk`` once. Raises when a channel fails (the task retries it)."""
+    """Send reminder ``pk`` once. Raises when a channel fails (the task retries it).
+
+    The subject is found by its id in whichever council holds it; the message is then
+    composed inside that council's scope."""
+    with scopes_disabled():
+        reminder_subject = _claimed(pk)
+    if isinstance(reminder_subject, str):
+        return reminder_subject
+    reminder, subject = reminder_subject
+    with scope(council=_council_of(reminder, subject)):
+        return _deliver(reminder, subject)
+
+
+def _claimed(pk):
+    """(reminder, subject) once claimed, or the outcome when it cannot be."""
     if not Reminder.claim(pk):
         row = Reminder.objects.filter(pk=pk).values("sent_at", "cancelled_at").first()
         if row is None or row["sent_at"] or row["cancelled_at"]:
             return Outcome.ALREADY_DONE
         return Outcome.LEASED
     reminder = Reminder.objects.select_related("recipient", "subject_type").get(pk=pk)
-    subject = _load_subject(reminder)
+    return reminder, _load_subject(reminder)
+
+
+def _deliver(reminder, subject):
+    pk = reminder.pk
     if not still_due(reminder, subject):
         reminder.mark_cancelled()
         return Outcome.CANCELLED

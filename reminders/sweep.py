@@ -24,9 +24,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_scopes import scope
 
 from projects.models import JointMeeting, Milestone, Need, Project
-from units.models import Pairing
+from units.models import Council, Membership, Pairing
 
 from .models import Reminder, SweepState
 
@@ -107,18 +108,34 @@ def _liaisons_by_unit():
     return by_unit
 
 
-def _office_staff():
+def _office_staff(council_id):
+    """The active office staff of one council (district staff get no council's reminders)."""
     User = get_user_model()
-    return list(User.objects.filter(is_active=True, is_staff=True).values_list("pk", flat=True))
+    staff = User.objects.filter(is_active=True, is_staff=True, council_id=council_id)
+    return list(staff.values_list("pk", flat=True))
+
+
+def councils():
+    """Every council's id: the sweep and the digest run once per council, in its scope."""
+    return list(Council.objects.values_list("pk", flat=True))
 
 
 def due_reminders(today):
-    """Every reminder that should exist today, as (recipient, kind, content type, id, due)."""
+    """Every reminder that should exist today, as (recipient, kind, content type, id, due):
+    each council's, read inside that council's scope."""
     User = get_user_model()
     ct = ContentType.objects.get_for_models(Pairing, Milestone, JointMeeting, User)
-    pairing_ct, milestone_ct, meeting_ct = ct[Pairing].pk, ct[Milestone].pk, ct[JointMeeting].pk
     liaisons = _liaisons_by_unit()
-    staff = _office_staff()
+    for council_id in councils():
+        with scope(council=council_id):
+            rows = list(_due_in_council(today, council_id, ct, liaisons))
+        yield from rows
+
+
+def _due_in_council(today, council_id, ct, liaisons):
+    User = get_user_model()
+    pairing_ct, milestone_ct, meeting_ct = ct[Pairing].pk, ct[Milestone].pk, ct[JointMeeting].pk
+    staff = _office_staff(council_id)
 
     escalated = []
 
@@ -156,7 +173,9 @@ def due_reminders(today):
     meetings = JointMeeting.objects.filter(
         held_on__gte=today, held_on__lte=today + _days(settings.REMINDER_MEETING_LEAD_DAYS)
     ).values_list("pk", "held_on")
-    everyone = [pk for users in liaisons.values() for pk in users]
+    # The council's own member units' liaisons (a unit takes part through a membership).
+    members = Membership.objects.filter(is_active=True).values_list("unit_id", flat=True)
+    everyone = [pk for unit_id in members for pk in liaisons.get(unit_id, ())]
     for meeting_id, held_on in meetings:
         for user_id in everyone:
             yield user_id, Kind.MEETING, meeting_ct, meeting_id, held_on
@@ -309,8 +328,9 @@ def create_weekly_digest(today=None):
     monday = today - _days(today.weekday())
     User = get_user_model()
     user_ct = ContentType.objects.get_for_model(User).pk
+    staff = [pk for council_id in councils() for pk in _office_staff(council_id)]
     with transaction.atomic():
-        created = _create((pk, Kind.DIGEST, user_ct, pk, monday) for pk in _office_staff())
+        created = _create((pk, Kind.DIGEST, user_ct, pk, monday) for pk in staff)
         pks = claim_unsent()
     return created, pks
 

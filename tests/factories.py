@@ -6,7 +6,15 @@ import factory
 from django.contrib.auth import get_user_model
 
 from projects.models import Adoption, Category, JointMeeting, Match, Milestone, Need, Project
-from units.models import Community, District, MemberUnit, Pairing, Resource, Visit
+from units.models import (
+    Community,
+    District,
+    MemberUnit,
+    Pairing,
+    Resource,
+    Visit,
+    current_council_id,
+)
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -53,6 +61,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     password = factory.django.Password(PASSWORD)
+    #: Office staff work for the council the test runs in (staff without one are the
+    #: district's, read-only everywhere).
+    council_id = factory.LazyAttribute(lambda o: current_council_id() if o.is_staff else None)
+    is_staff = False
 
 
 class PairingFactory(factory.django.DjangoModelFactory):

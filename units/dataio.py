@@ -705,6 +705,8 @@ class UnitResource(RegistryResource):
         fields = export_order
 
     def get_queryset(self):
+        # Every unit of the deployment: a unit of another council found by name joins
+        # this one (one record), instead of a second record.
         return MemberUnit.objects.select_related("district")
 
     def dehydrate_status(self, unit):
@@ -717,6 +719,11 @@ class UnitResource(RegistryResource):
 
     def dehydrate_accounts(self, unit):
         return "、".join(u.username for u in unit.liaisons.all() if u.is_active)
+
+    def do_instance_save(self, instance, is_create):
+        super().do_instance_save(instance, is_create)
+        # A unit of another council's network found by name joins this one: one record.
+        instance.join()
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
@@ -1421,7 +1428,7 @@ def run_import(data, *, user=None, file_name="", commit=False, accepted=None, ex
 
 
 def units_queryset(queryset=None):
-    queryset = MemberUnit.objects.all() if queryset is None else queryset
+    queryset = MemberUnit.objects.in_council() if queryset is None else queryset
     return queryset.select_related("district").prefetch_related(
         Prefetch("pairings", queryset=Pairing.objects.select_related("community")),
         "liaisons",

@@ -213,7 +213,7 @@ def build_layout(with_health=False):
     layout.counts = {
         "districts": len(districts),
         "communities": len(communities),
-        "units": MemberUnit.objects.active().count(),
+        "units": MemberUnit.objects.members().count(),
         "paired_units": len(units),
         "pairings": len(layout.links),
     }

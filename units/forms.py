@@ -164,11 +164,13 @@ class PairingForm(PrintableTextMixin, DatePickerLimitsMixin, PleaseChooseMixin, 
         self.fields["community"].queryset = Community.objects.filter(
             is_active=True
         ).select_related("district")
-        units = MemberUnit.objects.active()
+        units = MemberUnit.objects.members()
         partners = Community.objects.filter(is_active=True)
         if self.instance.pk:
             # Keep the current counterpart choosable even if it has left since.
-            units = MemberUnit.objects.filter(Q(is_active=True) | Q(pk=self.instance.unit_id))
+            units = MemberUnit.objects.filter(
+                Q(pk__in=MemberUnit.objects.members().values("pk")) | Q(pk=self.instance.unit_id)
+            )
             partners = Community.objects.filter(
                 Q(is_active=True) | Q(pk=self.instance.partner_community_id)
             )
@@ -440,7 +442,7 @@ class ResourceForm(
     def __init__(self, *args, with_unit=False, **kwargs):
         super().__init__(*args, **kwargs)
         if with_unit:
-            self.fields["unit"].queryset = MemberUnit.objects.active()
+            self.fields["unit"].queryset = MemberUnit.objects.members()
         else:
             del self.fields["unit"]
         if self.instance.pk is None:

@@ -16,7 +16,7 @@ from django.db.models import F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_scopes import get_scope
+from django_scopes import ScopeError, get_scope
 from simple_history.models import HistoricalRecords
 
 from core.categories import Category as ProjectCategory
@@ -107,6 +107,104 @@ def current_council_id():
     return Council.first_id()
 
 
+class CouncilScopedQuerySet(models.QuerySet):
+    """A query of a council-owned model, filtered by the council the running request or
+    task is scoped to (django-scopes: ``scope(council=<id>)``; ``scopes_disabled()`` reads
+    across councils deliberately).
+
+    Built outside any scope (a form field's choices or a ``Prefetch`` defined when a module
+    is imported), it waits: the copy a form or a query makes inside a scope takes that
+    scope's filter, and running it while still outside any scope raises ``ScopeError``.
+    django-scopes' own manager raises as the query is built, which rules out the choices
+    of a ``ModelChoiceField`` declared on a form class."""
+
+    #: The lookup that leads to the council (``project__council`` for milestones).
+    council_path = "council"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._awaiting_scope = False
+
+    def _in_scope(self):
+        current = get_scope()
+        if not current.get("_enabled", True):
+            self._awaiting_scope = False
+        elif "council" not in current:
+            self._awaiting_scope = True
+        else:
+            self._awaiting_scope = False
+            council = current["council"]
+            if isinstance(council, (list, tuple)):
+                self.query.add_q(Q(**{f"{self.council_path}__in": council}))
+            elif council is not None:
+                self.query.add_q(Q(**{self.council_path: council}))
+        return self
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._awaiting_scope = False
+        return clone._in_scope() if self._awaiting_scope else clone
+
+    def _needs_scope(self):
+        if self._awaiting_scope:
+            raise ScopeError(
+                f"{self.model.__name__}: a council scope needs to be active for this query "
+                "(django_scopes.scope(council=...) or scopes_disabled())."
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._needs_scope()
+        super()._fetch_all()
+
+    # Every other way a query reaches the database without making a copy first.
+    def count(self):
+        self._needs_scope()
+        return super().count()
+
+    def exists(self):
+        self._needs_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._needs_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs):
+        self._needs_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._needs_scope()
+        return super().delete()
+
+    def iterator(self, chunk_size=None):
+        self._needs_scope()
+        return super().iterator(chunk_size=chunk_size)
+
+    def explain(self, **options):
+        self._needs_scope()
+        return super().explain(**options)
+
+
+class CouncilManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset()._in_scope()
+
+
+def council_manager(queryset_class=models.QuerySet, path="council"):
+    """The default manager of a council-owned model: every query filters by the council in
+    scope and raises ``ScopeError`` outside any scope (``CouncilScopedQuerySet``). ``path``
+    leads to the council; the model's own QuerySet methods stay. ``_base_manager`` (forward
+    relations, ``obj.project``) stays plain: it follows a row already read in scope."""
+    queryset = type(
+        f"Council{queryset_class.__name__}",
+        (CouncilScopedQuerySet, queryset_class),
+        {"council_path": path, "__module__": queryset_class.__module__},
+    )
+    return CouncilManager.from_queryset(queryset)()
+
+
 class InCouncil(models.Model):
     """Owned by one council. ``council_source`` names the fields a new row takes its council
     from (a community, a pairing, a project), the first one set; otherwise the scope's."""
@@ -169,6 +267,8 @@ class District(models.Model):
 
     history = HistoricalRecords()
 
+    objects = council_manager()
+
     class Meta:
         ordering = ["position", "name"]
         verbose_name = _("district")
@@ -203,6 +303,8 @@ class Community(models.Model):
 
     history = HistoricalRecords()
 
+    objects = council_manager(path="district__council")
+
     class Meta:
         ordering = ["district__position", "name"]
         verbose_name = _("community")
@@ -215,6 +317,16 @@ class Community(models.Model):
 class MemberUnitQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def members(self):
+        """The units taking part in the council in scope now (an active membership)."""
+        return self.filter(pk__in=Membership.objects.filter(is_active=True).values("unit_id"))
+
+    def in_council(self):
+        """The units that take part in the council in scope (a membership there, current
+        or ended): the registry's units. A unit is one record for the deployment; this
+        council's office sees and edits the units of its own network only."""
+        return self.filter(pk__in=Membership.objects.values("unit_id"))
 
 
 class MemberUnit(models.Model):
@@ -296,16 +408,68 @@ class MemberUnit(models.Model):
     def is_organ_or_stationed(self):
         return self.category in (self.Category.ORGAN, self.Category.STATIONED)
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding and council_in_scope() is not None:
+            # Made in a council: its member there, as it stands (a unit recorded as having
+            # left is a member who left).
+            Membership._base_manager.get_or_create(
+                unit=self,
+                council_id=council_in_scope(),
+                defaults={
+                    "joined_year": self.joined_year,
+                    "district_id": self.district_id,
+                    "is_active": self.is_active,
+                    "left_on": self.left_on,
+                },
+            )
+
+    def join(self, council_id=None):
+        """Take part in a council (the one in scope by default): its membership, made or
+        resumed. A unit already in another town's network joins this one with the same
+        record. Returns the membership."""
+        council_id = council_id or council_in_scope() or Council.first_id()
+        membership, created = Membership._base_manager.get_or_create(
+            unit=self,
+            council_id=council_id,
+            defaults={"joined_year": self.joined_year, "district_id": self.district_id},
+        )
+        if not created and not membership.is_active:
+            membership.is_active, membership.left_on = True, None
+            membership.save(update_fields=["is_active", "left_on"])
+        return membership
+
+    def takes_part_here(self):
+        """An active member of the council in scope."""
+        return Membership.objects.filter(unit=self, is_active=True).exists()
+
     def deactivate(self, on=None):
-        """A unit leaves the network. Units are never deleted: their history stays."""
+        """The unit leaves the network of the council in scope: its membership there ends.
+        The unit itself is inactive once it takes part nowhere. Units are never deleted:
+        their history stays."""
+        on = on or timezone.localdate()
+        council_id = council_in_scope() or Council.first_id()
+        Membership._base_manager.filter(unit=self, council_id=council_id, is_active=True).update(
+            is_active=False, left_on=on
+        )
+        if Membership._base_manager.filter(unit=self, is_active=True).exists():
+            return
         self.is_active = False
-        self.left_on = on or timezone.localdate()
+        self.left_on = on
         self.save(update_fields=["is_active", "left_on", "updated_at"])
 
     def reactivate(self):
+        self.join()
         self.is_active = True
         self.left_on = None
         self.save(update_fields=["is_active", "left_on", "updated_at"])
+
+
+def council_in_scope():
+    """The id of the council the running request or task is scoped to, if any."""
+    council = get_scope().get("council") if get_scope().get("_enabled", True) else None
+    return getattr(council, "pk", council) if not isinstance(council, (list, tuple)) else None
 
 
 class Membership(models.Model):
@@ -344,6 +508,8 @@ class Membership(models.Model):
 
     history = HistoricalRecords()
 
+    objects = council_manager()
+
     class Meta:
         ordering = ["council", "unit__name"]
         verbose_name = _("membership")
@@ -359,6 +525,26 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.council}"
+
+    @classmethod
+    def enrol_units_without_one(cls):
+        """Units that take part in no council (rows a loader created in bulk) become
+        members of the first council, as the migration that brought memberships did."""
+        council_id = Council.first_id()
+        cls._base_manager.bulk_create(
+            [
+                cls(
+                    unit_id=unit.pk,
+                    council_id=council_id,
+                    district_id=unit.district_id,
+                    joined_year=unit.joined_year,
+                    is_active=unit.is_active,
+                    left_on=unit.left_on,
+                )
+                for unit in MemberUnit.objects.filter(memberships__isnull=True)
+            ],
+            ignore_conflicts=True,
+        )
 
 
 class PartyBranch(models.Model):
@@ -500,7 +686,7 @@ class Pairing(Audited, InCouncil):
     )
     note = models.TextField(_("note"), blank=True)
 
-    objects = PairingQuerySet.as_manager()
+    objects = council_manager(PairingQuerySet)
 
     class Meta:
         ordering = ["community__name", "id"]
@@ -702,6 +888,8 @@ class Visit(InCouncil):
 
     history = HistoricalRecords()
 
+    objects = council_manager()
+
     class Meta:
         ordering = ["-visited_on", "-id"]
         verbose_name = _("visit")
@@ -812,7 +1000,7 @@ class Resource(Audited, InCouncil):
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ResourceQuerySet.as_manager()
+    objects = council_manager(ResourceQuerySet)
 
     class Meta:
         ordering = ["unit__name", "title", "id"]

@@ -6,7 +6,7 @@ from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
-from .models import FOUNDING_YEAR, Community, MemberUnit, Pairing, Visit
+from .models import FOUNDING_YEAR, Community, MemberUnit, Membership, Pairing, Visit
 
 #: A narrow viewBox with 14-unit text: labels stay about 11 px on a 375 px phone, and the
 #: stylesheet caps the chart's width on a desk.
@@ -61,16 +61,17 @@ def _bars(series, width=CHART_WIDTH, height=CHART_HEIGHT):
 
 def registry_statistics():
     this_year = timezone.localdate().year
-    units = MemberUnit.objects.all()
+    # Joined and left this council's network: its memberships.
+    memberships = Membership.objects.all()
     rows = (
-        units.annotate(left_year=ExtractYear("left_on"))
+        memberships.annotate(left_year=ExtractYear("left_on"))
         .values_list("joined_year", "left_year")
         .annotate(n=Count("id"))
         .order_by()
     )
     growth = membership_by_year(rows, this_year)
 
-    active = units.filter(is_active=True)
+    active = MemberUnit.objects.members()
     by_category = dict(active.values_list("category").annotate(n=Count("id")).order_by())
     by_level = dict(
         active.filter(category=MemberUnit.Category.ORGAN)
@@ -89,7 +90,7 @@ def registry_statistics():
     )
     return {
         "total_active": sum(by_category.values()),
-        "founding_members": units.filter(joined_year=FOUNDING_YEAR).count(),
+        "founding_members": memberships.filter(joined_year=FOUNDING_YEAR).count(),
         "organs": organs,
         "others": sum(by_category.values()) - organs,
         "categories": categories,

@@ -21,14 +21,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
+from django_scopes import scopes_disabled
 
 from core import exports
 from core.access import (
-    is_office_staff,
+    across_councils_for_liaison,
     liaison_required,
     member_required,
     staff_required,
     wants_partial,
+    works_here,
 )
 from core.pagecache import canonical_query, shared_page
 from core.params import to_id
@@ -45,7 +47,7 @@ from .forms import (
     UnitFilterForm,
     VisitForm,
 )
-from .models import Community, MemberUnit, Pairing, Resource, Visit
+from .models import Community, MemberUnit, Pairing, Resource, Visit, council_in_scope
 
 # --- Registry pages for office staff ------------------------------------------
 
@@ -57,8 +59,9 @@ HISTORY_RECORDS = 20
 
 
 def _get_unit_for_staff(request, pk):
-    """Office staff see every unit; the decorator has already checked who is asking."""
-    return get_object_or_404(MemberUnit.objects.select_related("district"), pk=pk)
+    """Office staff see the units of their council's network; the decorator has already
+    checked who is asking."""
+    return get_object_or_404(MemberUnit.objects.in_council().select_related("district"), pk=pk)
 
 
 def _get_community_for_staff(request, pk):
@@ -88,9 +91,9 @@ def _active_pairings_count(field):
 def unit_list(request):
     form = UnitFilterForm(request.GET or None)
     units = form.filter(
-        MemberUnit.objects.select_related("district").annotate(
-            active_pairings=_active_pairings_count("unit")
-        )
+        MemberUnit.objects.in_council()
+        .select_related("district")
+        .annotate(active_pairings=_active_pairings_count("unit"))
     )
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -169,11 +172,29 @@ def unit_detail(request, pk):
 @staff_required
 def unit_create(request):
     form = MemberUnitForm(request.POST or None)
+    if request.method == "POST" and (shared := _unit_of_another_council(request.POST)):
+        # One record for the deployment: the unit joins this council's network.
+        shared.join()
+        messages.success(
+            request,
+            _("“%(name)s” already takes part in another council's network; it now takes part "
+              "in this one too.") % {"name": shared.name},
+        )
+        return redirect("units:unit-detail", pk=shared.pk)
     if request.method == "POST" and form.is_valid():
         unit = form.save()
         messages.success(request, _("Member unit “%(name)s” added.") % {"name": unit.name})
         return redirect("units:unit-detail", pk=unit.pk)
     return render(request, "units/unit_form.html", {"form": form, "unit": None})
+
+
+def _unit_of_another_council(data):
+    """The unit of this name that takes part in other councils only, if there is one."""
+    name = (data.get("name") or "").strip()
+    if not name:
+        return None
+    others = MemberUnit.objects.exclude(pk__in=MemberUnit.objects.in_council())
+    return others.filter(name=name).first()
 
 
 @staff_required
@@ -195,7 +216,7 @@ def unit_deactivate(request, pk):
     if not form.is_valid():
         for error in form.errors.get("left_on", []):
             messages.error(request, error)
-    elif unit.is_active:
+    elif unit.takes_part_here():
         unit.deactivate(on=form.cleaned_data["left_on"])
         messages.success(
             request, _("“%(name)s” is marked as having left the network.") % {"name": unit.name}
@@ -207,20 +228,24 @@ def unit_deactivate(request, pk):
 @staff_required
 def unit_reactivate(request, pk):
     unit = _get_unit_for_staff(request, pk)
-    if not unit.is_active:
+    if not unit.takes_part_here():
         unit.reactivate()
         messages.success(request, _("“%(name)s” is active again.") % {"name": unit.name})
     return redirect("units:unit-detail", pk=unit.pk)
 
 
 def _unit_relations(unit):
-    """What keeps a unit from being deleted: records people rely on."""
-    counts = {
-        "pairings": unit.pairings.count(),
-        "adoptions": unit.adoptions.count(),
-        "liaisons": unit.liaisons.count(),
-        "branches": unit.branches.count(),
-    }
+    """What keeps a unit from being deleted: records people rely on, in every council (a
+    unit is one record for the deployment), and its place in other councils' networks."""
+    here = council_in_scope()
+    with scopes_disabled():
+        counts = {
+            "pairings": unit.pairings.count(),
+            "adoptions": unit.adoptions.count(),
+            "liaisons": unit.liaisons.count(),
+            "branches": unit.branches.count(),
+            "councils": unit.memberships.exclude(council_id=here).count(),
+        }
     return {key: n for key, n in counts.items() if n}
 
 
@@ -238,6 +263,7 @@ def unit_delete(request, pk):
     if request.method == "POST":
         name = unit.name
         with transaction.atomic():
+            unit.memberships.all().delete()
             unit.delete()
         messages.success(request, _("Member unit “%(name)s” deleted.") % {"name": name})
         return redirect("units:unit-list")
@@ -409,7 +435,7 @@ def community_edit(request, pk):
 def _get_pairing_for_user(request, pk):
     """Staff reach every pairing; a liaison only their own unit's active ones."""
     pairings = Pairing.objects.select_related("community", "unit", "partner_community")
-    if is_office_staff(request.user):
+    if works_here(request):
         return get_object_or_404(pairings, pk=pk)
     if request.user.unit_id is None:
         raise Http404
@@ -421,6 +447,7 @@ def _get_pairing_for_user(request, pk):
 @liaison_required
 @require_GET
 @shared_page(per_unit=True)
+@across_councils_for_liaison
 def my_pairings(request):
     unit = request.user.unit
     today = timezone.localdate()
@@ -453,6 +480,7 @@ def _client_id(request):
 
 @member_required
 @require_http_methods(["GET", "POST"])
+@across_councils_for_liaison
 def visit_create(request, pk):
     pairing = _get_pairing_for_user(request, pk)
     if request.method == "POST":
@@ -469,7 +497,7 @@ def visit_create(request, pk):
                 _("Visit to %(community)s on %(date)s recorded.")
                 % {"community": pairing.community, "date": visit.visited_on},
             )
-            if is_office_staff(request.user) and request.user.unit_id != pairing.unit_id:
+            if works_here(request) and request.user.unit_id != pairing.unit_id:
                 return redirect("home")
             return redirect("units:my-pairings")
     else:
@@ -498,7 +526,7 @@ def visit_upload(request, pk):
     if not request.user.is_authenticated:
         return _refusal(_("Please sign in again; the visit stays on this phone."), 401)
     pairings = Pairing.objects.select_related("community")
-    if not is_office_staff(request.user):
+    if not works_here(request):
         if request.user.unit_id is None:
             return _refusal(_("This pairing was not found."), 404)
         pairings = pairings.filter(unit_id=request.user.unit_id)
@@ -609,7 +637,7 @@ def _resources_for_list():
 def _get_resource_for_user(request, pk):
     """Office staff reach every resource; a liaison only their own unit's (others: 404)."""
     resources = Resource.objects.select_related("unit")
-    if is_office_staff(request.user):
+    if works_here(request):
         return get_object_or_404(resources, pk=pk)
     if getattr(request.user, "unit_id", None) is None:
         raise Http404
@@ -666,7 +694,7 @@ def resource_create(request):
 @require_http_methods(["GET", "POST"])
 def resource_edit(request, pk):
     resource = _get_resource_for_user(request, pk)
-    staff = is_office_staff(request.user)
+    staff = works_here(request)
     form = ResourceForm(request.POST or None, instance=resource, with_unit=staff)
     if request.method == "POST" and form.is_valid():
         _save_resource(form)

@@ -9,10 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.access import (
-    is_liaison,
-    is_office_staff,
-)
+from core.access import is_liaison, works_here
 
 from .. import actions, screen
 from ..forms import (
@@ -79,7 +76,7 @@ def project_adopt(request, pk):
     A unit that lost the race is offered other open projects in one form that shows the
     commitment it typed (editable) with one button per project."""
     user = request.user
-    staff = is_office_staff(user)
+    staff = works_here(request)
     if not staff and not is_liaison(user):
         raise PermissionDenied
     unit = user.unit if is_liaison(user) else None

@@ -9,7 +9,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from core.access import (
-    is_office_staff,
+    works_here,
 )
 
 from ..models import (
@@ -53,7 +53,7 @@ def _board_projects():
 def _get_project_for_user(request, pk):
     """Residents see every project but drafts; office staff may preview drafts."""
     projects = Project.objects.select_related("community__district", "previous")
-    if not is_office_staff(request.user):
+    if not works_here(request):
         projects = projects.public()
     return get_object_or_404(projects, pk=pk)
 
@@ -79,7 +79,7 @@ def _get_open_project(pk):
 def _get_photo_for_user(request, pk):
     """A progress photo of a project the user may see: public, or staff, or their unit's."""
     photos = ProgressPhoto.objects.select_related("update__project")
-    if not is_office_staff(request.user):
+    if not works_here(request):
         adopted = Adoption.objects.filter(
             project=OuterRef("update__project"), unit_id=getattr(request.user, "unit_id", None)
         )

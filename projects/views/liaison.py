@@ -13,9 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from core.pagecache import shared_page
-from core.access import (
-    liaison_required,
-)
+from core.access import across_councils_for_liaison, liaison_required
 
 from .. import actions
 from ..access import get_project_for_liaison
@@ -113,6 +111,7 @@ def _with_done_forms(milestones):
 
 @liaison_required
 @shared_page(per_unit=True)
+@across_councils_for_liaison
 def my_projects(request):
     today = timezone.localdate()
     projects = list(
@@ -137,6 +136,7 @@ def my_projects(request):
 
 
 @liaison_required
+@across_councils_for_liaison
 def my_project(request, pk):
     project = get_project_for_liaison(request, pk)
     form = ProgressUpdateForm(request.POST or None, request.FILES or None)
@@ -165,6 +165,7 @@ def my_project(request, pk):
 
 @require_POST
 @liaison_required
+@across_councils_for_liaison
 def milestone_done(request, pk):
     milestone = _get_milestone_for_liaison(request, pk)
     form = MilestoneDoneForm(request.POST, milestone=milestone)
@@ -183,6 +184,7 @@ def milestone_done(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @liaison_required
+@across_councils_for_liaison
 def my_project_complete(request, pk):
     """已完成 in two steps: GET (or a POST without ``confirmed``) says what will change,
     the confirmed POST completes the project."""

@@ -184,7 +184,7 @@ def meeting_record(request, pk):
         "recent": meeting.adoptions.select_related("unit", "project").order_by(
             "-recorded_at", "-id"
         )[:5],
-        "unit_names": MemberUnit.objects.active().values_list("name", flat=True),
+        "unit_names": MemberUnit.objects.members().values_list("name", flat=True),
         "project_labels": [
             RecordForm.project_label(p)
             for p in Project.objects.with_free_seat()

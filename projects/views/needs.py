@@ -23,11 +23,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.pagecache import shared_page
 from core.access import (
-    is_office_staff,
     liaison_required,
     member_required,
     staff_required,
     wants_partial,
+    works_here,
 )
 from core.params import safe_next
 from units.models import Pairing, Resource
@@ -148,7 +148,7 @@ MY_NEEDS_PAGE_SIZE = 20
 def _get_open_need_for_member(request, pk):
     """Office staff reach every open need; a liaison only those their unit may see."""
     needs = Need.objects.open().select_related("community__district", "project")
-    if not is_office_staff(request.user):
+    if not works_here(request):
         needs = needs.visible_to_unit(request.user.unit_id)
     return get_object_or_404(needs, pk=pk)
 
@@ -156,7 +156,7 @@ def _get_open_need_for_member(request, pk):
 def _get_resource_for_member(request, pk):
     """Office staff reach every resource; a liaison only their own unit's."""
     resources = Resource.objects.select_related("unit").prefetch_related("districts", "communities")
-    if not is_office_staff(request.user):
+    if not works_here(request):
         resources = resources.filter(unit_id=request.user.unit_id)
     return get_object_or_404(resources, pk=pk)
 
@@ -170,7 +170,7 @@ def _get_match_for_staff(pk):
 def _offerable_resources(request):
     """What the asker may offer: their unit's active resources, or (office) any active one."""
     resources = Resource.objects.filter(is_active=True, unit__is_active=True).select_related("unit")
-    if not is_office_staff(request.user):
+    if not works_here(request):
         resources = resources.filter(unit_id=request.user.unit_id)
     return resources.order_by("unit__name", "title", "id")
 
@@ -202,7 +202,7 @@ def need_detail(request, pk):
 def match_propose(request, pk):
     """ "我单位可以认领这个需求": a liaison offers their unit's resource; the office any."""
     need = _get_open_need_for_member(request, pk)
-    staff = is_office_staff(request.user)
+    staff = works_here(request)
     default = (
         reverse("projects:need-detail", args=[need.pk]) if staff else reverse("projects:my-needs")
     )
@@ -343,7 +343,7 @@ def resource_needs(request, pk):
     """Open needs a resource could meet, ranked, each saying why; propose from here."""
     resource = _get_resource_for_member(request, pk)
     pool = matching.open_needs()
-    if not is_office_staff(request.user):
+    if not works_here(request):
         pool = pool.visible_to_unit(request.user.unit_id)
     suggestions = matching.suggest_needs(resource, needs=pool)
     return render(

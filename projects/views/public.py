@@ -19,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.access import (
     client_ip,
-    is_office_staff,
     wants_partial,
+    works_here,
 )
 from core.pagecache import canonical_query, shared_page
 from core.params import to_id
@@ -59,7 +59,7 @@ from .common import (
 @require_GET
 @shared_page(params=BOARD_PARAMS, signed_in=True)
 def project_list(request):
-    include_drafts = is_office_staff(request.user)
+    include_drafts = works_here(request)
     visible = Project.objects.all() if include_drafts else Project.objects.public()
     years = visible.order_by("-year").values_list("year", flat=True).distinct()
     form = ProjectFilterForm(request.GET or None, years=list(years), include_drafts=include_drafts)
@@ -139,7 +139,7 @@ def project_detail(request, pk):
             "chain": chain,
             "later": later,
             "today": timezone.localdate(),
-            "can_edit": is_office_staff(request.user),
+            "can_edit": works_here(request),
         },
     )
 
@@ -284,7 +284,7 @@ def home(request):
         completed=Count("id", filter=Q(status=Project.Status.COMPLETED)),
     )
     context = {
-        "units": MemberUnit.objects.active().count(),
+        "units": MemberUnit.objects.members().count(),
         "communities": Community.objects.filter(is_active=True).count(),
         "pairings": Pairing.objects.filter(status=Pairing.Status.ACTIVE).count(),
         "projects": projects,

@@ -1,3 +1,5 @@
+import contextvars
+
 import pytest
 from django.urls import reverse
 
@@ -174,7 +176,7 @@ def test_a_project_read_as_full_is_refused_without_waiting_for_its_row(unit_a, u
         finally:
             connection.close()
 
-    holder = threading.Thread(target=hold_the_row)
+    holder = threading.Thread(target=contextvars.copy_context().run, args=(hold_the_row,))
     holder.start()
     try:
         assert locked.wait(10)

@@ -5,6 +5,7 @@ PostgreSQL (DATABASE_URL set) and on SQLite (a file database in WAL mode with IM
 transactions); ``.ci/run`` runs this file on both.
 """
 
+import contextvars
 import threading
 
 import pytest
@@ -40,7 +41,11 @@ def _race(project, units, meeting):
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=worker, args=(i, u)) for i, u in enumerate(units)]
+    # Each thread runs in the test's council scope, as each request runs in its own.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(worker, i, u))
+        for i, u in enumerate(units)
+    ]
     for t in threads:
         t.start()
     for t in threads:

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
+from django_scopes import scopes_disabled
 from importlib import import_module
 
 
@@ -39,8 +40,11 @@ class Command(BaseCommand):
             "--check-surge", action="store_true", help="print the surge's capacity check (JSON)"
         )
 
+    # The demo and bench data span councils: they say which council each row is for.
+    @scopes_disabled()
     def handle(self, *args, **options):
         from bench import data
+        from units.models import Membership
 
         if options["check_surge"]:
             self.stdout.write(json.dumps(data.surge_check()))
@@ -58,6 +62,7 @@ class Command(BaseCommand):
         call_command("flush", interactive=False, verbosity=0)
         with transaction.atomic():
             loaded = data.load(scale=options["scale"], rows=options["rows"], stdout=self.stdout)
+            Membership.enrol_units_without_one()
         if options["fixture"]:
             fixture = self._fixture(loaded)
             Path(options["fixture"]).write_text(json.dumps(fixture, ensure_ascii=False, indent=1))

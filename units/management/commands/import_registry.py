@@ -6,8 +6,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django_scopes import scope
 
 from units import dataio
+from units.models import Council
 
 
 class Command(BaseCommand):
@@ -26,8 +28,23 @@ class Command(BaseCommand):
             action="store_true",
             help="import the renames by 编号 and the names close to existing ones too",
         )
+        parser.add_argument(
+            "--council",
+            metavar="SLUG",
+            help="the council the registry is for (its slug); the first council if left out",
+        )
 
-    def handle(self, *args, files, dry_run, user, accept_all, **options):
+    def handle(self, *args, council=None, **options):
+        council_id = Council.first_id()
+        if council:
+            council_id = Council.objects.filter(slug=council).values_list("pk", flat=True).first()
+            if council_id is None:
+                raise CommandError(f"no council {council!r}")
+        # The import reads and writes one council's registry, as the office's page does.
+        with scope(council=council_id):
+            self.import_files(**options)
+
+    def import_files(self, *, files, dry_run, user, accept_all, **options):
         translation.activate("zh-hans")
         importer = None
         if user:
