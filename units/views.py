@@ -22,7 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from core import exports
+from core import councils, exports, siteurl
 from core.access import (
     is_office_staff,
     liaison_required,
@@ -45,7 +45,7 @@ from .forms import (
     UnitFilterForm,
     VisitForm,
 )
-from .models import Community, MemberUnit, Pairing, Resource, Visit
+from .models import Community, Council, MemberUnit, Pairing, Resource, Visit
 
 # --- Registry pages for office staff ------------------------------------------
 
@@ -594,6 +594,18 @@ def statistics(request):
     return render(request, "units/stats.html", stats.registry_statistics())
 
 
+@require_GET
+@shared_page
+def council_list(request):
+    """The district's front page: every active council, linked to its own board."""
+    root = getattr(request, "site_root", "/")
+    shown = [
+        (c, f"{siteurl.host_url(c.host)}/" if c.host else f"{root}c/{c.slug}/")
+        for c in Council.objects.filter(is_active=True)
+    ]
+    return render(request, "units/council_list.html", {"councils": shown})
+
+
 # --- The resource list (资源清单) -----------------------------------------------------------
 
 RESOURCES_PER_PAGE = 30
@@ -882,13 +894,15 @@ def registry_export(request, kind, fmt):
         raise Http404
     stamp = timezone.localdate().isoformat()
     if kind == "registry":
-        return exports.xlsx_response(f"registry-{stamp}.xlsx", dataio.registry_sheets())
+        return exports.xlsx_response(
+            councils.file_name(request, f"registry-{stamp}.xlsx"), dataio.registry_sheets()
+        )
     queryset = None
     if kind == dataio.UNITS:
         form = UnitFilterForm(request.GET or None)
         queryset = form.filter(dataio.units_queryset())
     dataset = dataio.export_dataset(kind, queryset)
-    filename = f"{kind}-{stamp}.{fmt}"
+    filename = councils.file_name(request, f"{kind}-{stamp}.{fmt}")
     if fmt == "csv":
         rows = ([_csv_cell(v) for v in row] for row in dataset)
         return exports.csv_response(filename, dataset.headers, rows)
