@@ -26,7 +26,8 @@ serve a page older than the last committed write. Writes that send no signal
 (``QuerySet.update``) call ``bump_version()`` themselves; ``PUBLIC_PAGE_TTL`` bounds any that
 don't. Signed-in keys add today's date, for pages that colour overdue items.
 
-Bounded keys: a key is built from the path, the language, whether htmx asked for a partial,
+Bounded keys: a key is built from the council (``request.council``: the same path is
+another page at another council's host), the path, the language, whether htmx asked for a partial,
 the audience, whether 长辈模式 is on (core.caremode) and the query parameters, never from raw headers. For anonymous visitors,
 parameters the view did not declare (``params``) are redirected away (a WeChat share adds
 ``?from=...``); a page is stored only when the view reported (``canonical_query``) that it
@@ -53,10 +54,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.cache import patch_vary_headers
-from django_scopes import get_scope
 from simple_history.models import HistoricalChanges
 
-from core import caremode
+from core import caremode, councils
 from core.access import is_liaison, wants_partial, works_here
 from core.freshness.models import MemoisedVersion
 
@@ -111,41 +111,26 @@ def bump_version_now():
 _MISSING = object()
 
 
-def council_in_scope():
-    """The council the running request or task is scoped to, as text for a key ("" when
-    none or every council): pages and memos of two councils never share a copy."""
-    current = get_scope()
-    if "council_key" in current:  # set by the request's middleware: no query needed
-        return current["council_key"]
-    council = current.get("council")
-    if council is None or isinstance(council, (list, tuple)):
-        return ""
-    return str(getattr(council, "pk", council))
-
-
 def per_version(fn):
-    """Memoise a read that takes no arguments, per data version and council, in this
-    process.
+    """Memoise a read that takes no arguments, per council and data version, in this process.
 
     Recomputed after any committed change to a watched model (seen here within
-    ``VERSION_MEMO_SECONDS``); only the current version's value is kept. For reads every
-    request of a kind makes and none changes (the open meeting, the open projects offered
-    to the loser of a race). Off with ``VERSION_MEMO``.
+    ``VERSION_MEMO_SECONDS``); per council (the running scope's, ``core.councils``), only the
+    current version's value is kept. For reads every request of a kind makes and none
+    changes (the open meeting, the open projects offered to the loser of a race). Off with
+    ``VERSION_MEMO``.
     """
-    memo = {}
+    memo = {}  # {council id: (version, value)}
 
     @wraps(fn)
     def wrapped():
         if not settings.VERSION_MEMO:
             return fn()
-        version = current_version()
-        key = (version, council_in_scope())
-        value = memo.get(key, _MISSING)
-        if value is _MISSING:
+        version, council = current_version(), councils.current_id()
+        kept_version, value = memo.get(council, (None, _MISSING))
+        if kept_version != version or value is _MISSING:
             value = fn()
-            for old in [k for k in memo if k[0] != version]:
-                del memo[old]
-            memo[key] = value
+            memo[council] = (version, value)
         return value
 
     return wrapped
@@ -203,7 +188,7 @@ def audience(request, per_unit=False):
 def _key(request, who):
     parts = [
         str(current_version()),
-        council_in_scope(),
+        str(councils.current_id(request)),  # one host or path serves each council its own
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         request.path,
         _asked_query(request),

@@ -90,9 +90,11 @@ def _milestone_event(milestone, build_url):
     )
 
 
-def public_calendar(build_url):
-    """The joint meetings and the milestones of public projects."""
-    cal = _calendar(_("Zhujing joint meetings and project milestones"))
+def public_calendar(build_url, council_name):
+    """A council's joint meetings and the milestones of its public projects."""
+    cal = _calendar(
+        _("%(council)s joint meetings and project milestones") % {"council": council_name}
+    )
     for event in _meeting_events(build_url):
         cal.add_component(event)
     milestones = (

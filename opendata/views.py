@@ -11,7 +11,7 @@ from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from core import exports
+from core import councils, exports
 from core.access import liaison_required
 from core.pagecache import shared_page
 from core.siteurl import absolute_url
@@ -66,7 +66,9 @@ def projects_csv(request):
     """Streamed as it is read: a city's projects in flat memory, the first bytes at once."""
     header = [column for column, _label, _meaning in data.PROJECT_COLUMNS]
     rows = ([row[c] for c in header] for row in data.iter_project_rows())
-    return _stamped(exports.csv_streaming_response("projects.csv", header, rows))
+    return _stamped(exports.csv_streaming_response(
+        councils.file_name(request, "projects.csv"), header, rows
+    ))
 
 
 @require_GET
@@ -76,17 +78,19 @@ def projects_json(request):
         "fields": {c: str(label) for c, label, _meaning in data.PROJECT_COLUMNS},
         "projects": data.project_rows(),
     }
-    return _json_response(payload, "projects.json")
+    return _json_response(payload, councils.file_name(request, "projects.json"))
 
 
 @require_GET
 def structure_json(request):
-    return _json_response({"licence": "CC BY 4.0", **data.structure()}, "structure.json")
+    payload = {"licence": "CC BY 4.0", **data.structure()}
+    return _json_response(payload, councils.file_name(request, "structure.json"))
 
 
 @require_GET
 def stats_json(request):
-    return _json_response({"licence": "CC BY 4.0", **data.statistics()}, "stats.json")
+    payload = {"licence": "CC BY 4.0", **data.statistics()}
+    return _json_response(payload, councils.file_name(request, "stats.json"))
 
 
 def _ics_response(body, filename):
@@ -97,7 +101,8 @@ def _ics_response(body, filename):
 
 @require_GET
 def public_calendar(request):
-    return _ics_response(feeds.public_calendar(absolute_url), "calendar.ics")
+    body = feeds.public_calendar(absolute_url, request.council.name)
+    return _ics_response(body, councils.file_name(request, "calendar.ics"))
 
 
 @require_GET

@@ -17,9 +17,11 @@ from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core import councils
 from core.pagecache import current_version
 from units.models import District
 
@@ -30,7 +32,7 @@ RECENT_ON_SCREEN = 6  # two lines each still fit a 4:3 projector
 
 
 def screen_cache_key(meeting_id):
-    return f"meeting-screen:{meeting_id}:{current_version()}"
+    return f"meeting-screen:{councils.current_id()}:{meeting_id}:{current_version()}"
 
 
 def screen_stats(meeting_pk):
@@ -39,7 +41,7 @@ def screen_stats(meeting_pk):
     stats = cache.get(key) if settings.SCREEN_CACHE else None
     if stats is not None:
         return stats
-    meeting = get_object_or_404(JointMeeting, pk=meeting_pk)
+    meeting = get_object_or_404(JointMeeting.objects.select_related("council"), pk=meeting_pk)
     adoptions = Adoption.objects.filter(meeting=meeting)
     per_category = dict(
         adoptions.values_list("project__category").annotate(n=Count("id")).order_by()
@@ -63,6 +65,7 @@ def screen_stats(meeting_pk):
     stats = {
         "meeting_pk": meeting.pk,
         "title": meeting.title,
+        "council": meeting.council.name,
         "held_on": meeting.held_on.isoformat(),
         "adoption_open": meeting.adoption_open,
         "units": adoptions.values("unit").distinct().count(),
@@ -83,6 +86,7 @@ def screen_context(stats):
     top = max([n for _v, n in stats["by_category"]] + [1])
     return {
         "stats": stats,
+        "council": {"name": stats["council"]},
         "held_on": datetime.date.fromisoformat(stats["held_on"]),
         "categories": [
             {"value": v, "label": labels[v], "count": n, "max": top}
@@ -102,7 +106,8 @@ def render_screen(template, meeting_pk):
     signed-in projector costs no session or user query either. The HTML sits under the
     totals' key, so it moves with every committed change and lives no longer than they do.
     """
-    key = f"{screen_cache_key(meeting_pk)}:html:{template}:{get_language()}"
+    # The script prefix too: the same council's links differ at /c/<slug>/ and at the root.
+    key = f"{screen_cache_key(meeting_pk)}:html:{template}:{get_language()}:{get_script_prefix()}"
     html = cache.get(key) if settings.SCREEN_CACHE else None
     if html is None:
         html = render_to_string(template, screen_context(screen_stats(meeting_pk)))

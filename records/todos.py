@@ -3,7 +3,7 @@ confirm, pairings whose visit is overdue.
 
 The counts change only with the data (and, for visits, with the date), so each process keeps
 them per data version (``core.pagecache``, bumped after every committed change to a registry,
-project or record model) and day, instead of counting three tables on every office page.
+project or record model), council and day, instead of counting three tables on every office page.
 Off with ``PUBLIC_PAGE_CACHE`` (tests that roll back never move the version).
 """
 
@@ -12,14 +12,14 @@ import threading
 from django.conf import settings
 from django.utils import timezone
 
-from core import pagecache
+from core import councils, pagecache
 from core.access import works_here
 from projects.models import Need
 from units.models import Pairing
 
 from .models import Contribution
 
-_memo = {}
+_memo = {}  # {council id: ((version, day), counts)}
 _lock = threading.Lock()
 
 
@@ -45,14 +45,13 @@ def office_todos():
     today = timezone.localdate()
     if not getattr(settings, "PUBLIC_PAGE_CACHE", True):
         return _count(today)
-    key = (pagecache.current_version(), today)
+    council, key = councils.current_id(), (pagecache.current_version(), today)
     with _lock:
-        counts = _memo.get(key)
-    if counts is None:
+        kept_key, counts = _memo.get(council, (None, None))
+    if kept_key != key or counts is None:
         counts = _count(today)
         with _lock:
-            _memo.clear()
-            _memo[key] = counts
+            _memo[council] = (key, counts)
     return counts
 
 

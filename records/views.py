@@ -8,12 +8,13 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import councils
 from core.access import (
     across_councils_for_liaison,
     liaison_required,
@@ -465,7 +466,8 @@ def assessment_export(request, year):
         )  # fmt: skip
     widths = [30, 14, 10] + [10] * 14 + [10, 40, 18]
     title = _("Assessment %(year)s") % {"year": year}
-    return xlsx_response(f"assessment-{year}.xlsx", [(title, header, body, widths)])
+    name = councils.file_name(request, f"assessment-{year}.xlsx")
+    return xlsx_response(name, [(title, header, body, widths)])
 
 
 @staff_required
@@ -544,7 +546,7 @@ def unit_record_pdf(request, pk, year):
     year = _year(year)
     unit = _get_unit_for_record(request, pk)
     return pdf_response(
-        f"unit-{unit.pk}-record-{year}.pdf",
+        councils.file_name(request, f"unit-{unit.pk}-record-{year}.pdf"),
         "records/unit_record_print.html",
         _unit_record_context(unit, year),
         request,
@@ -606,11 +608,13 @@ def annual_report_pdf(request, year):
     """Anyone may download the public report, so its PDF (a second of CPU to typeset) is
     made once per change of the data and language, and kept in the cache like the pages."""
     year = _year(year)
-    filename = f"annual-report-{year}.pdf"
+    filename = councils.file_name(request, f"annual-report-{year}.pdf")
     template = "records/annual_report_print.html"
     if works_here(request) or not getattr(settings, "PUBLIC_PAGE_CACHE", True):
         return pdf_response(filename, template, _report_context(request, year), request)
-    key = f"annual-report-pdf:{current_version()}:{get_language()}:{year}"
+    council = councils.current_id(request)
+    prefix = get_script_prefix()  # links differ at /c/<slug>/ and at the root
+    key = f"annual-report-pdf:{council}:{prefix}:{current_version()}:{get_language()}:{year}"
     content = cache.get(key)  # the cache fails soft: down means a miss
     if content is None:
         content = render_pdf(template, _report_context(request, year), request)

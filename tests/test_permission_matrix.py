@@ -79,6 +79,7 @@ RULES = {
     # units
     "units:structure": PUBLIC,
     "units:stats": PUBLIC,
+    "units:council-list": PUBLIC,
     "units:my-pairings": LIAISON,
     "units:visit-create": UNIT_A_OR_STAFF,
     "units:visit-upload": UNIT_A_OR_STAFF.post(),

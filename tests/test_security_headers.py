@@ -54,12 +54,15 @@ def _production_env(**extra):
 
 @pytest.fixture(scope="module")
 def production_response(tmp_path_factory):
-    # The login page needs no table: an empty SQLite file proves it and keeps the probe
-    # off any real database.
-    empty = tmp_path_factory.mktemp("probe") / "empty.sqlite3"
-    env = _production_env(SQLITE_PATH=str(empty))
+    # A fresh SQLite file keeps the probe off any real database; migrated, since every
+    # page looks up the council its address names.
+    fresh = tmp_path_factory.mktemp("probe") / "fresh.sqlite3"
+    env = _production_env(SQLITE_PATH=str(fresh))
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
+    migrate = [sys.executable, "manage.py", "migrate", "-v0"]
+    migrated = subprocess.run(migrate, cwd=ROOT, env=env, capture_output=True, text=True)
+    assert migrated.returncode == 0, migrated.stderr
     result = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,

@@ -1,10 +1,57 @@
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.http.request import split_domain_port, validate_host
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Community, District, MemberUnit, Pairing, PartyBranch, Resource, Visit
+from .models import (
+    Community,
+    Council,
+    District,
+    MemberUnit,
+    Pairing,
+    PartyBranch,
+    Resource,
+    Visit,
+)
+
+
+class CouncilForm(forms.ModelForm):
+    class Meta:
+        model = Council
+        fields = ["name", "network_name", "kind", "slug", "host", "position", "is_active"]
+
+    def clean_host(self):
+        """A bare host name the deployment admits (``ALLOWED_HOSTS``/``COUNCIL_HOSTS``):
+        any other would never reach the council."""
+        host = self.cleaned_data["host"].strip().lower().rstrip(".")
+        if not host:
+            return ""
+        domain, port = split_domain_port(host)
+        if domain != host or port:
+            message = _("Enter the host name alone, such as fengjing.example.org (no http://).")
+            raise forms.ValidationError(message)
+        if not validate_host(host, settings.ALLOWED_HOSTS):
+            message = _(
+                "This server does not answer for %(host)s yet: add it to COUNCIL_HOSTS "
+                "(docs/operations.md) and restart it first."
+            )
+            raise forms.ValidationError(message % {"host": host})
+        return host
+
+
+@admin.register(Council)
+class CouncilAdmin(SimpleHistoryAdmin):
+    form = CouncilForm
+    list_display = ["name", "network_name", "kind", "slug", "host", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+
+    def has_delete_permission(self, request, obj=None):
+        # Councils own every record of their network: deactivate one instead.
+        return False
 
 
 @admin.register(District)

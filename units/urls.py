@@ -41,4 +41,5 @@ urlpatterns = [
     path("resources/", views.resource_board, name="resource-board"),
     path("structure/", views.structure, name="structure"),
     path("stats/", views.statistics, name="stats"),
+    path("councils/", views.council_list, name="council-list"),
 ]

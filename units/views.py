@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 from django_scopes import scopes_disabled
 
-from core import exports
+from core import councils, exports, siteurl
 from core.access import (
     across_councils_for_liaison,
     liaison_required,
@@ -47,7 +47,7 @@ from .forms import (
     UnitFilterForm,
     VisitForm,
 )
-from .models import Community, MemberUnit, Pairing, Resource, Visit, council_in_scope
+from .models import Community, Council, MemberUnit, Pairing, Resource, Visit, council_in_scope
 
 # --- Registry pages for office staff ------------------------------------------
 
@@ -622,6 +622,18 @@ def statistics(request):
     return render(request, "units/stats.html", stats.registry_statistics())
 
 
+@require_GET
+@shared_page
+def council_list(request):
+    """The district's front page: every active council, linked to its own board."""
+    root = getattr(request, "site_root", "/")
+    shown = [
+        (c, f"{siteurl.host_url(c.host)}/" if c.host else f"{root}c/{c.slug}/")
+        for c in Council.objects.filter(is_active=True)
+    ]
+    return render(request, "units/council_list.html", {"councils": shown})
+
+
 # --- The resource list (资源清单) -----------------------------------------------------------
 
 RESOURCES_PER_PAGE = 30
@@ -910,13 +922,15 @@ def registry_export(request, kind, fmt):
         raise Http404
     stamp = timezone.localdate().isoformat()
     if kind == "registry":
-        return exports.xlsx_response(f"registry-{stamp}.xlsx", dataio.registry_sheets())
+        return exports.xlsx_response(
+            councils.file_name(request, f"registry-{stamp}.xlsx"), dataio.registry_sheets()
+        )
     queryset = None
     if kind == dataio.UNITS:
         form = UnitFilterForm(request.GET or None)
         queryset = form.filter(dataio.units_queryset())
     dataset = dataio.export_dataset(kind, queryset)
-    filename = f"{kind}-{stamp}.{fmt}"
+    filename = councils.file_name(request, f"{kind}-{stamp}.{fmt}")
     if fmt == "csv":
         rows = ([_csv_cell(v) for v in row] for row in dataset)
         return exports.csv_response(filename, dataset.headers, rows)

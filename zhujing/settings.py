@@ -46,9 +46,10 @@ if not SECRET_KEY:
         Path(os.environ.get("SECRET_KEY_FILE", BASE_DIR / "var" / "secret_key"))
     )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS") or [
+# COUNCIL_HOSTS: the host names councils are reached at (Council.host), admitted as well.
+ALLOWED_HOSTS = (env_list("ALLOWED_HOSTS") or [
     "127.0.0.1", "localhost", "[::1]", *install.lan_hosts()
-]
+]) + env_list("COUNCIL_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Reverse proxies in front of the app whose X-Forwarded-For may be trusted (rate limits).
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
@@ -91,6 +92,8 @@ GZIP_LEVEL = int(os.environ.get("GZIP_LEVEL", "2"))
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # request.council from the host name or /c/<slug>/ (after static files, before the rest).
+    "units.middleware.CouncilAddressMiddleware",
     *(["core.middleware.GZipMiddleware"] if COMPRESS_HTML else []),
     "accounts.sessions.SessionMiddleware",
     "core.middleware.ChosenLanguageMiddleware",
@@ -125,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
+                "units.context_processors.council",
                 "reminders.context_processors.unread_notifications",
             ],
             "builtins": ["core.money"],  # {{ amount|money }} in every template

@@ -26,7 +26,7 @@ def test_it_uses_the_same_number_of_queries_for_10_and_1000_projects(anon, url):
     small = get_queries(anon, url)
     make_board(990)
     large = get_queries(anon, url)
-    assert_same_queries(small, large, at_most=9)  # one of them reads the council the request addresses
+    assert_same_queries(small, large, at_most=9)  # + the councils, read once per data version
 
 
 def test_it_shows_cards_with_status_units_and_milestone_progress(anon):

@@ -205,8 +205,9 @@ def test_its_query_count_is_the_same_for_10_and_143_units(staff_client, staff, f
         if finalised:
             finalise_year(YEAR, by=staff)
         counts[size] = get_queries(staff_client, url)
-    # the page, the menu's three to-do counts, the data versions (users, inbox, pages)
-    assert_same_queries(counts[10], counts[143], at_most=17)  # one of them reads the council the request addresses
+    # the page, the menu's three to-do counts, the data versions (users, inbox, pages), the
+    # councils
+    assert_same_queries(counts[10], counts[143], at_most=17)
 
 
 def test_the_excel_export_keeps_formula_like_names_as_text(staff_client, unit_a):

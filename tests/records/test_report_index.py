@@ -39,5 +39,5 @@ def test_it_reads_the_same_number_of_queries_for_more_years(anon, staff):
     for year in (2019, 2020, 2021, 2022):
         ProjectFactory(year=year)
         AssessmentFinalisation.objects.create(year=year, finalised_by=staff, unit_count=1)
-    # One of them reads the council the request addresses.
+    # + the councils, read once per data version
     assert_same_queries(small, get_queries(anon, "/reports/"), at_most=4)

@@ -40,3 +40,22 @@ def test_it_shows_every_registry_model_and_its_history(admin_client, model, unit
     assert admin_client.get(reverse(f"admin:units_{model}_changelist")).status_code == 200
     history = admin_client.get(reverse("admin:units_memberunit_history", args=[unit_a.pk]))
     assert history.status_code == 200
+
+
+def test_it_adds_a_council_at_a_host_name_the_server_answers_for(admin_client, settings):
+    from units.models import Council
+
+    settings.ALLOWED_HOSTS = ["testserver", ".jinshan.example.org"]
+    url = reverse("admin:units_council_add")
+    fields = {"name": "枫泾镇", "network_name": "", "kind": "town", "slug": "fengjing",
+              "position": 2, "is_active": "on"}  # fmt: skip
+    refused = admin_client.post(url, {**fields, "host": "fengjing.example.org"})
+    assert refused.status_code == 200
+    assert "COUNCIL_HOSTS" in refused.content.decode()
+    malformed = admin_client.post(url, {**fields, "host": "https://fengjing.jinshan.example.org/"})
+    assert malformed.status_code == 200
+    assert not Council.objects.filter(slug="fengjing").exists()
+
+    saved = admin_client.post(url, {**fields, "host": "FengJing.Jinshan.example.org"})
+    assert saved.status_code == 302
+    assert Council.objects.get(slug="fengjing").host == "fengjing.jinshan.example.org"

@@ -46,8 +46,7 @@ def test_it_shows_units_by_category_and_growth(anon):
 def test_its_query_count_does_not_grow(anon, size, django_assert_max_num_queries):
     for i in range(size):
         MemberUnitFactory(joined_year=1997 + i % 25)
-    # 8 + the pages' data version + the council the request addresses
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(10):  # 8 + the pages' data version + the councils
         anon.get(reverse("units:stats"))
 
 

@@ -63,7 +63,7 @@ def test_its_query_count_does_not_grow_with_the_network(anon, size, django_asser
     _network(size)
     # Session/auth queries are absent for anonymous visitors: the pages' data version and
     # 4 queries draw everything.
-    with django_assert_max_num_queries(6):  # one of them reads the council the request addresses
+    with django_assert_max_num_queries(6):  # + the councils, read once per data version
         anon.get(reverse("units:structure"))
 
 

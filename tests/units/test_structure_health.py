@@ -72,5 +72,5 @@ def test_the_health_view_query_count_does_not_grow(staff_client, size, django_as
     staff_client.get(URL, {"health": "1"})
     # session, user, the nav's three to-do counts (needs, contributions, overdue pairings),
     # districts, communities, pairings, active units
-    with django_assert_num_queries(10):  # one of them reads the council the request addresses
+    with django_assert_num_queries(10):  # + the councils, read once per data version
         staff_client.get(URL, {"health": "1"})
