@@ -97,6 +97,15 @@ def nodes(django_db_setup, tmp_path_factory):
             stop(proc)
 
 
+@pytest.fixture(autouse=True)
+def _nodes_see_this_tests_database(transactional_db):
+    """Each test empties the database, and the first council comes back under a new id; the
+    nodes reread the councils with the data version, at most once a second (as after any
+    write), so each test begins once that second has passed."""
+    Council.first_id()
+    time.sleep(AFTER_A_WRITE)
+
+
 class Node:
     """One node over HTTP, as a phone sees it: no redirects followed, cookies by hand."""
 
