@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "reminders",
     "records",
     "opendata",
+    "district",
     "core.freshness",
     "demo",
 ]
