@@ -52,6 +52,7 @@ COUNCILS = [
         "shared": [article.CAIZHENG, SHARED_ORGAN_1],
         "joined": 2012,
         "meeting_day": (3, 18),
+        "funds_step": 10000,
     },
     {
         "council": {"name": "石化街道", "network_name": "石化同心", "kind": "street", "slug": "shihua",
@@ -72,6 +73,7 @@ COUNCILS = [
         "shared": [article.CAIZHENG, SHARED_ORGAN_2],
         "joined": 2014,
         "meeting_day": (3, 25),
+        "funds_step": 6000,
     },
 ]  # fmt: skip
 
@@ -122,7 +124,7 @@ def _load_council(council, spec, stdout):
     _visits(pairings)
     projects = _projects(council, spec, communities, units)
     _needs(communities, projects)
-    _contributions(council, user, pairings)
+    _contributions(council, user, pairings, spec["funds_step"])
     _finalise(council, user)
     stdout.write(
         f"{council.name}: {len(districts)} districts, {len(communities)} communities, "
@@ -193,13 +195,24 @@ def _pairings(communities, units):
     ]
 
 
+#: Last year's visits of every pairing visited this year (the finalised year's figures).
+LAST_YEAR_VISITS = [(4, 10), (9, 20)]
+
+
 def _visits(pairings):
+    last_year = timezone.localdate().year - 1
+    dates = [
+        (pairing, day)
+        for pairing, days_ago in pairings if days_ago
+        for day in [_visit_day(d) for d in days_ago]
+        + [datetime.date(last_year, *md) for md in LAST_YEAR_VISITS]
+    ]  # fmt: skip
     rows = [
-        {"pairing_id": pairing.pk, "visited_on": _visit_day(days), "channel": Visit.Channel.ONSITE,
+        {"pairing_id": pairing.pk, "visited_on": day, "channel": Visit.Channel.ONSITE,
          "visitors": "示例走访小组", "households_visited": 3,
          "activities": "示例走访：慰问困难群众，了解社区需求。", "follow_up": "",
          "services": ["door", "know", "warm"]}
-        for pairing, days_ago in pairings for days in days_ago
+        for pairing, day in dates
     ]  # fmt: skip
     _sync(Visit, ["pairing_id", "visited_on"], rows)
 
@@ -293,7 +306,7 @@ def _needs(communities, projects):
         )  # fmt: skip
 
 
-def _contributions(council, office, pairings):
+def _contributions(council, office, pairings, funds_step):
     """What the adopters put in (last year's confirmed, this year's mostly awaiting the
     office) and goods given on visits. Once per council."""
     if Contribution.objects.filter(council=council).exists():
@@ -306,7 +319,7 @@ def _contributions(council, office, pairings):
         year = adoption.project.year
         day = min(datetime.date(year, 6, 1 + n), today)
         rows.append(Contribution(unit_id=adoption.unit_id, project_id=adoption.project_id,
-                                 kind="funds", amount=Decimal(10000 * (n % 4 + 1)),
+                                 kind="funds", amount=Decimal(funds_step * (n % 4 + 1)),
                                  contributed_on=day, note="（示例）"))  # fmt: skip
         rows.append(Contribution(unit_id=adoption.unit_id, project_id=adoption.project_id,
                                  kind="volunteer_hours", people=6 + n, hours=Decimal(3 * (6 + n)),
@@ -318,7 +331,7 @@ def _contributions(council, office, pairings):
                                      contributed_on=visit.visited_on, note="走访时送去（示例）"))  # fmt: skip
     for n, row in enumerate(rows):
         row.council = council
-        if row.contributed_on.year < today.year or n % 2 == 0:
+        if row.contributed_on.year < today.year or n % 3 != 2:
             row.status = Contribution.Status.CONFIRMED
             row.confirmed_at, row.confirmed_by = now, office
     bulk_create_with_history(rows, Contribution, batch_size=500, default_user=office)
