@@ -49,6 +49,7 @@ def _report_context(year):
         "councils": councils,
         "total": total,
         "finalised": [c for c in councils if c.is_finalised],
+        "not_finalised": [c for c in councils if not c.is_finalised],
         "years": _years(timezone.localdate().year),
     }
 

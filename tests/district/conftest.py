@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from projects.models import Adoption, Need, Project
-from records.models import Contribution
+from records.models import AnnualAssessment, AssessmentFinalisation, Contribution
 from tests.factories import (
     AdoptionFactory,
     CommunityFactory,
@@ -146,3 +146,34 @@ def two_councils(zhujing, fengjing):
         confirmed(bureau, fengjing, "funds", _day(7, 1), amount=2000, project=park)
         confirmed(works, fengjing, "venue", _day(7, 2), description="会议室", project=park)
     return {"zhujing": zhujing, "fengjing": fengjing, "bureau": bureau, "court": court}
+
+
+def _assess(council, unit, rating, **figures):
+    return AnnualAssessment.objects.create(
+        council=council, unit=unit, year=YEAR, rating=rating, finalised_at=timezone.now(),
+        figures={"adopted_new": 0, "adopted_renewal": 0, "completed": 0, "visits_made": 0,
+                 "funds": 0.0, "volunteer_people": 0, "volunteer_hours": 0.0,
+                 "goods_count": 0, "goods_value": 0.0, "venue_count": 0, "contributions": 0,
+                 **figures},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def finalised(zhujing, fengjing):
+    """Zhujing and 石化街道 finalised the year; 枫泾镇 has assessments but never finalised."""
+    shihua = Council.objects.create(name="石化街道", slug="shihua", kind="street", position=3)
+    bureau, court, works = (MemberUnitFactory(name=f"测试考评单位{n}") for n in "一二三")
+    for unit in (bureau, court):
+        member(unit, zhujing)
+    member(bureau, shihua)
+    member(works, fengjing)
+    _assess(zhujing, bureau, "excellent", adopted_new=2, adopted_renewal=1, completed=2,
+            visits_made=5, funds=1000.5, volunteer_people=4, volunteer_hours=8.5, goods_count=1,
+            goods_value=300.0, contributions=4)  # fmt: skip
+    _assess(zhujing, court, "", adopted_new=1, visits_made=2, venue_count=1, contributions=1)
+    _assess(shihua, bureau, "good", adopted_new=1, visits_made=3, funds=2000.0, contributions=1)
+    _assess(fengjing, works, "pass", adopted_new=7, visits_made=70, funds=70000.0)
+    AssessmentFinalisation.objects.create(council=zhujing, year=YEAR, unit_count=2)
+    AssessmentFinalisation.objects.create(council=shihua, year=YEAR, unit_count=1)
+    AssessmentFinalisation.objects.create(council=fengjing, year=YEAR - 1, unit_count=1)
+    return {"zhujing": zhujing, "fengjing": fengjing, "shihua": shihua}
