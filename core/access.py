@@ -91,6 +91,12 @@ def is_liaison(user):
     )
 
 
+def is_district_staff(user):
+    """District staff (区委组织部): office staff who work for no one council, so for the
+    district: the roll-up of every council and read-only views of each."""
+    return is_office_staff(user) and getattr(user, "council_id", None) is None
+
+
 def client_ip(request):
     """The client's address (the need form's rate limit; django-axes' login throttling).
 
@@ -148,5 +154,7 @@ def across_councils_for_liaison(view):
 staff_required = _require(is_office_staff)
 #: A liaison of a member unit only.
 liaison_required = _require(is_liaison)
+#: District staff only (the roll-up).
+district_staff_required = _require(is_district_staff)
 #: A liaison or office staff.
 member_required = _require(lambda u: is_office_staff(u) or is_liaison(u))

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from core import caremode
-from core.access import is_liaison, is_office_staff
+from core.access import is_district_staff, is_liaison, is_office_staff
 
 
 def site(request):
@@ -11,6 +11,7 @@ def site(request):
     user = getattr(request, "user", None) or AnonymousUser()
     return {
         "is_office_staff": is_office_staff(user),
+        "is_district_staff": is_district_staff(user),
         "is_liaison": is_liaison(user),
         "debug": settings.DEBUG,
         "care_mode": caremode.is_on(request),

@@ -28,12 +28,13 @@ from projects.models import (
 from units.models import (
     FOUNDING_YEAR,
     Community,
-    Council,
     District,
     MemberUnit,
+    Membership,
     Pairing,
     PartyBranch,
     Visit,
+    current_council_id,
 )
 
 from . import article, pictures, resources
@@ -249,7 +250,26 @@ def _load_units(districts):
             }
         )
     synced = _sync(MemberUnit, ["name"], rows)
-    return {key[0]: obj for key, obj in synced.items()}
+    units = {key[0]: obj for key, obj in synced.items()}
+    _load_memberships(units.values())
+    return units
+
+
+def _load_memberships(units):
+    """Each unit is a member of the council being loaded, from its joining year."""
+    council_id = current_council_id()
+    rows = [
+        {
+            "unit_id": unit.pk,
+            "council_id": council_id,
+            "district_id": unit.district_id,
+            "joined_year": unit.joined_year,
+            "is_active": unit.is_active,
+            "left_on": unit.left_on,
+        }
+        for unit in units
+    ]
+    _sync(Membership, ["unit_id", "council_id"], rows)
 
 
 def _spread_founders(specs, years):
@@ -489,34 +509,34 @@ def _load_branches(communities, units):
 
 
 def _load_users(units):
-    User = get_user_model()
     people = [
         ("office", {"is_staff": True, "is_superuser": True, "unit": None,
-                    "council_id": Council.first_id(),
+                    "council_id": current_council_id(),
                     "display_name": "党建办（示例）"}, "office staff (党建办)"),
         ("caizheng", {"is_staff": False, "is_superuser": False, "unit": units[CAIZHENG],
                       "display_name": "财政局联络员（示例）"}, f"liaison of {CAIZHENG}"),
         ("fating", {"is_staff": False, "is_superuser": False, "unit": units[FATING],
                     "display_name": "法庭联络员（示例）"}, f"liaison of {FATING}"),
     ]
-    logins = []
-    for username, fields, role in people:
-        user = User.objects.filter(username=username).first() or User(username=username)
-        changed = user.pk is None
-        for field, value in fields.items():
-            if getattr(user, field) != value:
-                setattr(user, field, value)
-                changed = True
-        if not user.is_active:
-            user.is_active = True
+    return [demo_login(username, fields, role) for username, fields, role in people]
+
+
+def demo_login(username, fields, role):
+    """Make the login exist, active, with ``fields`` and the demo password; saved only when
+    something differs. Returns (username, password, role) for the list of logins."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).first() or User(username=username)
+    changed = user.pk is None
+    for field, value in {**fields, "is_active": True}.items():
+        if getattr(user, field) != value:
+            setattr(user, field, value)
             changed = True
-        if user.pk is None or not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)
-            changed = True
-        if changed:
-            user.save()
-        logins.append((username, DEMO_PASSWORD, role))
-    return logins
+    if user.pk is None or not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        changed = True
+    if changed:
+        user.save()
+    return (username, DEMO_PASSWORD, role)
 
 
 # === The project board ===
@@ -803,7 +823,7 @@ def _meeting(year, title=None, adoption_open=None):
 
 
     held_on = datetime.date(year, *MEETING_DATE)
-    meeting = JointMeeting.objects.filter(held_on=held_on).first()
+    meeting = JointMeeting.objects.filter(council_id=current_council_id(), held_on=held_on).first()
     if meeting is None:
         meeting = JointMeeting.objects.create(
             title=title or f"{year}年“心联鑫”区域化党建联席会议",

@@ -13,7 +13,7 @@ from simple_history.utils import bulk_create_with_history
 
 from projects import actions, matching
 from projects.models import Match, Need
-from units.models import Community, District, MemberUnit, Resource
+from units.models import Community, District, MemberUnit, Resource, current_council_id
 
 from . import article
 
@@ -144,7 +144,7 @@ def _sync_resources(rows):
 def _demo_matches(office):
     """Matches in each status on the demo's pending needs, from the ranked suggestions."""
     needs = list(
-        Need.objects.filter(status=Need.Status.PENDING)
+        Need.objects.filter(status=Need.Status.PENDING, council_id=current_council_id())
         .exclude(Q(matches__isnull=False))
         .select_related("community__district")
         .order_by("pk")
@@ -176,7 +176,11 @@ def load_resources(stdout, office=None):
     """At least 150 resources over the 143 units, every kind, the article's offers among
     them; then matches in each status."""
     today = timezone.localdate()
-    units = list(MemberUnit.objects.filter(is_active=True).order_by("pk"))
+    units = list(
+        MemberUnit.objects.filter(
+            is_active=True, memberships__council_id=current_council_id()
+        ).order_by("pk")
+    )
     by_name = {u.name: u for u in units}
     communities = list(Community.objects.filter(is_active=True).order_by("pk"))
     communities_by_name = {c.name: c for c in communities}

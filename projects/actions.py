@@ -235,8 +235,11 @@ def withdraw(adoption, *, by):
 
 
 def previous_meeting(meeting):
+    """The same council's meeting before ``meeting`` (another town's is not its past)."""
     return (
-        JointMeeting.objects.filter(held_on__lt=meeting.held_on).order_by("-held_on").first()
+        JointMeeting.objects.filter(council_id=meeting.council_id, held_on__lt=meeting.held_on)
+        .order_by("-held_on")
+        .first()
     )
 
 

@@ -36,19 +36,28 @@ class ContributionQuerySet(models.QuerySet):
         """Rows the office confirmed: the only ones public figures count."""
         return self.filter(status=Contribution.Status.CONFIRMED)
 
-    def totals(self):
-        """Sums by kind, in one query: what a project page or a report shows."""
+    @staticmethod
+    def _sums():
         kinds = Contribution.Kind
         s = models.Sum
-        return self.order_by().aggregate(
-            funds=s("amount", filter=Q(kind=kinds.FUNDS)),
-            volunteer_people=s("people", filter=Q(kind=kinds.VOLUNTEER_HOURS)),
-            volunteer_hours=s("hours", filter=Q(kind=kinds.VOLUNTEER_HOURS)),
-            goods_count=models.Count("id", filter=Q(kind=kinds.GOODS)),
-            goods_value=s("amount", filter=Q(kind=kinds.GOODS)),
-            venue_count=models.Count("id", filter=Q(kind=kinds.VENUE)),
-            total=models.Count("id"),
-        )
+        return {
+            "funds": s("amount", filter=Q(kind=kinds.FUNDS)),
+            "volunteer_people": s("people", filter=Q(kind=kinds.VOLUNTEER_HOURS)),
+            "volunteer_hours": s("hours", filter=Q(kind=kinds.VOLUNTEER_HOURS)),
+            "goods_count": models.Count("id", filter=Q(kind=kinds.GOODS)),
+            "goods_value": s("amount", filter=Q(kind=kinds.GOODS)),
+            "venue_count": models.Count("id", filter=Q(kind=kinds.VENUE)),
+            "total": models.Count("id"),
+        }
+
+    def totals(self):
+        """Sums by kind, in one query: what a project page or a report shows."""
+        return self.order_by().aggregate(**self._sums())
+
+    def totals_by(self, field):
+        """The same sums for each value of ``field`` (one row each, with ``field``), in one
+        query: the district roll-up's contributions per council."""
+        return self.order_by().values(field).annotate(**self._sums())
 
 
 class Contribution(InCouncil):

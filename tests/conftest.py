@@ -18,6 +18,7 @@ from django_scopes import scope
 
 from tests import oncommit
 from tests.factories import PASSWORD, MemberUnitFactory, UserFactory
+from units.models import Council
 from core.freshness.apps import start_afresh
 from units.models import Council
 from core.freshness.models import MemoisedVersion
@@ -113,7 +114,10 @@ def unit_b(db):
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(username="alice", is_staff=True, display_name="党建办小王")
+    """Office staff of the first council (staff of no council are the district's)."""
+    return UserFactory(
+        username="alice", is_staff=True, council_id=Council.first_id(), display_name="党建办小王"
+    )
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ SOURCES = [
     "projects",
     "templates",
     "records",
+    "district",
     "demo",
 ]
 

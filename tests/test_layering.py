@@ -12,7 +12,7 @@ from django.apps import apps
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
-APPS = ("core", "accounts", "units", "projects", "records", "reminders", "opendata")
+APPS = ("core", "accounts", "units", "projects", "records", "reminders", "opendata", "district")
 PACKAGES = ("zhujing", *APPS, "demo", "bench")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 

@@ -58,6 +58,9 @@ UNIT_A_LIAISON = Rule(LOGIN, OK, DENY, DENY)
 UNIT_A_OR_STAFF = Rule(LOGIN, OK, DENY, OK)
 #: Something of bob's own (a notification): nobody else, office staff included.
 BOB_ONLY = UNIT_A_LIAISON
+#: The district's pages: district staff only (office staff of no council), so not alice,
+#: who works for the first council (tests/district/test_access.py has the district staff).
+DISTRICT = Rule(LOGIN, DENY, DENY, DENY)
 #: Django's admin sends everyone who is not staff to its own login page.
 ADMIN = Rule(LOGIN, LOGIN, LOGIN, OK)
 
@@ -101,6 +104,10 @@ RULES = {
     "units:pairing-edit": STAFF,
     "units:pairing-end": STAFF,
     "reminders:pairing-health": STAFF,
+    # district: the roll-up and the district report
+    "district:rollup": DISTRICT,
+    "district:report": DISTRICT,
+    "district:report-pdf": DISTRICT,
     # reminders: everyone's own inbox
     "reminders:inbox": LOGGED_IN,
     "reminders:badge": LOGGED_IN,
@@ -317,6 +324,8 @@ KWARGS.update({
     "records:unit-record-pdf": lambda o: {"pk": o["unit"].pk, "year": YEAR},
     "records:annual-report": lambda o: {"year": YEAR},
     "records:annual-report-pdf": lambda o: {"year": YEAR},
+    "district:report": lambda o: {"year": YEAR},
+    "district:report-pdf": lambda o: {"year": YEAR},
 })  # fmt: skip
 
 #: Every other route's "pk" is the meeting's.

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "reminders",
     "records",
     "opendata",
+    "district",
     "core.freshness",
     "demo",
 ]

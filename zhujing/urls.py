@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("reminders.urls")),
     path("", include("records.urls")),
     path("", include("opendata.urls")),
+    path("", include("district.urls")),
     # No /media/: progress photos are served by projects:progress-photo, which applies
     # the project's visibility.
 ]

@@ -5,8 +5,11 @@ from django.urls import reverse
 
 from projects import actions
 from projects.models import Adoption, Project, RenewalProposal
+from units.models import Council
 from tests.factories import (
     AdoptionFactory,
+    CommunityFactory,
+    DistrictFactory,
     JointMeetingFactory,
     MemberUnitFactory,
     MilestoneFactory,
@@ -51,6 +54,29 @@ def test_it_proposes_last_years_adoptions_once(last_year, this_year, staff_clien
         last_year["b_lights"].pk,
     }
     assert actions.rollover(this_year) == 0
+
+
+def test_it_renews_from_its_own_councils_last_meeting(last_year, this_year, unit_a):
+    other = Council.objects.create(name="枫泾镇", slug="fengjing")
+    theirs = JointMeetingFactory(
+        council=other, held_on=datetime.date(2026, 3, 18), adoption_open=False
+    )
+    AdoptionFactory(
+        meeting=theirs,
+        unit=unit_a,
+        project=ProjectFactory(
+            community=CommunityFactory(district=DistrictFactory(name="枫泾镇区片", council=other)),
+            year=2026,
+            status=Project.Status.COMPLETED,
+            adopted_count=1,
+        ),
+    )
+
+    assert actions.previous_meeting(this_year) == last_year["meeting"]
+    actions.rollover(this_year)
+    assert {p.previous_adoption.meeting for p in RenewalProposal.objects.all()} == {
+        last_year["meeting"]
+    }
 
 
 def test_it_skips_units_that_left(last_year, this_year, unit_b):
