@@ -40,12 +40,6 @@ def is_office_staff(user):
     return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
-def is_district_staff(user):
-    """District staff (区委组织部): office staff who work for no one council. They read every
-    council's office pages and change nothing."""
-    return is_office_staff(user) and user.council_id is None
-
-
 def staff_may(request):
     """May this office staff member do what the request asks, on the council it addresses
     (``request.council``, set by the council middleware)? Staff of a council work on their

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from projects.models import Adoption, Category, JointMeeting, Match, Milestone, Need, Project
 from units.models import (
     Community,
+    Council,
     District,
     MemberUnit,
     Pairing,
@@ -63,7 +64,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
     #: Office staff work for the council the test runs in (staff without one are the
     #: district's, read-only everywhere).
-    council_id = factory.LazyAttribute(lambda o: current_council_id() if o.is_staff else None)
+    council = factory.LazyAttribute(
+        lambda o: Council.objects.get(pk=current_council_id()) if o.is_staff else None
+    )
     is_staff = False
 
 

@@ -349,7 +349,7 @@ def test_staff_of_a_council_see_its_rows_when_it_is_addressed(councils, addresse
 
 
 def test_district_staff_read_any_council(councils, addressed):
-    district = _signed_in(UserFactory(username="dora", is_staff=True, council_id=None))
+    district = _signed_in(UserFactory(username="dora", is_staff=True, council=None))
     page = district.get(reverse("units:unit-list"), HTTP_X_COUNCIL="fengjing")
     assert page.status_code == 200
     assert "乙成员单位" in page.content.decode()
@@ -359,7 +359,7 @@ def test_district_staff_read_any_council(councils, addressed):
 
 def test_district_staff_change_nothing_on_any_route(councils, addressed):
     before = _snapshot(councils["b"])
-    district = _signed_in(UserFactory(username="dora", is_staff=True, council_id=None))
+    district = _signed_in(UserFactory(username="dora", is_staff=True, council=None))
     data = _hostile_post(councils["B"])
     let_in = []
     for route in ROUTES:

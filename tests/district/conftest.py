@@ -53,9 +53,13 @@ def fengjing(db):
 
 
 def member(unit, council, joined=2020, left_on=None):
-    return Membership.objects.create(
-        unit=unit, council=council, joined_year=joined, is_active=left_on is None, left_on=left_on
-    )
+    """The unit's membership of ``council`` as given (a unit made in a council's scope
+    already has one there)."""
+    return Membership._base_manager.update_or_create(
+        unit=unit,
+        council=council,
+        defaults={"joined_year": joined, "is_active": left_on is None, "left_on": left_on},
+    )[0]
 
 
 def confirmed(unit, council, kind, on, **fields):

@@ -51,7 +51,7 @@ def test_a_deactivated_district_account_may_not(dora, client):
 
 
 def test_it_answers_no_post(dora_client):
-    assert dora_client.post(URLS[0]).status_code == 405
+    assert dora_client.post(URLS[0]).status_code in (403, 405)  # district staff write nothing
 
 
 def test_the_menu_links_the_roll_up_for_district_staff_only(dora_client, staff_client, zhujing):

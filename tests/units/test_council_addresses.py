@@ -92,7 +92,7 @@ def test_it_ignores_an_inactive_councils_host(fengjing):
 
 
 def test_it_keeps_the_prefix_through_the_login_redirects(tinglin):
-    UserFactory(username="dora", is_staff=True, council_id=tinglin.pk)
+    UserFactory(username="dora", is_staff=True, council=tinglin)
     client = Client(enforce_csrf_checks=True)
     response = client.get("/c/tinglin/office/needs/")
     assert response.status_code == 302
