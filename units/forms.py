@@ -338,6 +338,12 @@ class RegistryImportForm(forms.Form):
 class PairingHealthFilterForm(forms.Form):
     """The pairing-health page's filters (GET)."""
 
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"placeholder": _("Community or unit")}),
+    )
     district = forms.ModelChoiceField(
         label=_("District"),
         required=False,
@@ -365,6 +371,13 @@ class PairingHealthFilterForm(forms.Form):
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
+        if data["q"].strip():
+            q = data["q"].strip()
+            queryset = queryset.filter(
+                Q(community__name__icontains=q)
+                | Q(unit__name__icontains=q)
+                | Q(partner_community__name__icontains=q)
+            )
         if data["district"]:
             queryset = queryset.filter(community__district=data["district"])
         if data["mode"]:
