@@ -393,10 +393,18 @@ class PairingHealthFilterForm(forms.Form):
 def grouped_communities(queryset, empty_label=None):
     """Community choices grouped by district (in the districts' order), so a long list is
     easy to scan on a phone: optgroups in a select, headed groups of ticks."""
+    return community_groups(in_menu_order(queryset), empty_label)
+
+
+def in_menu_order(communities):
+    """Communities with their districts, in the menus' order (districts' order, then name)."""
+    return communities.select_related("district").order_by("district__position", "district__pk", "name")
+
+
+def community_groups(communities, empty_label=None):
+    """Choices from communities already read in menu order (``in_menu_order``)."""
     groups = {}
-    for community in queryset.select_related("district").order_by(
-        "district__position", "district__pk", "name"
-    ):
+    for community in communities:
         groups.setdefault(community.district.name, []).append((community.pk, community.name))
     choices = list(groups.items())
     return [("", empty_label), *choices] if empty_label is not None else choices
