@@ -195,3 +195,10 @@ def test_it_reads_each_pairings_last_visit_as_one_index_entry(staff_client, many
     plan = "\n".join(found.values())
     assert "Scan using visit_pairing_date" in plan, plan
     assert "Aggregate" not in plan, plan
+
+
+def test_it_reads_when_the_projects_last_changed_from_an_index(anon, many_projects):
+    """The open data's date (stats.json, the file pages): MAX(updated_at) from the index,
+    not a scan of every project."""
+    found = plans(anon, reverse("opendata:stats-json"), "projects_project")
+    assert_uses("project_updated", found)
