@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 0.0.0.0:8000
 DEV_HOST ?= 127.0.0.1:8000
 
-.PHONY: run dev test install messages makemessages browser pdf demo bench clean
+.PHONY: run dev test install messages makemessages browser pdf demo bench bench-scale clean
 
 $(VENV)/.installed: pyproject.toml
 	[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
@@ -79,11 +79,16 @@ dev: messages pdf
 test: messages browser pdf
 	$(PY) -m pytest $(ARGS)
 
-## Benchmark on PostgreSQL + Redis with gunicorn and locust (not part of `make test`).
-## Writes bench/results/latest.md; exits non-zero when a target is missed.
+## Benchmark on PostgreSQL + Redis: the scale run, then gunicorn and locust (not part of
+## `make test`). Writes bench/results/; exits non-zero when a target is missed.
 bench: install
 	$(VENV)/bin/pip install --quiet ".[bench]"
-	$(PY) bench/run.py
+	$(PY) bench/scale.py; scale=$$?; $(PY) bench/run.py && exit $$scale
+
+## The scale run alone: every page a person uses at 1x and at a city's size (20 councils),
+## uncached; each at most 2x slower. BENCH_SCALE_REUSE=1 keeps the loaded data sets.
+bench-scale: install
+	$(PY) bench/scale.py
 
 demo: messages
 	$(PY) manage.py migrate --noinput

@@ -8,6 +8,13 @@ with small capacities for the adoption surge. Everything is made with bulk_creat
 whole number N above 1 builds N towns' worth (a city-sized set for the scale run): each
 further town has its own districts, communities, local units, visits and projects, and the
 city and district organs are shared, each one record paired in about three towns.
+
+With ``councils`` N each town is its own council (联席会议), as a district or city
+deployment holds them: its own 片区, communities, pairings, visits, meetings, needs and
+projects, every row given its ``council`` explicitly (``bulk_create`` skips ``save()``,
+which would derive it), and a ``Membership`` for each unit in each council it serves: a
+shared organ is one ``MemberUnit`` with memberships in about three councils. The first
+council is Zhujing (``Council.first_id()``), the one served at the site's root.
 """
 
 import datetime
@@ -17,6 +24,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django_scopes import scopes_disabled
 
 from projects.models import (
     Adoption,
@@ -27,7 +35,7 @@ from projects.models import (
     ProgressUpdate,
     Project,
 )
-from units.models import Community, District, MemberUnit, Pairing, Visit
+from units.models import Community, Council, District, MemberUnit, Membership, Pairing, Visit
 from accounts.models import User
 
 CURRENT_YEAR = 2026
@@ -85,31 +93,53 @@ def towns_for(scale):
     return max(1, int(scale))
 
 
-def load(scale=1.0, seed=2026, stdout=None, rows=1.0):
+def load(scale=1.0, seed=2026, stdout=None, rows=1.0, councils=1):
     """Create the data set in an empty database. Returns what the benchmark needs.
 
-    ``rows`` shrinks every town's row counts too (a quick check of a city-sized structure)."""
-    rng = random.Random(seed)
-    say = stdout.write if stdout else (lambda _msg: None)
-    towns = towns_for(scale)
-    scale = min(scale, 1.0) * rows
-    password_hash = make_password(PASSWORD)
-    staff = User.objects.create(
-        username=STAFF_USERNAME, password=password_hash, is_staff=True, display_name="党建办"
-    )
+    ``rows`` shrinks every town's row counts too (a quick check of a city-sized structure);
+    ``councils`` N builds N towns, each its own council (``scale`` then only shrinks rows).
+    Works across councils on purpose, so outside any scope."""
+    with scopes_disabled():
+        return _load(scale, seed, stdout, rows, councils)
+
+
+def _meetings(council, town_name):
     meetings = JointMeeting.objects.bulk_create(
         JointMeeting(
-            title=f"{year}年度“心联鑫”区域化党建联席会议",
+            council=council,
+            title=f"{year}年度{town_name}区域化党建联席会议",
             held_on=datetime.date(year, 3, 15) if year < CURRENT_YEAR else datetime.date(year, 11, 28),
-            venue="朱泾镇党群服务中心",
+            venue=f"{town_name}党群服务中心",
             adoption_open=year == CURRENT_YEAR,
         )
         for year in range(FIRST_YEAR, CURRENT_YEAR + 1)
     )
-    meeting_by_year = {m.held_on.year: m for m in meetings}
+    return {m.held_on.year: m for m in meetings}
+
+
+def _load(scale, seed, stdout, rows, councils):
+    rng = random.Random(seed)
+    say = stdout.write if stdout else (lambda _msg: None)
+    if councils > 1:
+        if scale > 1:
+            raise ValueError("give either a number of towns (scale) or of councils, not both")
+        towns = councils
+    else:
+        towns = towns_for(scale)
+    scale = min(scale, 1.0) * rows
+    password_hash = make_password(PASSWORD)
+    first = Council.objects.get(pk=Council.first_id())
+    staff = User.objects.create(
+        username=STAFF_USERNAME,
+        password=password_hash,
+        is_staff=True,
+        display_name="党建办",
+        council=first,
+    )
+    meeting_by_year = _meetings(first, "朱泾镇")
     meeting = meeting_by_year[CURRENT_YEAR]
 
-    town = _town(0, rng, scale, staff, password_hash, meeting_by_year, organs=None, say=say)
+    town = _town(0, rng, scale, staff, password_hash, meeting_by_year, first, organs=None, say=say)
     communities, units, liaisons = town["communities"], town["units"], town["liaisons"]
     organs = [u for u in units if u.category == MemberUnit.Category.ORGAN]
     for k in range(1, towns):
@@ -117,9 +147,24 @@ def load(scale=1.0, seed=2026, stdout=None, rows=1.0):
         town_rng = random.Random(seed + k)
         share = min(1.0, ORGAN_TOWNS / towns)
         paired = [u for u in organs if town_rng.random() < share]
+        council, town_meetings = first, meeting_by_year
+        if councils > 1:
+            council = Council.objects.create(
+                name=f"第{k + 1}镇", network_name=f"第{k + 1}镇联席会议", slug=f"town{k + 1}",
+                position=k,
+            )  # fmt: skip
+            town_meetings = _meetings(council, council.name)
+            User.objects.create(
+                username=f"{STAFF_USERNAME}-town{k + 1}",
+                password=password_hash,
+                is_staff=True,
+                display_name=f"第{k + 1}镇党建办",
+                council=council,
+            )
         extra = _town(
-            k, town_rng, scale, staff, password_hash, meeting_by_year, organs=paired, say=say
-        )
+            k, town_rng, scale, staff, password_hash, town_meetings, council, organs=paired,
+            say=say,
+        )  # fmt: skip
         units += extra["local_units"]
         liaisons += extra["liaisons"]
     categories = [c for c, _ in Category.choices]
@@ -127,14 +172,14 @@ def load(scale=1.0, seed=2026, stdout=None, rows=1.0):
     return _finish(staff, meeting, communities, units, liaisons, categories, say)
 
 
-def _town(k, rng, scale, staff, password_hash, meeting_by_year, organs, say, batch=2000):
+def _town(k, rng, scale, staff, password_hash, meeting_by_year, council, organs, say, batch=2000):
     """One town's districts, communities, units and 20 years of visits and projects.
 
     Town 0 is Zhujing with every unit; a further town (``k`` > 0) makes its local units only
     and pairs the shared ``organs`` too."""
     prefix = f"第{k + 1}镇" if k else ""
     districts = District.objects.bulk_create(
-        District(name=prefix + name, kind=kind, position=k * len(DISTRICTS) + i)
+        District(council=council, name=prefix + name, kind=kind, position=k * len(DISTRICTS) + i)
         for i, (name, kind) in enumerate(DISTRICTS)
     )
     communities = []
@@ -178,6 +223,18 @@ def _town(k, rng, scale, staff, password_hash, meeting_by_year, organs, say, bat
         for i, unit in enumerate(local_units)
     )
     units = local_units + (organs or [])
+    Membership.objects.bulk_create(
+        [
+            Membership(
+                unit=unit,
+                council=council,
+                district=unit.district if unit.district.council_id == council.pk else rng.choice(districts),
+                joined_year=unit.joined_year,
+            )
+            for unit in units
+        ],
+        ignore_conflicts=True,  # several towns in one council: the organs' exist already
+    )
     say(f"  {prefix or '朱泾'}: {len(communities)} communities, {len(units)} units\n")
 
     # Pairings: each unit pairs with one or two communities; a few community-community pairs.
@@ -190,6 +247,7 @@ def _town(k, rng, scale, staff, password_hash, meeting_by_year, organs, say, bat
             taken.add((community.pk, unit.pk))
             pairings.append(
                 Pairing(
+                    council=council,
                     community=community,
                     unit=unit,
                     mode=Pairing.mode_for(unit=unit),
@@ -203,6 +261,7 @@ def _town(k, rng, scale, staff, password_hash, meeting_by_year, organs, say, bat
     for i in range(0, len(communities) - 1, 3):
         pairings.append(
             Pairing(
+                council=council,
                 community=communities[i],
                 partner_community=communities[i + 1],
                 mode=Pairing.Mode.VILLAGE_COMMUNITY,
@@ -216,6 +275,7 @@ def _town(k, rng, scale, staff, password_hash, meeting_by_year, organs, say, bat
     span_days = (datetime.date(CURRENT_YEAR, 11, 1) - first_day).days
     visits = [
         Visit(
+            council=council,
             pairing=rng.choice(pairings),
             visited_on=first_day + datetime.timedelta(days=rng.randrange(span_days)),
             channel=rng.choice([Visit.Channel.ONSITE, Visit.Channel.ONSITE, Visit.Channel.ELECTRONIC]),
@@ -247,6 +307,7 @@ def _town(k, rng, scale, staff, password_hash, meeting_by_year, organs, say, bat
             )
         projects.append(
             Project(
+                council=council,
                 title=f"{year}年{rng.choice(communities).name}公益项目{i + 1:04d}",
                 description="围绕居民需求开展的社区公益项目。" * 4,
                 category=rng.choice(categories),
@@ -317,6 +378,7 @@ def _town(k, rng, scale, staff, password_hash, meeting_by_year, organs, say, bat
     for i, project in enumerate(projects):
         needs.append(
             Need(
+                council=council,
                 community=project.community,
                 category=project.category,
                 text="希望社区解决居民反映的实际困难。",
@@ -331,6 +393,7 @@ def _town(k, rng, scale, staff, password_hash, meeting_by_year, organs, say, bat
     for i in range(_n(300, scale)):
         needs.append(
             Need(
+                council=council,
                 community=rng.choice(communities),
                 category=rng.choice(categories),
                 text="小区路灯不亮，希望尽快维修。",
@@ -360,6 +423,7 @@ def _finish(staff, meeting, communities, units, liaisons, categories, say):
     # The surge: open projects of this year's meeting, with small capacities, no adopters yet.
     surge = Project.objects.bulk_create(
         Project(
+            council=meeting.council,
             title=f"{CURRENT_YEAR}年联席会议认领项目{i + 1:02d}",
             description="联席会议现场认领的社区公益项目。",
             category=categories[i % len(categories)],
@@ -373,23 +437,11 @@ def _finish(staff, meeting, communities, units, liaisons, categories, say):
     )
 
     sample = list(
-        Project.objects.filter(year__gte=CURRENT_YEAR - 2)
+        Project.objects.filter(council=meeting.council, year__gte=CURRENT_YEAR - 2)
         .exclude(status__in=[Project.Status.DRAFT, Project.Status.CANCELLED])
         .values_list("pk", flat=True)[:200]
     )
-    counts = {
-        "districts": District.objects.count(),
-        "communities": Community.objects.count(),
-        "units": MemberUnit.objects.count(),
-        "liaisons": len(liaisons),
-        "pairings": Pairing.objects.count(),
-        "visits": Visit.objects.count(),
-        "projects": Project.objects.count(),
-        "adoptions": Adoption.objects.count(),
-        "milestones": Milestone.objects.count(),
-        "needs": Need.objects.count(),
-        "meetings": JointMeeting.objects.count(),
-    }
+    counts = _counts()
     say("  " + ", ".join(f"{v} {k}" for k, v in counts.items()) + "\n")
     return Loaded(
         units=units,
@@ -400,6 +452,30 @@ def _finish(staff, meeting, communities, units, liaisons, categories, say):
         sample_projects=sample,
         counts=counts,
     )
+
+
+def counts():
+    """The loaded data's row counts, across councils."""
+    with scopes_disabled():
+        return _counts()
+
+
+def _counts():
+    return {
+        "councils": Council.objects.count(),
+        "memberships": Membership.objects.count(),
+        "districts": District.objects.count(),
+        "communities": Community.objects.count(),
+        "units": MemberUnit.objects.count(),
+        "liaisons": User.objects.filter(unit__isnull=False).count(),
+        "pairings": Pairing.objects.count(),
+        "visits": Visit.objects.count(),
+        "projects": Project.objects.count(),
+        "adoptions": Adoption.objects.count(),
+        "milestones": Milestone.objects.count(),
+        "needs": Need.objects.count(),
+        "meetings": JointMeeting.objects.count(),
+    }
 
 
 def surge_check():

@@ -9,7 +9,6 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -839,20 +838,9 @@ def _meeting(year, title=None, adoption_open=None):
 
 def _attach(project, unit, meeting, commitment="", kind="new", renewal_of=None):
     """Record a past adoption on a project already past "open", honouring capacity."""
-    existing = Adoption.objects.filter(project=project, unit=unit).first()
-    if existing:
-        return existing
-    with transaction.atomic():
-        if not project.claim_past_seat():
-            return None
-        return Adoption.objects.create(
-            project=project,
-            unit=unit,
-            meeting=meeting,
-            kind=kind,
-            renewal_of=renewal_of,
-            commitment=commitment,
-        )
+    return actions.record_past_adoption(
+        project, unit, meeting, kind=kind, commitment=commitment, renewal_of=renewal_of
+    )
 
 
 def _article_adoptions(meeting, stdout):

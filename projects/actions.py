@@ -170,24 +170,49 @@ def adopt(
         # lock, so the many tries for a taken project do not queue behind its winner.
         _refuse(project, unit, unit_project_ids)
     check_window = check_window and not is_office_staff(recorded_by)
+    record = {"kind": kind, "renewal_of": renewal_of, "commitment": commitment}
     try:
         with transaction.atomic():
             claimed = project.claim_seat(meeting if check_window else None)
             if claimed:
-                return Adoption.objects.create(
-                    project=project,
-                    unit=unit,
-                    meeting=meeting,
-                    kind=kind,
-                    renewal_of=renewal_of,
-                    commitment=commitment,
-                    recorded_by=recorded_by,
-                )
+                return _adoption(project, unit, meeting, recorded_by=recorded_by, **record)
     except IntegrityError:
         # The unit already holds a seat (a double tap, or a parallel request): the
         # UniqueConstraint refused the row and the claim was rolled back with it.
         raise AlreadyAdoptedByUnit() from None
     raise _why_not_claimed(project, unit, meeting, check_window)
+
+
+def _adoption(project, unit, meeting, *, kind, renewal_of, commitment, recorded_by):
+    """The adoption row of a seat just claimed (inside the claim's transaction)."""
+    return Adoption.objects.create(
+        project=project,
+        unit=unit,
+        meeting=meeting,
+        kind=kind,
+        renewal_of=renewal_of,
+        commitment=commitment,
+        recorded_by=recorded_by,
+    )
+
+
+def record_past_adoption(
+    project, unit, meeting, *, kind=Adoption.Kind.NEW, commitment="", renewal_of=None,
+    recorded_by=None,
+):  # fmt: skip
+    """An adoption made at an earlier meeting, recorded now (the demo data, an office's
+    catch-up): on a project already past "open", honouring capacity. Returns the unit's
+    adoption of the project (the one it already had, if any), or None when no seat is left."""
+    existing = Adoption.objects.filter(project=project, unit=unit).first()
+    if existing:
+        return existing
+    with transaction.atomic():
+        if not project.claim_past_seat():
+            return None
+        return _adoption(
+            project, unit, meeting, kind=kind, renewal_of=renewal_of, commitment=commitment,
+            recorded_by=recorded_by,
+        )  # fmt: skip
 
 
 def _why_not_claimed(project, unit, meeting, check_window):

@@ -16,7 +16,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from core.choices import PleaseChooseMixin
 from core.dates import DatePickerLimitsMixin
 from core.text import PrintableTextMixin
-from units.forms import grouped_communities
+from units.forms import community_groups, grouped_communities, in_menu_order
 from units.models import Community, District, MemberUnit, Resource
 
 from .models import Category, JointMeeting, Milestone, Need, Project, normalise_tracking_code
@@ -42,18 +42,20 @@ class ProjectFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("status"), required=False)
     year = forms.TypedChoiceField(label=_("year"), required=False, coerce=int, empty_value=None)
 
+    #: The community menu lists at most this many (a town's network has about 45); a
+    #: larger network asks for a district first.
+    COMMUNITY_CHOICES_MAX = 100
+
     def __init__(self, *args, years=(), include_drafts=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["q"].widget.attrs["placeholder"] = _("Search projects")
         district = (self.data.get("district") or "") if self.is_bound else ""
-        if district.isascii() and district.isdigit():
+        if district.isascii() and district.isdigit() and len(district) < 10:
             # Choosing a district narrows the community list to its villages and areas.
             self.fields["community"].queryset = self.fields["community"].queryset.filter(
                 district_id=int(district)
             )
-        self.fields["community"].choices = grouped_communities(
-            self.fields["community"].queryset, _("All communities")
-        )
+        self.fields["community"].choices = self._community_choices()
         self.fields["category"].choices = [("", _("All categories")), *Category.choices]
         statuses = [
             (value, label)
@@ -62,6 +64,19 @@ class ProjectFilterForm(forms.Form):
         ]
         self.fields["status"].choices = [("", _("All statuses")), *statuses]
         self.fields["year"].choices = [("", _("All years"))] + [(y, str(y)) for y in years]
+
+    def _community_choices(self):
+        """The menu's communities, grouped by district, bounded: past ``COMMUNITY_CHOICES_MAX``
+        only the one asked for (a district's own are listed once it is chosen)."""
+        queryset = self.fields["community"].queryset
+        shown = list(in_menu_order(queryset)[: self.COMMUNITY_CHOICES_MAX + 1])
+        if len(shown) <= self.COMMUNITY_CHOICES_MAX:
+            return community_groups(shown, _("All communities"))
+        asked = (self.data.get("community") or "") if self.is_bound else ""
+        chosen = []
+        if asked.isascii() and asked.isdigit() and len(asked) < 10:
+            chosen = list(in_menu_order(queryset.filter(pk=int(asked))))
+        return community_groups(chosen, _("All communities (choose a district first)"))
 
     def filter(self, projects, skip=()):
         """Apply the valid filters to ``projects``, leaving out the names in ``skip``.

@@ -177,6 +177,8 @@ class Project(Audited, InCouncil):
             # from the index instead of sorting every project.
             models.Index(fields=["-year", "title", "id"], name="project_board_order"),
             models.Index(fields=["category", "-year", "title", "id"], name="project_category_order"),
+            # When the projects last changed (the open data's date): MAX() from the index.
+            models.Index(fields=["updated_at"], name="project_updated"),
         ]
 
     def __str__(self):

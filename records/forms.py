@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -133,7 +134,26 @@ SORT_CHOICES = [
 
 
 class AssessmentFilterForm(UnitFilterForm):
-    """The registry's unit filters (search, category, district, status), plus sorting."""
+    """The registry's unit filters (search, category, district, status), the year's rating,
+    plus sorting."""
 
+    UNRATED = "unrated"
+
+    rating = forms.ChoiceField(
+        label=_("Rating"),
+        required=False,
+        choices=[("", _("All ratings")), *AnnualAssessment.Rating.choices, (UNRATED, _("Not rated"))],
+    )
     sort = forms.ChoiceField(label=_("sort by"), required=False, choices=SORT_CHOICES)
     descending = forms.BooleanField(label=_("largest first"), required=False)
+
+    def filter_year(self, queryset, year):
+        """The unit filters, and the rating given for ``year`` (or none given yet)."""
+        queryset = self.filter(queryset)
+        rating = self.cleaned_data.get("rating") if self.is_valid() else ""
+        if not rating:
+            return queryset
+        rated = AnnualAssessment.objects.filter(unit=OuterRef("pk"), year=year).exclude(rating="")
+        if rating == self.UNRATED:
+            return queryset.exclude(Exists(rated))
+        return queryset.filter(Exists(rated.filter(rating=rating)))

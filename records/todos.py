@@ -3,8 +3,10 @@ confirm, pairings whose visit is overdue.
 
 The counts change only with the data (and, for visits, with the date), so each process keeps
 them per data version (``core.pagecache``, bumped after every committed change to a registry,
-project or record model), council and day, instead of counting three tables on every office page.
-Off with ``PUBLIC_PAGE_CACHE`` (tests that roll back never move the version).
+project or record model), council and day, instead of counting three tables on every office
+page. Off with ``PUBLIC_PAGE_CACHE`` (tests that roll back never move the version). Counted,
+they stay cheap: the pending needs and the recorded contributions from their status indexes,
+each pairing's last visit as one entry of the (pairing, -visited_on) index.
 """
 
 import threading
@@ -41,7 +43,8 @@ def _count(today):
 
 
 def office_todos():
-    """``{"needs": n, "contributions": n, "pairings": n}`` as of the current data version."""
+    """``{"needs": n, "contributions": n, "pairings": n}`` of the council the request is
+    scoped to, as of the current data version."""
     today = timezone.localdate()
     if not getattr(settings, "PUBLIC_PAGE_CACHE", True):
         return _count(today)

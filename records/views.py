@@ -369,7 +369,9 @@ def contribution_confirm_many(request):
 def _assessment_rows(year, units):
     """Each unit with its figures: the snapshot once finalised, live before; a fixed
     number of queries whatever the number of units."""
-    units = list(units.select_related("district").order_by("name"))
+    if not units.query.is_sliced:  # a page is ordered and joined already
+        units = units.select_related("district").order_by("name")
+    units = list(units)
     assessments = {
         a.unit_id: a
         for a in AnnualAssessment.objects.filter(year=year, unit_id__in=[u.pk for u in units])
@@ -403,27 +405,53 @@ def _sort(rows, key, descending):
 
 
 def _assessment_table(request, year):
+    """Every matching unit's row, sorted (the export)."""
     form = AssessmentFilterForm(request.GET or None)
-    rows = _assessment_rows(year, form.filter(assessment.units_of_year(year)))
+    rows = _assessment_rows(year, form.filter_year(assessment.units_of_year(year), year))
     sort = form.cleaned_data.get("sort") if form.is_valid() else ""
     descending = form.cleaned_data.get("descending") if form.is_valid() else False
     return form, _sort(rows, sort, descending)
+
+
+#: Units per page of the assessment table.
+ASSESSMENT_PER_PAGE = 50
+
+
+def _assessment_page(request, year):
+    """One page of the table. By name (the default) only the page's units are counted; a
+    sort by a figure counts every matching unit's figures (grouped queries) to order them,
+    and renders one page."""
+    form = AssessmentFilterForm(request.GET or None)
+    units = form.filter_year(assessment.units_of_year(year), year)
+    sort = form.cleaned_data.get("sort") if form.is_valid() else ""
+    descending = form.cleaned_data.get("descending") if form.is_valid() else False
+    number = request.GET.get("page")
+    if sort in ("", "name", None):
+        units = units.select_related("district").order_by("name")
+        page = Paginator(units, ASSESSMENT_PER_PAGE).get_page(number)
+        page.object_list = _assessment_rows(year, page.object_list)
+    else:
+        rows = _sort(_assessment_rows(year, units), sort, descending)
+        page = Paginator(rows, ASSESSMENT_PER_PAGE).get_page(number)
+    return form, page
 
 
 @staff_required
 @require_GET
 def assessment_table(request, year):
     year = _year(year)
-    form, rows = _assessment_table(request, year)
-    query = request.GET.urlencode()
+    form, page = _assessment_page(request, year)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "records/assessment.html",
         {
             "year": year,
             "form": form,
-            "rows": rows,
-            "query": query,
+            "page": page,
+            "rows": page.object_list,
+            "query": query.urlencode(),
             "finalisations": list(
                 AssessmentFinalisation.objects.filter(year=year).select_related("finalised_by")[:5]
             ),

@@ -1,9 +1,9 @@
 """The reminder sweep: find what is due, create the reminder rows, hand back what to deliver.
 
 Set-based on purpose: a fixed number of queries however many pairings and milestones there
-are: the last visit is a subquery, the new rows go in as one ``INSERT ... ON CONFLICT DO
-NOTHING`` and the unsent rows are marked in bulk, their ids returned for the task to
-enqueue. No far-future ETAs: the beat runs the sweep every ``REMINDER_SWEEP_SECONDS`` and it
+are: the last visit is a subquery, the new rows go in as one ``bulk_create`` with
+``ignore_conflicts`` (``INSERT ... ON CONFLICT DO NOTHING``) and the unsent rows are marked
+in bulk, their ids returned for the task to enqueue. No far-future ETAs: the beat runs the sweep every ``REMINDER_SWEEP_SECONDS`` and it
 reads the database afresh.
 
 Incremental: the rows found due are fingerprinted, and a sweep that finds the same rows as
@@ -21,7 +21,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django_scopes import scope
@@ -192,49 +192,33 @@ def _create(keys):
 
 
 def _insert(rows):
-    """Insert the reminder rows that don't exist yet, in one statement whatever their number.
+    """Insert the reminder rows that don't exist yet; returns how many were missing.
 
-    The rows travel as one JSON parameter and the database unpacks them (``json_each`` on
-    SQLite, ``jsonb_to_recordset`` on PostgreSQL); ``ON CONFLICT DO NOTHING`` against the
-    unique constraint skips the ones that exist. Other databases get ``bulk_create``.
+    One ``bulk_create`` whatever their number (PostgreSQL takes them in one INSERT), its
+    ``ON CONFLICT DO NOTHING`` skipping the rows the unique constraint already holds. The
+    new rows carry this call's own batch id (``claim_unsent`` stamps its own over it), so
+    one count finds the ones that went in; unsent rows are few and indexed.
     """
     if not rows:
         return 0
     now = timezone.now()
-    vendor = connection.vendor
-    if vendor not in ("sqlite", "postgresql"):
-        objs = [
-            Reminder(recipient_id=u, kind=k, subject_type_id=c, subject_id=o,
-                     due_on=datetime.date.fromisoformat(d), created_at=now)
+    batch = uuid.uuid4()
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                recipient_id=u,
+                kind=k,
+                subject_type_id=c,
+                subject_id=o,
+                due_on=datetime.date.fromisoformat(d),
+                created_at=now,
+                enqueue_batch=batch,
+            )
             for u, k, c, o, d in rows
-        ]
-        return len(Reminder.objects.bulk_create(objs, ignore_conflicts=True))
-    meta = Reminder._meta
-    table = connection.ops.quote_name(meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(meta.get_field(name).column)
-        for name in (
-            "recipient", "kind", "subject_type", "subject_id", "due_on",
-            "created_at", "delivered_channels", "attempts", "last_error",
-        )
+        ],
+        ignore_conflicts=True,
     )
-    if vendor == "postgresql":
-        select = (
-            "SELECT r.u, r.k, r.c, r.o, r.d, %s, '[]'::jsonb, 0, '' "
-            "FROM jsonb_to_recordset(%s::jsonb) AS r(u bigint, k text, c int, o bigint, d date)"
-        )
-        payload = json.dumps([dict(zip("ukcod", row)) for row in rows])
-    else:
-        select = (
-            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-            "json_extract(value, '$[2]'), json_extract(value, '$[3]'), "
-            "json_extract(value, '$[4]'), %s, '[]', 0, '' FROM json_each(%s) WHERE true"
-        )
-        payload = json.dumps(rows)
-    sql = f"INSERT INTO {table} ({columns}) {select} ON CONFLICT DO NOTHING"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [connection.ops.adapt_datetimefield_value(now), payload])
-        return cursor.rowcount
+    return Reminder.objects.filter(sent_at=None, cancelled_at=None, enqueue_batch=batch).count()
 
 
 def claim_unsent(now=None):

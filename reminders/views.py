@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -132,18 +131,23 @@ def sms_opt_out(request, code):
 HEALTH_PER_PAGE = 20
 
 
-def _last_escalation(field):
-    """The latest escalation reminder sent to the office about a pairing (``field`` of it)."""
-    return Subquery(
+def _last_escalations(pairings):
+    """The latest escalation sent to the office about each of ``pairings`` (one page of
+    them): ``{pairing id: (sent at, due on)}``, one query on the subject index."""
+    rows = (
         Reminder.objects.filter(
             kind=Reminder.Kind.VISIT_ESCALATION,
             subject_type=ContentType.objects.get_for_model(Pairing),
-            subject_id=OuterRef("pk"),
+            subject_id__in=[p.pk for p in pairings],
         )
         .exclude(sent_at=None)
-        .order_by("-sent_at")
-        .values(field)[:1]
+        .order_by("subject_id", "-sent_at")
+        .values_list("subject_id", "sent_at", "due_on")
     )
+    latest = {}
+    for pk, sent_at, due_on in rows:
+        latest.setdefault(pk, (sent_at, due_on))
+    return latest
 
 
 @staff_required
@@ -157,10 +161,6 @@ def pairing_health(request):
         form.filter(Pairing.objects.current())
         .select_related("community__district", "unit", "partner_community")
         .with_last_visit()
-        .annotate(
-            escalation_sent_at=_last_escalation("sent_at"),
-            escalation_due_on=_last_escalation("due_on"),
-        )
     )
     rank = {health: i for i, health in enumerate(HEALTH_ORDER)}
     pairings.sort(key=lambda p: (rank[p.health], p.next_due, p.pk))
@@ -169,14 +169,16 @@ def pairing_health(request):
         district = pairing.community.district
         row = counts.setdefault(district, dict.fromkeys(HEALTH_ORDER, 0))
         row[pairing.health] += 1
-        # An escalation belongs to the current overdue spell only if it was for this due date.
-        if pairing.escalation_due_on != pairing.next_due:
-            pairing.escalation_sent_at = None
     districts = sorted(counts, key=lambda d: (d.position, d.pk))
     health = form.cleaned_data.get("health") if form.is_valid() else ""
     if health:
         pairings = [p for p in pairings if p.health == health]
     page = Paginator(pairings, HEALTH_PER_PAGE).get_page(request.GET.get("page"))
+    escalations = _last_escalations(page.object_list)
+    for pairing in page.object_list:
+        sent_at, due_on = escalations.get(pairing.pk, (None, None))
+        # An escalation belongs to the current overdue spell only if it was for this due date.
+        pairing.escalation_sent_at = sent_at if due_on == pairing.next_due else None
     query = request.GET.copy()
     query.pop("page", None)
     by_health = query.copy()

@@ -71,3 +71,34 @@ def test_it_builds_several_towns_with_the_organs_shared():
 def test_it_refuses_a_fraction_of_towns():
     with pytest.raises(CommandError):
         call_command("bench_data", "--scale", "2.5", "--force")
+
+
+def test_it_builds_a_city_of_councils_sharing_their_organs():
+    from django.db.models import F
+    from django_scopes import scopes_disabled
+
+    from projects.models import JointMeeting, Need
+    from units.models import Council, Membership, Visit
+
+    call_command("bench_data", "--councils", "3", "--rows", "0.02", "--force", stdout=io.StringIO())
+
+    with scopes_disabled():
+        assert Council.objects.count() == 3
+        first = Council.objects.get(pk=Council.first_id())
+        assert User.objects.get(username="bench-staff").council == first
+        for council in Council.objects.all():
+            assert council.districts.count() == 5
+            assert JointMeeting.objects.filter(council=council, adoption_open=True).count() == 1
+        # Every owned row in its community's (or pairing's) council, set explicitly.
+        assert not Project.objects.exclude(council=F("community__district__council")).exists()
+        assert not Need.objects.exclude(council=F("community__district__council")).exists()
+        assert not Pairing.objects.exclude(council=F("community__district__council")).exists()
+        assert not Visit.objects.exclude(council=F("pairing__council")).exists()
+        # A local unit in its own council; an organ one record, a member of several.
+        organs = MemberUnit.objects.filter(category=MemberUnit.Category.ORGAN)
+        assert organs.count() == 2
+        assert Membership.objects.filter(unit__in=organs).values("council").distinct().count() > 1
+        locals_ = MemberUnit.objects.exclude(category=MemberUnit.Category.ORGAN)
+        assert all(u.memberships.count() == 1 for u in locals_)
+        paired = Pairing.objects.filter(unit__isnull=False)
+        assert not paired.exclude(unit__memberships__council=F("council")).exists()

@@ -186,3 +186,19 @@ def test_it_finds_a_pairings_last_escalation_from_the_subject_index(staff_client
     _analyze(Reminder)
     found = plans(staff_client, reverse("reminders:pairing-health"), "reminders_reminder")
     assert_uses("reminder_subject", found)
+
+
+def test_it_reads_each_pairings_last_visit_as_one_index_entry(staff_client, many_visits):
+    """The pairing-health page (and the office's overdue badge, the sweep, the structure's
+    health colours): the newest visit per pairing, not every visit grouped by pairing."""
+    found = plans(staff_client, reverse("reminders:pairing-health"), "units_visit")
+    plan = "\n".join(found.values())
+    assert "Scan using visit_pairing_date" in plan, plan
+    assert "Aggregate" not in plan, plan
+
+
+def test_it_reads_when_the_projects_last_changed_from_an_index(anon, many_projects):
+    """The open data's date (stats.json, the file pages): MAX(updated_at) from the index,
+    not a scan of every project."""
+    found = plans(anon, reverse("opendata:stats-json"), "projects_project")
+    assert_uses("project_updated", found)

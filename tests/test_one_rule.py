@@ -169,3 +169,24 @@ def test_the_seats_move_a_project_only_along_these_pairs(db):
     assert seen == expected
     for before, after in expected - {(S.OPEN, S.OPEN)}:
         assert after in Project.TRANSITIONS[before], (before, after)
+
+
+def places_creating_adoptions():
+    """Modules that write an adoption row one at a time (``Adoption.objects.create``)."""
+    found = set()
+    for name, tree in _all_sources():
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "create"
+                and "Adoption.objects" in ast.unparse(node.func.value)
+            ):
+                found.add(name)
+    return found
+
+
+def test_adoptions_are_recorded_by_the_adoption_actions_only():
+    """The meeting's adoption, a renewal and a past adoption the demo records all go through
+    projects/actions.py (the benchmark's bulk rows excepted: they are not one at a time)."""
+    assert places_creating_adoptions() == {"projects/actions.py"}

@@ -340,6 +340,12 @@ class RegistryImportForm(forms.Form):
 class PairingHealthFilterForm(forms.Form):
     """The pairing-health page's filters (GET)."""
 
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"placeholder": _("Community or unit")}),
+    )
     district = forms.ModelChoiceField(
         label=_("District"),
         required=False,
@@ -367,6 +373,13 @@ class PairingHealthFilterForm(forms.Form):
         if not self.is_valid():
             return queryset
         data = self.cleaned_data
+        if data["q"].strip():
+            q = data["q"].strip()
+            queryset = queryset.filter(
+                Q(community__name__icontains=q)
+                | Q(unit__name__icontains=q)
+                | Q(partner_community__name__icontains=q)
+            )
         if data["district"]:
             queryset = queryset.filter(community__district=data["district"])
         if data["mode"]:
@@ -382,10 +395,18 @@ class PairingHealthFilterForm(forms.Form):
 def grouped_communities(queryset, empty_label=None):
     """Community choices grouped by district (in the districts' order), so a long list is
     easy to scan on a phone: optgroups in a select, headed groups of ticks."""
+    return community_groups(in_menu_order(queryset), empty_label)
+
+
+def in_menu_order(communities):
+    """Communities with their districts, in the menus' order (districts' order, then name)."""
+    return communities.select_related("district").order_by("district__position", "district__pk", "name")
+
+
+def community_groups(communities, empty_label=None):
+    """Choices from communities already read in menu order (``in_menu_order``)."""
     groups = {}
-    for community in queryset.select_related("district").order_by(
-        "district__position", "district__pk", "name"
-    ):
+    for community in communities:
         groups.setdefault(community.district.name, []).append((community.pk, community.name))
     choices = list(groups.items())
     return [("", empty_label), *choices] if empty_label is not None else choices

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -604,13 +604,13 @@ class PartyBranch(models.Model):
 
 class PairingQuerySet(models.QuerySet):
     def with_last_visit(self):
-        """Annotate ``last_visited_on`` (None when never visited), one correlated subquery."""
+        """Annotate ``last_visited_on`` (None when never visited), one correlated subquery:
+        the newest visit read from the (pairing, -visited_on) index, one entry per pairing
+        (a MAX() grouped by pairing read every visit of every pairing instead)."""
         last = (
             Visit.objects.filter(pairing=OuterRef("pk"))
-            .order_by()
-            .values("pairing")
-            .annotate(last=Max("visited_on"))
-            .values("last")
+            .order_by("-visited_on")
+            .values("visited_on")[:1]
         )
         return self.annotate(last_visited_on=Subquery(last))
 

@@ -47,7 +47,7 @@ from .forms import (
     UnitFilterForm,
     VisitForm,
 )
-from .models import Community, Council, MemberUnit, Pairing, Resource, Visit, council_in_scope
+from .models import Community, Council, District, MemberUnit, Pairing, Resource, Visit, council_in_scope
 
 # --- Registry pages for office staff ------------------------------------------
 
@@ -599,20 +599,25 @@ def web_manifest(request):
 @require_GET
 @shared_page(params=("district",))
 def structure(request):
-    """The "1+5+N" organisation drawn as an SVG, with the same data as text below it.
+    """The "1+5+N" organisation drawn as an SVG, with the same data as text below it: the
+    whole network as a summary (each district's counts), or one district
+    (``?district=<id>``) with its communities, units and pairings, named, for phones.
 
-    Office staff can colour the links by pairing health (``?health=1``); everyone else
-    gets the same public page whatever they ask.
+    Office staff can colour a district's links by pairing health (``?health=1``); everyone
+    else gets the same public page whatever they ask.
     """
     with_health = request.user.is_staff and request.GET.get("health") == "1"
-    layout = diagram.build_layout(with_health)
-    # ?district=<id> zooms into one district: its communities and units, named, for phones.
     chosen = request.GET.get("district", "")
-    zoom = next(
-        (entry for entry in layout.tree if chosen.isascii() and chosen.isdigit() and entry[0].pk == int(chosen)),
-        None,
-    )
-    canonical_query(request, [("district", zoom[0].pk)] if zoom else [])
+    district = None
+    if chosen.isascii() and chosen.isdigit() and len(chosen) < 10:
+        district = District.objects.filter(pk=int(chosen)).first()
+    if district is None:
+        layout, zoom = diagram.build_summary(), None
+        canonical_query(request, [])
+    else:
+        layout = diagram.build_layout(with_health, district)
+        zoom = (district, layout.tree[0][1])
+        canonical_query(request, [("district", district.pk)])
     return render(request, "units/structure.html", {"layout": layout, "zoom": zoom})
 
 

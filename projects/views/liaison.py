@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from core.pagecache import shared_page
+from core.pagecache import canonical_query, shared_page
 from core.access import across_councils_for_liaison, liaison_required
 
 from .. import actions
@@ -110,13 +110,27 @@ def _with_done_forms(milestones):
 
 
 @liaison_required
-@shared_page(per_unit=True)
+@shared_page(params=("year",), per_unit=True)
 @across_councils_for_liaison
 def my_projects(request):
+    """The unit's projects: this year's (or its newest year's) with their milestones, and
+    each earlier year as a link to its own page, so twenty years of adoptions in several
+    councils never make one page."""
     today = timezone.localdate()
+    adopted = Project.objects.filter(adoptions__unit_id=request.user.unit_id)
+    years = list(
+        adopted.order_by().values_list("year").annotate(n=Count("id")).order_by("-year")
+    )
+    # This year's projects open (the newest year's if none is this year's).
+    open_from = min(today.year, years[0][0]) if years else today.year
+    asked = request.GET.get("year", "")
+    chosen = int(asked) if asked.isascii() and asked.isdigit() and len(asked) == 4 else None
+    if chosen not in {year for year, _n in years}:
+        chosen = None
+    shown = adopted.filter(year=chosen) if chosen else adopted.filter(year__gte=open_from)
+    canonical_query(request, [("year", chosen)] if chosen else [])
     projects = list(
-        Project.objects.filter(adoptions__unit_id=request.user.unit_id)
-        .select_related("community")
+        shown.select_related("community")
         .prefetch_related("milestones")
         .annotate(
             overdue_count=Count(
@@ -128,10 +142,14 @@ def my_projects(request):
     )
     for project in projects:
         _with_done_forms(project.milestones.all())
-    # This year's projects open, earlier years folded (the newest year open if none is this year's).
-    open_from = min(today.year, projects[0].year) if projects else today.year
     return render(
-        request, "projects/my_projects.html", {"projects": projects, "this_year": open_from}
+        request,
+        "projects/my_projects.html",
+        {
+            "projects": projects,
+            "chosen_year": chosen,
+            "other_years": [(y, n) for y, n in years if (y != chosen if chosen else y < open_from)],
+        },
     )
 
 

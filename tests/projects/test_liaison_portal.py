@@ -57,6 +57,20 @@ def test_it_lists_projects_in_the_same_number_of_queries_at_two_sizes(unit_a, li
     assert_same_queries(small, get_queries(liaison_client, url))
 
 
+def test_it_shows_one_year_a_page_however_many_years_the_unit_adopted(unit_a, liaison_client):
+    this_year = timezone.localdate().year
+    for year in range(this_year - 19, this_year + 1):
+        project = ProjectFactory(title=f"{year}年项目", year=year, status=Project.Status.ADOPTED)
+        AdoptionFactory(project=project, unit=unit_a)
+        MilestoneFactory(project=project)
+    response = liaison_client.get(reverse("projects:my-projects"))
+    assert [p.year for p in response.context["projects"]] == [this_year]
+    assert len(response.context["other_years"]) == 19
+    # A year that is not the unit's (or junk) shows this year's.
+    junk = liaison_client.get(reverse("projects:my-projects"), {"year": "1999"})
+    assert [p.year for p in junk.context["projects"]] == [this_year]
+
+
 def test_it_marks_overdue_milestones_puts_this_year_first_and_folds_past_years(
     unit_a, liaison_client
 ):
@@ -69,12 +83,13 @@ def test_it_marks_overdue_milestones_puts_this_year_first_and_folds_past_years(
     MilestoneFactory(project=current, title="未来节点", due_on=timezone.localdate() + datetime.timedelta(days=30))
 
     body = liaison_client.get(reverse("projects:my-projects")).content.decode()
-    assert body.index("今年的项目") < body.index("2017年的项目")
-    folded = body[body.index('<details class="past-year'):]
-    assert "2017年的项目" in folded and "今年的项目" not in folded
+    assert "今年的项目" in body and "2017年的项目" not in body
+    assert 'href="?year=2017"' in body[body.index('class="card past-years"'):]
     overdue = body[body.index("逾期节点"):body.index("未来节点")]
     assert "已逾期" in overdue
-    assert "已逾期" not in body[body.index("未来节点"):body.index("2017年的项目")]
+    assert "已逾期" not in body[body.index("未来节点"):]
+    earlier = liaison_client.get(reverse("projects:my-projects"), {"year": 2017}).content.decode()
+    assert "2017年的项目" in earlier and "今年的项目" not in earlier
     # The evidence box waits behind a tap.
     assert '<details class="milestone-done">' in body
 

@@ -157,3 +157,26 @@ def test_it_drops_only_a_community_outside_the_chosen_district(anon):
 
     response = anon.get(URL, {"category": "culture", "district": south.pk, "community": in_east.pk})
     assert _titles(response) == {"南部文化"}
+
+
+@pytest.mark.parametrize("size", [20, 130])
+def test_its_community_menu_stays_bounded(anon, settings, size):
+    """A town lists its 45 communities; a network past 100 asks for a district first and
+    lists only the district's (the board at a city's size had 2,250 options)."""
+    from projects.forms import ProjectFilterForm
+
+    district, other = DistrictFactory(name="城南"), DistrictFactory(name="城东")
+    communities = [
+        CommunityFactory(district=district if i % 2 else other, name=f"菜单村{i:03d}")
+        for i in range(size)
+    ]
+    html = anon.get(URL).content.decode()
+    listed = html.count(">菜单村")
+    assert listed == (size if size <= ProjectFilterForm.COMMUNITY_CHOICES_MAX else 0)
+    chosen = communities[3]
+    html = anon.get(URL, {"district": district.pk, "community": chosen.pk}).content.decode()
+    assert html.count(">菜单村") == size // 2
+    assert f'<option value="{chosen.pk}" selected>' in html
+    # Asked without its district, the chosen one stays shown (and filters).
+    html = anon.get(URL, {"community": chosen.pk}).content.decode()
+    assert f'<option value="{chosen.pk}" selected>' in html

@@ -205,9 +205,35 @@ def test_its_query_count_is_the_same_for_10_and_143_units(staff_client, staff, f
         if finalised:
             finalise_year(YEAR, by=staff)
         counts[size] = get_queries(staff_client, url)
-    # the page, the menu's three to-do counts, the data versions (users, inbox, pages), the
-    # councils
-    assert_same_queries(counts[10], counts[143], at_most=17)
+    # the page (with its pager's count), the menu's three to-do counts, the data versions
+    # (users, inbox, pages), the councils
+    assert_same_queries(counts[10], counts[143], at_most=18)
+
+
+def test_it_shows_fifty_units_a_page_and_counts_only_theirs(staff_client):
+    _network(60)
+    url = reverse("records:assessment", args=[YEAR])
+    first = staff_client.get(url)
+    assert len(first.context["rows"]) == 50
+    assert "60" in first.content.decode().split("table-wrap")[0]  # 60 member units
+    second = staff_client.get(url, {"page": 2})
+    names = [row["unit"].name for row in second.context["rows"]]
+    assert len(names) == 10 and names == sorted(names)
+    assert all(row["figures"]["visits_made"] == 1 for row in second.context["rows"])
+    # Sorted by a figure, the order runs across pages.
+    by_funds = staff_client.get(url, {"sort": "funds", "page": 2})
+    assert len(by_funds.context["rows"]) == 10
+
+
+def test_it_filters_by_the_years_rating(staff_client, staff, year_data, unit_a, unit_b):
+    AnnualAssessment.objects.create(unit=unit_a, year=YEAR, rating="excellent")
+    AnnualAssessment.objects.create(unit=unit_b, year=YEAR - 1, rating="good")  # another year
+    url = reverse("records:assessment", args=[YEAR])
+    rated = [r["unit"] for r in staff_client.get(url, {"rating": "excellent"}).context["rows"]]
+    assert rated == [unit_a]
+    unrated = [r["unit"] for r in staff_client.get(url, {"rating": "unrated"}).context["rows"]]
+    assert unit_b in unrated and unit_a not in unrated
+    assert staff_client.get(url, {"rating": "good"}).context["rows"] == []
 
 
 def test_the_excel_export_keeps_formula_like_names_as_text(staff_client, unit_a):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import NeedFactory, PairingFactory, VisitFactory
+from tests.oncommit import run_pending
 from tests.queries import capture_queries
 from tests.records.conftest import make_contribution
 from tests.test_pagecache import _page_cache_on  # noqa: F401 - used by name below
@@ -69,3 +70,24 @@ def test_it_counts_once_per_data_version(staff_client, todos, _page_cache_on, dj
         NeedFactory()
     html = staff_client.get(url).content.decode()
     assert '<span class="badge">3<' in _menu_item(html, reverse("projects:need-inbox"))
+
+
+def test_it_keeps_each_councils_counts_apart(todos, _page_cache_on):
+    """Staff of two councils share a process: one council's counts never answer for the
+    other's (each request runs in its council's scope)."""
+    from django_scopes import scope
+
+    from records.todos import office_todos
+    from units.models import Council
+
+    first = Council.objects.get(pk=Council.first_id())
+    other = Council.objects.create(name="枫泾镇", slug="fengjing")
+    run_pending()  # the new council's own version bump, before counting
+    with scope(council=first.pk):
+        office_todos()
+        with capture_queries() as again:
+            office_todos()
+    assert len(again) == 0, str(again)
+    with scope(council=other.pk), capture_queries() as elsewhere:
+        office_todos()
+    assert "projects_need" in str(elsewhere), "the other council was answered from the first's"

@@ -56,7 +56,8 @@ def test_it_enters_a_pairing_and_shows_it_on_the_structure_page(
         "万联村", "金山区财政局", "co_resident"
     )
 
-    response = page.goto(live_server.url + reverse("units:structure"))
+    district = f"?district={pairing.community.district_id}"  # the 片区 names its pairings
+    response = page.goto(live_server.url + reverse("units:structure") + district)
     assert response.status == 200
     body = page.content()
     page.screenshot("structure-with-new-pairing")

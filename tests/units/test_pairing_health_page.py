@@ -78,6 +78,16 @@ def test_it_filters_by_district_mode_and_programme(staff_client, network):
     assert list(by_mode) == []
 
 
+def test_it_finds_pairings_by_community_or_unit_name(staff_client, network):
+    by_unit = staff_client.get(URL, {"q": "很晚"}).context["pairings"]
+    assert [p.pk for p in by_unit] == [network["later"].pk]
+    by_community = staff_client.get(URL, {"q": "南一"}).context["pairings"]
+    assert {p.pk for p in by_community} == {network["ok"].pk, network["due"].pk}
+    # The counts by district follow the search.
+    rows = {d.name: c for d, c in staff_client.get(URL, {"q": "很晚"}).context["count_rows"]}
+    assert rows == {"城北": [1, 0, 0, 0]}
+
+
 def test_it_shows_the_liaison_and_the_escalation_sent_for_this_overdue_spell(
     staff_client, staff, network
 ):
@@ -115,9 +125,9 @@ def test_its_query_count_does_not_grow_with_pairings(staff_client, staff, size, 
                        mode="village_community")
     staff_client.get(URL)  # warm the content-type cache
     # warm, as in production: the session and the user from Redis, the nav's to-do counts
-    # per data version; so the three data versions, the pairings (with last visit and
-    # escalation) and the districts of the filter form
-    with django_assert_num_queries(6):  # one of them reads the council the request addresses
+    # per data version; so the three data versions, the pairings (with last visit), the
+    # page's escalations and the districts of the filter form
+    with django_assert_num_queries(6):
         response = staff_client.get(URL)
     assert len(response.context["pairings"]) == min(size * 2, 20)
 

@@ -21,7 +21,8 @@ def test_it_shows_the_brand_on_the_community_page(staff_client, nanwei):
 
 def test_it_shows_the_brand_to_residents_on_the_project_and_structure_pages(anon, nanwei):
     project = ProjectFactory(community=nanwei, status="open")
-    for url in [reverse("projects:project-detail", args=[project.pk]), reverse("units:structure")]:
+    structure = reverse("units:structure") + f"?district={nanwei.district_id}"  # its district
+    for url in [reverse("projects:project-detail", args=[project.pk]), structure]:
         body = anon.get(url).content.decode()
         assert "一居一品：社区法律诊所" in body, url
 

@@ -22,7 +22,7 @@ def frozen(settings):
 
 
 def _network(size):
-    district = DistrictFactory(name="城南")
+    district = DistrictFactory(name="城南", pk=990)
     for i in range(size):
         pairing = PairingFactory(
             community=CommunityFactory(district=district, name=f"健康村{i}"),
@@ -40,7 +40,7 @@ def _main(response):
 
 def test_staff_can_colour_the_links_by_health(staff_client):
     _network(4)
-    html = staff_client.get(URL, {"health": "1"}).content.decode()
+    html = staff_client.get(URL, {"health": "1", "district": 990}).content.decode()
     assert 'class="link link-health-overdue"' in html
     assert 'class="link link-health-never"' in html
     assert "link-co_resident" not in html.split("<figcaption")[0]
@@ -50,17 +50,17 @@ def test_staff_can_colour_the_links_by_health(staff_client):
 
 def test_staff_see_the_toggle_and_modes_by_default(staff_client):
     _network(2)
-    html = staff_client.get(URL).content.decode()
+    html = staff_client.get(URL, {"district": 990}).content.decode()
     assert "link-health-" not in html
-    assert f'href="{URL}?health=1"' in html
+    assert f'href="{URL}?health=1&amp;district=990"' in html
 
 
 @pytest.mark.parametrize("who", ["anon", "liaison_client"])
 def test_the_public_view_is_unchanged_whatever_is_asked(who, request):
     client = request.getfixturevalue(who)
     _network(3)
-    plain = _main(client.get(URL))
-    asked = _main(client.get(URL, {"health": "1"}))
+    plain = _main(client.get(URL, {"district": 990}))
+    asked = _main(client.get(URL, {"health": "1", "district": 990}))
     assert "link-health-" not in asked and "?health=1" not in asked
     assert "link-co_resident" in asked
     assert plain == asked
@@ -69,8 +69,9 @@ def test_the_public_view_is_unchanged_whatever_is_asked(who, request):
 @pytest.mark.parametrize("size", [4, 40])
 def test_the_health_view_query_count_does_not_grow(staff_client, size, django_assert_num_queries):
     _network(size)
-    staff_client.get(URL, {"health": "1"})
+    staff_client.get(URL, {"health": "1", "district": 990})
     # session, user, the nav's three to-do counts (needs, contributions, overdue pairings),
-    # districts, communities, pairings, active units
-    with django_assert_num_queries(10):  # + the councils, read once per data version
-        staff_client.get(URL, {"health": "1"})
+    # the district, districts, communities, pairings, communities per district, and the
+    # councils, read once per data version
+    with django_assert_num_queries(11):
+        staff_client.get(URL, {"health": "1", "district": 990})

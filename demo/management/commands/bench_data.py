@@ -32,10 +32,20 @@ class Command(BaseCommand):
             "the organs shared (a city-sized set for the scale run)",
         )
         parser.add_argument(
+            "--councils",
+            type=int,
+            default=1,
+            help="N towns, each its own council, the organs shared through memberships "
+            "(a city-sized set for the scale run: 20)",
+        )
+        parser.add_argument(
             "--rows", type=float, default=1.0, help="shrink every town's rows (quick checks)"
         )
         parser.add_argument("--force", action="store_true", help="wipe any database")
         parser.add_argument("--fixture", help="write sessions and URLs for the load generator")
+        parser.add_argument(
+            "--counts", action="store_true", help="print the loaded data's row counts (JSON)"
+        )
         parser.add_argument(
             "--check-surge", action="store_true", help="print the surge's capacity check (JSON)"
         )
@@ -46,6 +56,9 @@ class Command(BaseCommand):
         from bench import data
         from units.models import Membership
 
+        if options["counts"]:
+            self.stdout.write(json.dumps(data.counts()))
+            return
         if options["check_surge"]:
             self.stdout.write(json.dumps(data.surge_check()))
             return
@@ -55,13 +68,21 @@ class Command(BaseCommand):
             raise CommandError(f"{name} is not a benchmark database; use --force to wipe it.")
 
         try:
-            towns = data.towns_for(options["scale"])
+            towns = max(options["councils"], data.towns_for(options["scale"]))
         except ValueError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(f"{towns} town(s)")
+        self.stdout.write(f"{towns} town(s) in {options['councils']} council(s)")
         call_command("flush", interactive=False, verbosity=0)
         with transaction.atomic():
-            loaded = data.load(scale=options["scale"], rows=options["rows"], stdout=self.stdout)
+            try:
+                loaded = data.load(
+                    scale=options["scale"],
+                    rows=options["rows"],
+                    councils=options["councils"],
+                    stdout=self.stdout,
+                )
+            except ValueError as error:
+                raise CommandError(str(error)) from error
             Membership.enrol_units_without_one()
         if options["fixture"]:
             fixture = self._fixture(loaded)
