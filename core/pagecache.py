@@ -51,6 +51,7 @@ from django.contrib.messages import get_messages
 from django.http import HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.cache import patch_vary_headers
@@ -234,9 +235,54 @@ def _shared_copy(request, response, slot):
     return parts, headers, vary
 
 
+#: This process's rendered site headers: a signed-in user's header changes with their name,
+#: role, unread count and the office's to-dos (the data version and the day), and nothing
+#: else, yet rendering it (two dozen links) cost more than the rest of a cached page.
+_headers = {}
+HEADER_MEMO_SIZE = 1000
+
+
+def _header_key(request):
+    user = request.user
+    unread = getattr(user, "unread_notifications", None)
+    if unread is None:  # not loaded with the user: the header would count it, so do not memo
+        return None
+    council = getattr(request, "council", None)
+    return (
+        user.pk,
+        str(user),
+        user.unit_id,
+        audience(user),
+        unread,
+        getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
+        get_script_prefix(),
+        getattr(council, "pk", None),
+        current_version(),
+        timezone.localdate(),
+    )
+
+
+def _header(request):
+    """This user's header, rendered once per state of everything it shows (``HEADER_MEMO``),
+    with this request's CSRF token in its logout form."""
+    key = _header_key(request) if settings.HEADER_MEMO else None
+    html = _headers.get(key) if key is not None else None
+    if html is not None:
+        return html.replace(PLACEHOLDER, get_token(request))
+    html = render_to_string(HEADER_TEMPLATE, request=request)
+    if key is not None:
+        stored = html
+        for token in set(_TOKEN.findall(html)):
+            stored = stored.replace(token, PLACEHOLDER)
+        if len(_headers) >= HEADER_MEMO_SIZE:
+            _headers.clear()
+        _headers[key] = stored
+    return html
+
+
 def _from_copy(request, copy):
     parts, headers, vary = copy
-    header = render_to_string(HEADER_TEMPLATE, request=request) if len(parts) == 2 else ""
+    header = _header(request) if len(parts) == 2 else ""
     html = header.join(parts).replace(PLACEHOLDER, get_token(request))
     response = HttpResponse(html, headers["Content-Type"])
     if vary:
@@ -251,7 +297,7 @@ def _fill_header_slot(request, response):
         return
     html = response.content.decode(response.charset)
     if HEADER_SLOT in html:
-        header = render_to_string(HEADER_TEMPLATE, request=request)
+        header = _header(request)
         response.content = header.join(html.split(HEADER_SLOT, 1))
 
 

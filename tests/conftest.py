@@ -35,6 +35,7 @@ def _chinese_and_plain_static(settings, tmp_path):
         settings.PUBLIC_PAGE_CACHE = False
         settings.SIGNED_IN_PAGE_CACHE = False
         settings.VERSION_MEMO = False
+        settings.HEADER_MEMO = False
         settings.SCREEN_CACHE = False
         settings.USER_CACHE = False
         settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -239,6 +239,9 @@ PUBLIC_PAGE_TTL = int(os.environ.get("PUBLIC_PAGE_TTL", "300"))
 # Reads every request of a kind makes, memoised per data version in each process
 # (core.pagecache.per_version): the open meeting, the staff's pending-needs badge.
 VERSION_MEMO = env_bool("VERSION_MEMO", True)
+# Each signed-in user's site header, rendered once per state of what it shows, in each
+# process (core.pagecache._header).
+HEADER_MEMO = env_bool("HEADER_MEMO", True)
 # The big screen's totals and HTML, cached per meeting and data version (projects.screen).
 SCREEN_CACHE = env_bool("SCREEN_CACHE", True)
 # The signed-in user (with their unread count) from the cache, keyed by a version in the
