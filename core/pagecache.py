@@ -252,7 +252,7 @@ def _header_key(request):
         user.pk,
         str(user),
         user.unit_id,
-        audience(user),
+        audience(request),
         unread,
         getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
         get_script_prefix(),
