@@ -190,10 +190,11 @@ def test_it_finds_a_pairings_last_escalation_from_the_subject_index(staff_client
 
 def test_it_reads_each_pairings_last_visit_as_one_index_entry(staff_client, many_visits):
     """The pairing-health page (and the office's overdue badge, the sweep, the structure's
-    health colours): the newest visit per pairing, not every visit grouped by pairing."""
+    health colours): the newest visit per pairing, not every visit grouped by pairing; read
+    in the council's scope, so the index leads with the council."""
     found = plans(staff_client, reverse("reminders:pairing-health"), "units_visit")
     plan = "\n".join(found.values())
-    assert "Scan using visit_pairing_date" in plan, plan
+    assert "Scan using visit_council_pairing_date" in plan, plan
     assert "Aggregate" not in plan, plan
 
 

@@ -896,6 +896,11 @@ class Visit(InCouncil):
         verbose_name_plural = _("visits")
         indexes = [
             models.Index(fields=["pairing", "-visited_on"], name="visit_pairing_date"),
+            # A pairing's last visit read in a council's scope (the overdue badge on every
+            # office page, pairing health): one index entry, not every visit of the pairing.
+            models.Index(
+                fields=["council", "pairing", "-visited_on"], name="visit_council_pairing_date"
+            ),
             # A year's or a month's visits across the network: reports, statistics, assessment.
             models.Index(fields=["visited_on"], name="visit_date"),
         ]
