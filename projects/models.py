@@ -315,11 +315,15 @@ class NeedQuerySet(models.QuerySet):
         return self.order_by(pending_first().asc(), "-submitted_at", "-pk")
 
     def open(self):
-        """Needs still looking for someone: pending, or accepted into no project or a draft."""
+        """Needs still looking for someone: pending, or accepted into no project or a draft.
+
+        The drafts are a subquery (a few rows, read in the council's scope), not a join:
+        joined, every accepted need's project was read to learn that it is no draft."""
+        drafts = Project.objects.filter(status=Project.Status.DRAFT).values("pk")
         return self.filter(
             Q(status=Need.Status.PENDING)
             | Q(status=Need.Status.ACCEPTED, project=None)
-            | Q(status=Need.Status.ACCEPTED, project__status=Project.Status.DRAFT)
+            | Q(status=Need.Status.ACCEPTED, project__in=drafts)
         )
 
     def visible_to_unit(self, unit_id):

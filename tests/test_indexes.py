@@ -203,3 +203,45 @@ def test_it_reads_when_the_projects_last_changed_from_an_index(anon, many_projec
     not a scan of every project."""
     found = plans(anon, reverse("opendata:stats-json"), "projects_project")
     assert_uses("project_updated", found)
+
+
+@pytest.fixture
+def many_accepted_needs(db):
+    """Every need accepted into a project that is under way; a few projects still drafts."""
+    community = CommunityFactory()
+    projects = Project.objects.bulk_create(
+        Project(
+            title=f"项目{i:05d}",
+            description="说明",
+            category="culture",
+            community=community,
+            year=YEARS[i % len(YEARS)],
+            status="draft" if i % 500 == 0 else "in_progress",
+        )
+        for i in range(ROWS)
+    )
+    Need.objects.bulk_create(
+        Need(
+            community=community,
+            category="culture",
+            text=f"需求{i}",
+            status="accepted",
+            project=projects[i],
+            tracking_code=f"code{i:08d}",
+        )
+        for i in range(ROWS)
+    )
+    _analyze(Project, Need)
+
+
+def test_it_counts_the_open_needs_without_reading_every_accepted_needs_project(
+    staff_client, many_accepted_needs
+):
+    """The three lists: an accepted need is open while its project is a draft; the drafts
+    are looked up from the status index, not every project read to learn it is none."""
+    found = plans(staff_client, reverse("projects:three-lists"), "projects_need")
+    counts = {s: p for s, p in found.items() if "COUNT(" in s and "projects_project" in s}
+    assert counts, found
+    for sql, plan in counts.items():
+        assert "Seq Scan on projects_project" not in plan, f"{sql}\n{plan}"
+        assert "project_status_year" in plan, f"{sql}\n{plan}"
