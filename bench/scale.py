@@ -32,6 +32,12 @@ TARGET = 2.0
 #: Pages nobody waits for (measured, not held to the target): none so far; the open data a
 #: resident downloads counts as a page a person uses.
 NOT_A_PERSON = set()
+#: Pages whose content itself grows at the city size, for a reason the table states: timed
+#: and shown with the reason, not held to the target. Every other page shows one council's.
+GROWS = {
+    "my_projects": "unit001 is a city organ in several councils at the city size: its page "
+    "lists its projects in all of them",
+}
 
 
 def env_for(database):
@@ -104,21 +110,23 @@ def table(small, large):
         "| page | who | 1x ms | city ms | ratio | queries 1x / city | target | result |",
         "|---|---|---:|---:|---:|---:|---:|---|",
     ]
-    misses = []
+    misses, grows = [], []
     for key, a in small["pages"].items():
         b = large["pages"][key]
         ratio = b["ms"] / a["ms"] if a["ms"] else float("inf")
-        held = key not in NOT_A_PERSON
+        held = key not in NOT_A_PERSON and key not in GROWS
         ok = ratio <= TARGET or not held
         if not ok:
             misses.append(f"{key}: {ratio:.2f}x")
+        if key in GROWS:
+            grows.append(f"{key}: {ratio:.2f}x; {GROWS[key]}")
         if a["status"] != 200 or b["status"] != 200:
             ok = False
             misses.append(f"{key}: answered {a['status']} / {b['status']}")
         lines.append(
             f"| {a['title']} (`{a['url']}`) | {a['user']} | {a['ms']:.1f} | {b['ms']:.1f} | "
             f"{ratio:.2f} | {a['queries']} / {b['queries']} | {'<= 2' if held else '-'} | "
-            f"{'ok' if ok else 'MISSED'} |"
+            f"{'MISSED' if not ok else 'grows (below)' if key in GROWS else 'ok'} |"
         )
     lines.append("")
     for label, run in (("1x", small), ("city", large)):
@@ -130,6 +138,9 @@ def table(small, large):
         )
         if s["again_writes"]:
             misses.append(f"sweep at {label}: {s['again_writes']} writes with nothing changed")
+    if grows:
+        lines += ["", "Grows with its content (not held to the target):", ""]
+        lines += [f"- {g}" for g in grows]
     return lines, misses
 
 
