@@ -38,8 +38,9 @@ def _other_open_projects(project, unit):
     return list(
         Project.objects.with_free_seat()
         .exclude(pk=project.pk)
-        .exclude(pk__in=Adoption.objects.filter(unit=unit).values("project_id"))
+        .exclude(adoptions__unit=unit)
         .select_related("community")
+        .only("title", "category", "community__name")
         .annotate(
             closeness=2 * same(category=project.category) + same(community_id=project.community_id)
         )
