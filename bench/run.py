@@ -111,6 +111,16 @@ def recreate_database():
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def analyze():
+    """The planner's statistics, as autovacuum leaves them on a live database. Without
+    them the run measures a freshly bulk-loaded table whose plans autovacuum may change
+    halfway through (bench/scale.py does the same)."""
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
 def flush_cache():
     import redis
 
@@ -396,6 +406,7 @@ def benchmark():
     sh(PY, "manage.py", "collectstatic", "--noinput", "-v0")
     sh(PY, "manage.py", "compilemessages", "--ignore=.venv", "-v0")
     sh(PY, "manage.py", "bench_data", "--scale", SCALE, "--fixture", fixture)
+    analyze()
     spec = json.loads(fixture.read_text())
 
     pages = {}
