@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.access import is_liaison, works_here
+from core.pagecache import per_version
 
 from .. import actions, screen
 from ..forms import (
@@ -17,6 +17,7 @@ from ..forms import (
 )
 from ..models import (
     Adoption,
+    Category,
     Project,
 )
 from .common import (
@@ -28,24 +29,37 @@ from .meetings import _open_meeting
 ALTERNATIVES_SHOWN = 6
 
 
+@per_version
+def _open_projects():
+    """Every open project with a free seat, in title order: read once per data version in
+    each process, since every loser of a race at the joint meeting asks for it. A seat
+    taken since is refused by the claim itself, so an offer at most a second old is safe."""
+    labels = dict(Category.choices)
+    rows = (
+        Project.objects.with_free_seat()
+        .order_by("title", "pk")
+        .values("pk", "title", "category", "community_id", "community__name")
+    )
+    return [{**row, "category_label": labels.get(row["category"], "")} for row in rows]
+
+
 def _other_open_projects(project, unit):
     """Open projects with a free seat the unit has not adopted, the same category and the
     same community first, so the loser of a race can adopt again with one tap."""
 
-    def same(**lookup):
-        return Case(When(**lookup, then=Value(1)), default=Value(0), output_field=IntegerField())
-
-    return list(
-        Project.objects.with_free_seat()
-        .exclude(pk=project.pk)
-        .exclude(adoptions__unit=unit)
-        .select_related("community")
-        .only("title", "category", "community__name")
-        .annotate(
-            closeness=2 * same(category=project.category) + same(community_id=project.community_id)
+    def closeness(offer):
+        return 2 * (offer["category"] == project.category) + (
+            offer["community_id"] == project.community_id
         )
-        .order_by("-closeness", "title", "pk")[:ALTERNATIVES_SHOWN]
+
+    held = set(
+        Adoption.objects.filter(unit=unit, project__status=Project.Status.OPEN).values_list(
+            "project_id", flat=True
+        )
     )
+    offers = [o for o in _open_projects() if o["pk"] != project.pk and o["pk"] not in held]
+    offers.sort(key=closeness, reverse=True)  # stable: title order within each closeness
+    return offers[:ALTERNATIVES_SHOWN]
 
 
 def describe_for_login(pk):
