@@ -1,6 +1,7 @@
 """The offers to a race's loser: one form that shows the commitment they typed (editable)
 and carries their CSRF token, with one button per open project; never a project filled
-since."""
+since (in the process that saw it fill at once, in the others within the version memo's
+second; the claim itself refuses a full project either way)."""
 
 import re
 from html import unescape
