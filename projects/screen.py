@@ -4,12 +4,13 @@ A projector polls every 3 s. The totals are rebuilt once per ``SCREEN_TTL`` or a
 committed change: their key holds the data version kept in the database
 (``core.pagecache.current_version``), which an adoption, the window opening or closing
 and a meeting edit bump in their own transaction, so a Redis that lost a write or came
-back with old data cannot show old totals. The rendered HTML is cached beside them under
-the same version, so a poll costs one cache read and no template rendering. With the cache
-down both are simply built from the database. Off with ``SCREEN_CACHE``.
+back with old data cannot show old totals. Each process keeps the HTML it rendered from
+them under the same key, so a poll costs no round trip and no template rendering. With the
+cache down the totals are simply built from the database. Off with ``SCREEN_CACHE``.
 """
 
 import datetime
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -99,17 +100,29 @@ def screen_context(stats):
     }
 
 
+#: This process's HTML of each screen: {key: (monotonic expiry, html)}; at most this many.
+_html = {}
+HTML_MEMO_SIZE = 64
+
+
 def render_screen(template, meeting_pk):
-    """The screen (or its polled fragment) as a response: one cache read while warm.
+    """The screen (or its polled fragment) as a response: from this process's copy while
+    the data version holds, else rendered from the totals.
 
     Rendered without the request: no context processor looks at request.user, so a
-    signed-in projector costs no session or user query either. The HTML sits under the
-    totals' key, so it moves with every committed change and lives no longer than they do.
+    signed-in projector costs no session or user query either. The copy is keyed like the
+    totals (council, meeting, data version) plus what the HTML depends on besides them, and
+    lives no longer than they do (``SCREEN_TTL``).
     """
     # The script prefix too: the same council's links differ at /c/<slug>/ and at the root.
-    key = f"{screen_cache_key(meeting_pk)}:html:{template}:{get_language()}:{get_script_prefix()}"
-    html = cache.get(key) if settings.SCREEN_CACHE else None
-    if html is None:
-        html = render_to_string(template, screen_context(screen_stats(meeting_pk)))
-        cache.set(key, html, SCREEN_TTL)
+    key = f"{screen_cache_key(meeting_pk)}:{template}:{get_language()}:{get_script_prefix()}"
+    now = time.monotonic()
+    kept = _html.get(key) if settings.SCREEN_CACHE else None
+    if kept is not None and kept[0] > now:
+        return HttpResponse(kept[1])
+    html = render_to_string(template, screen_context(screen_stats(meeting_pk)))
+    if settings.SCREEN_CACHE:
+        if len(_html) >= HTML_MEMO_SIZE:
+            _html.clear()
+        _html[key] = (now + SCREEN_TTL, html)
     return HttpResponse(html)
